@@ -1,0 +1,95 @@
+"""One resolver from request to Principal, for every route and the websocket handshake.
+
+Principals are cached for a few seconds per token (keyed by the token's hash), and dropped at once
+when accounts announces that a token was revoked.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from typing import Any, Callable, Mapping
+
+from nameko.extensions import DependencyProvider
+
+from gateway.credentials import Credentials, read_credentials
+from services.common import config
+from services.common.errors import NotAuthenticated
+from services.common.principal import Principal
+from services.common.tokens import hash_token
+
+
+class PrincipalCache:
+    """token hash → (expiry, Principal), bounded; a full cache is swept of expired entries first."""
+
+    def __init__(self, ttl: float, max_entries: int = 50_000,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl = ttl
+        self.max_entries = max_entries
+        self.clock = clock
+        self._entries: dict[str, tuple[float, Principal]] = {}
+
+    def get(self, key: str) -> Principal | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        expires, principal = entry
+        if expires <= self.clock():
+            self._entries.pop(key, None)
+            return None
+        return principal
+
+    def put(self, key: str, principal: Principal) -> None:
+        if len(self._entries) >= self.max_entries:
+            now = self.clock()
+            self._entries = {k: v for k, v in self._entries.items() if v[0] > now}
+            if len(self._entries) >= self.max_entries:
+                self._entries.clear()
+        self._entries[key] = (self.clock() + self.ttl, principal)
+
+    def drop(self, keys: list[str]) -> None:
+        for key in keys:
+            self._entries.pop(key, None)
+
+
+class Authenticator:
+    """Resolves credentials through accounts' ``authenticate`` RPC, with the cache in front."""
+
+    def __init__(self, cache: PrincipalCache, authenticate: Callable[[str], dict]) -> None:
+        self.cache = cache
+        self.authenticate = authenticate
+
+    def principal(self, headers: Mapping[str, str], query: Mapping[str, str]) -> Principal:
+        """The caller; NotAuthenticated without credentials, AuthenticationFailed for a bad token."""
+        credentials = read_credentials(headers, query)
+        if credentials.token is None:
+            raise NotAuthenticated()
+        key = hash_token(credentials.token)
+        principal = self.cache.get(key)
+        if principal is None:
+            principal = Principal.from_dict(self.authenticate(credentials.token))
+            self.cache.put(key, principal)
+        if principal.is_user and credentials.device_id:
+            principal = replace(principal, device_id=credentials.device_id)
+        return principal
+
+    def request_principal(self, request: Any) -> Principal:
+        return self.principal(request.headers, request.args)
+
+    def request_credentials(self, request: Any) -> Credentials:
+        return read_credentials(request.headers, request.args)
+
+
+class Auth(DependencyProvider):
+    """``auth = Auth()`` on the gateway: an :class:`Authenticator` per worker, one cache per process.
+
+    It calls accounts through the service's own ``accounts`` RpcProxy.
+    """
+
+    def setup(self) -> None:
+        self.cache = PrincipalCache(ttl=config.float_setting("PRINCIPAL_CACHE_SECONDS", 5.0))
+
+    def get_dependency(self, worker_ctx: Any) -> Authenticator:
+        # looked up at call time: the proxy may be injected after this dependency
+        return Authenticator(self.cache,
+                             lambda token: worker_ctx.service.accounts.authenticate(token))

@@ -1,0 +1,98 @@
+"""The gateway's HTTP entrypoint: nameko's ``@http``, with one web server that
+
+- matches Jellyfin routes case-insensitively (their paths are canonicalised to lower case),
+- answers unknown routes and methods with JSON instead of werkzeug's HTML,
+- turns results into JSON and every exception into its one response (`gateway/errors.py`),
+- keeps tokens out of the access log.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from nameko.web.handlers import HttpRequestHandler
+from nameko.web.server import WebServer, WsgiApp
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Request, Response
+
+from gateway.errors import error_response
+from gateway.responses import json_response, no_content
+from services.common.errors import SetlistError
+
+#: first path segments of Jellyfin routes, which Jellyfin matches in any case
+JELLYFIN_PREFIXES = frozenset({"users", "sessions", "system", "useritems", "userplayeditems",
+                               "playingitems"})
+SECRET_QUERY = re.compile(r"((?:api_?key|token)=)[^&\s\"]+", re.IGNORECASE)
+
+access_log = logging.getLogger("gateway.access")
+
+
+class RedactTokens(logging.Filter):
+    """Masks token-bearing query parameters in access-log lines."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = SECRET_QUERY.sub(r"\1***", str(record.msg))
+        if record.args:
+            record.args = tuple(SECRET_QUERY.sub(r"\1***", str(arg)) for arg in record.args)
+        return True
+
+
+access_log.addFilter(RedactTokens())
+
+
+def canonical_path(path: str) -> str:
+    """Lower-case a Jellyfin route (ids are case-insensitive GUIDs too); others stay as they are."""
+    first = path.lstrip("/").split("/", 1)[0].lower()
+    return path.lower() if first in JELLYFIN_PREFIXES else path
+
+
+class GatewayApp(WsgiApp):
+    def __call__(self, environ: dict, start_response: Any) -> Any:
+        environ["PATH_INFO"] = canonical_path(environ.get("PATH_INFO", ""))
+        request = Request(environ, shallow=True)
+        adapter = self.url_map.bind_to_environ(environ)
+        try:
+            provider, values = adapter.match()
+            request.path_values = values
+            response = provider.handle_request(request)
+        except HTTPException as exc:
+            if exc.code in (301, 302, 307, 308):  # werkzeug's trailing-slash redirects
+                response = exc.get_response(environ)
+            else:
+                response = error_response(exc)
+        return response(environ, start_response)
+
+
+class GatewayServer(WebServer):
+    def get_wsgi_app(self) -> GatewayApp:
+        return GatewayApp(self)
+
+    def get_wsgi_server(self, sock: Any, wsgi_app: Any, **kwargs: Any) -> Any:
+        server = super().get_wsgi_server(sock, wsgi_app, **kwargs)
+        server.log = access_log
+        return server
+
+
+class Route(HttpRequestHandler):
+    """``@route("GET", "/users/me")``: a handler returns a Response, JSON-able data, or None (204)."""
+
+    server = GatewayServer()
+
+    def __init__(self, method: str, url: str, **kwargs: Any) -> None:
+        kwargs.setdefault("expected_exceptions", SetlistError)
+        super().__init__(method, url, **kwargs)
+
+    def response_from_result(self, result: Any) -> Response:
+        if isinstance(result, Response):
+            return result
+        if result is None:
+            return no_content()
+        return json_response(result)
+
+    def response_from_exception(self, exc: BaseException) -> Response:
+        return error_response(exc)
+
+
+route = Route.decorator

@@ -1,0 +1,41 @@
+"""The gateway service: every public route, composed from one mixin per API, plus health and the
+cache invalidation every instance must hear."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nameko.events import BROADCAST, event_handler
+from nameko.rpc import RpcProxy
+from werkzeug.wrappers import Request
+
+from gateway.auth import Auth
+from gateway.health import broker_status, health_report, service_statuses
+from gateway.http import route
+from gateway.responses import json_response
+from gateway.routes.accounts import AccountRoutes
+from gateway.server_identity import ServerIdentity
+from services.common import config
+
+
+class GatewayService(AccountRoutes):
+    name = "gateway"
+
+    accounts = RpcProxy("accounts")
+    events = RpcProxy("events")
+    playstate = RpcProxy("playstate")
+    realtime = RpcProxy("realtime")
+    auth = Auth()
+    server_identity = ServerIdentity()
+
+    @route("GET", "/health")
+    def health(self, request: Request) -> Any:
+        broker = broker_status(config.amqp_uri())
+        services = {} if broker != "ok" else service_statuses(
+            {name: getattr(self, name) for name in config.SERVICES})
+        status, body = health_report(broker, services)
+        return json_response(body, status)
+
+    @event_handler("accounts", "token_revoked", handler_type=BROADCAST, reliable_delivery=False)
+    def forget_revoked_tokens(self, payload: dict) -> None:
+        self.auth.cache.drop(payload["token_hashes"])

@@ -1,0 +1,1 @@
+"""accounts: users, passwords, tokens, organizers, teams and their permissions."""

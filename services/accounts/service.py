@@ -1,0 +1,133 @@
+"""The accounts service: RPC entrypoints over users, tokens, organizers and teams."""
+
+from __future__ import annotations
+
+from nameko.events import EventDispatcher
+
+from services.accounts import organizers, server, teams, tokens, users
+from services.common.database import Database
+from services.common.health import HealthRpc
+from services.common.principal import Principal
+from services.common.rpc import rpc
+
+
+class AccountsService(HealthRpc):
+    name = "accounts"
+
+    db = Database("accounts")
+    dispatch = EventDispatcher()
+
+    def _announce_revoked(self, token_hashes: list[str]) -> None:
+        """Commit, then tell every gateway to forget these tokens."""
+        self.db.commit()
+        if token_hashes:
+            self.dispatch("token_revoked", {"token_hashes": token_hashes})
+
+    # authentication ------------------------------------------------------------------------
+    @rpc
+    def authenticate(self, token: str) -> dict:
+        return tokens.authenticate(self.db, token).to_dict()
+
+    @rpc
+    def login(self, username: str, password: str, device: dict) -> dict:
+        user, token, revoked = users.login(self.db, username, password, tokens.Device(**device))
+        self._announce_revoked(revoked)
+        return {"user": users.user_view(user), "token": token,
+                "server": server.server_identity(self.db)}
+
+    @rpc
+    def server_info(self) -> dict:
+        return server.server_identity(self.db)
+
+    # users ----------------------------------------------------------------------------------
+    @rpc
+    def create_user(self, principal: dict, username: str, password: str,
+                    is_admin: bool = False) -> dict:
+        user = users.create_user_as(self.db, Principal.from_dict(principal), username, password,
+                                    is_admin)
+        return users.user_view(user)
+
+    @rpc
+    def find_user(self, ref: int | str) -> dict:
+        return users.user_view(users.find_user(self.db, ref))
+
+    # organizers -------------------------------------------------------------------------------
+    @rpc
+    def create_organizer(self, principal: dict, body: dict) -> dict:
+        organizer = organizers.create_organizer(self.db, Principal.from_dict(principal), body)
+        return organizers.organizer_view(organizer)
+
+    @rpc
+    def list_organizers(self, principal: dict) -> list[dict]:
+        found = organizers.visible_organizers(self.db, Principal.from_dict(principal))
+        return [organizers.organizer_view(organizer) for organizer in found]
+
+    @rpc
+    def get_organizer(self, principal: dict, organizer: str) -> dict:
+        found = organizers.visible_organizer(self.db, Principal.from_dict(principal), organizer)
+        return organizers.organizer_view(found)
+
+    @rpc
+    def permissions(self, principal: dict, organizer: str) -> dict:
+        return organizers.permissions(self.db, Principal.from_dict(principal), organizer).to_dict()
+
+    # teams ------------------------------------------------------------------------------------
+    def _team(self, principal: dict, organizer: str, team_id: int) -> teams.Team:
+        managed = teams.managed_organizer(self.db, Principal.from_dict(principal), organizer)
+        return teams.find_team(self.db, managed, team_id)
+
+    @rpc
+    def list_teams(self, principal: dict, organizer: str) -> list[dict]:
+        managed = teams.managed_organizer(self.db, Principal.from_dict(principal), organizer)
+        return [teams.team_view(team) for team in teams.list_teams(self.db, managed)]
+
+    @rpc
+    def create_team(self, principal: dict, organizer: str, body: dict) -> dict:
+        managed = teams.managed_organizer(self.db, Principal.from_dict(principal), organizer)
+        return teams.team_view(teams.create_team(self.db, managed, body))
+
+    @rpc
+    def get_team(self, principal: dict, organizer: str, team_id: int) -> dict:
+        return teams.team_view(self._team(principal, organizer, team_id))
+
+    @rpc
+    def update_team(self, principal: dict, organizer: str, team_id: int, body: dict,
+                    partial: bool) -> dict:
+        team = self._team(principal, organizer, team_id)
+        return teams.team_view(teams.update_team(team, body, partial))
+
+    @rpc
+    def delete_team(self, principal: dict, organizer: str, team_id: int) -> None:
+        team = self._team(principal, organizer, team_id)
+        self._announce_revoked(teams.delete_team(self.db, team))
+
+    @rpc
+    def list_members(self, principal: dict, organizer: str, team_id: int) -> list[dict]:
+        team = self._team(principal, organizer, team_id)
+        return [teams.member_view(user) for user in teams.members(self.db, team)]
+
+    @rpc
+    def add_member(self, principal: dict, organizer: str, team_id: int, body: dict) -> dict:
+        team = self._team(principal, organizer, team_id)
+        return teams.member_view(teams.add_member(self.db, team, body))
+
+    @rpc
+    def remove_member(self, principal: dict, organizer: str, team_id: int, user_id: int) -> None:
+        teams.remove_member(self.db, self._team(principal, organizer, team_id), user_id)
+
+    @rpc
+    def list_tokens(self, principal: dict, organizer: str, team_id: int) -> list[dict]:
+        team = self._team(principal, organizer, team_id)
+        return [tokens.token_view(record) for record in teams.team_tokens(self.db, team)]
+
+    @rpc
+    def create_token(self, principal: dict, organizer: str, team_id: int, body: dict) -> dict:
+        token, record = teams.create_token(self.db, self._team(principal, organizer, team_id),
+                                           body)
+        return {**tokens.token_view(record), "token": token}
+
+    @rpc
+    def revoke_token(self, principal: dict, organizer: str, team_id: int, token_id: int) -> dict:
+        record = teams.find_token(self.db, self._team(principal, organizer, team_id), token_id)
+        self._announce_revoked(tokens.revoke([record]))
+        return tokens.token_view(record)

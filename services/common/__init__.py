@@ -1,0 +1,1 @@
+"""What every Setlist service shares: configuration, database sessions, errors, the principal."""

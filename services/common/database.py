@@ -1,0 +1,128 @@
+"""SQLAlchemy 2.x engines and the nameko DependencyProvider that gives each worker one session.
+
+The session is committed when the worker succeeds and rolled back when it fails. Entrypoints that
+dispatch a domain event commit explicitly first (``self.db.commit()``), so an event never announces a
+write that could still be rolled back.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from nameko.extensions import DependencyProvider
+from sqlalchemy import DateTime, Engine, create_engine, event, text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+from services.common import config
+
+_green_psycopg = False
+
+
+def make_psycopg_green() -> None:
+    """Make psycopg2 yield to the eventlet hub while it waits on the server (once per process)."""
+    global _green_psycopg
+    if not _green_psycopg:
+        from psycogreen.eventlet import patch_psycopg
+
+        patch_psycopg()
+        _green_psycopg = True
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`: PostgreSQL made cooperative, SQLite in WAL mode with foreign keys on."""
+    if url.startswith("sqlite"):
+        if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+            config.var_dir().mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if url.startswith("postgresql"):
+        make_psycopg_green()
+        return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True,
+                             pool_recycle=300)
+    return create_engine(url, pool_pre_ping=True)
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def database_status(engine: Engine) -> str:
+    """"ok", or "down: <reason>" — for health reports; never raises."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return "ok"
+    except Exception as exc:  # noqa: BLE001 - any failure means the database is down
+        return f"down: {type(exc).__name__}"
+
+
+class Database(DependencyProvider):
+    """``db = Database("events")``: a SQLAlchemy session per worker, for that service's database."""
+
+    def __init__(self, service: str) -> None:
+        self.service = service
+        self.engine: Engine | None = None
+        self.sessions: WeakKeyDictionary[Any, Session] = WeakKeyDictionary()
+
+    def setup(self) -> None:
+        self.engine = make_engine(config.database_url(self.service))
+        self.make_session = make_sessionmaker(self.engine)
+
+    def stop(self) -> None:
+        if self.engine is not None:
+            self.engine.dispose()
+
+    def get_dependency(self, worker_ctx: Any) -> Session:
+        session = self.make_session()
+        self.sessions[worker_ctx] = session
+        return session
+
+    def worker_result(self, worker_ctx: Any, result: Any = None, exc_info: Any = None) -> None:
+        session = self.sessions.pop(worker_ctx, None)
+        if session is None:
+            return
+        try:
+            if exc_info is None:
+                session.commit()
+            else:
+                session.rollback()
+        finally:
+            session.close()
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime stored as UTC, read back aware on SQLite and PostgreSQL alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime stored; use an aware one")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)

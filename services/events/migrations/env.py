@@ -1,0 +1,4 @@
+from services.events.models import Base
+from services.common.migrations import run_env
+
+run_env(Base.metadata)

@@ -1,0 +1,1 @@
+"""playstate: Jellyfin's per-user item data and playback sessions."""

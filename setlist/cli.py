@@ -1,0 +1,81 @@
+"""The `setlist` command: `run`, `migrate`, and the admin commands that make the first admin."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from services.accounts import tokens, users
+from services.common import config
+from services.common.database import make_engine, make_sessionmaker
+from services.common.errors import SetlistError
+from services.common.migrations import upgrade
+from setlist.processes import ROOT
+
+
+def _accounts_session():  # type: ignore[no-untyped-def]
+    upgrade("accounts", ROOT / "services" / "accounts" / "migrations")
+    return make_sessionmaker(make_engine(config.database_url("accounts")))()
+
+
+def create_user(args: argparse.Namespace) -> int:
+    with _accounts_session() as session:
+        user = users.create_user(session, args.name, args.password, is_admin=args.admin)
+        session.commit()
+        print(f"created user {user.username} (id {user.id}{', admin' if user.is_admin else ''})",
+              file=sys.stderr)
+    return 0
+
+
+def create_token(args: argparse.Namespace) -> int:
+    with _accounts_session() as session:
+        user = users.by_name(session, args.name)
+        if user is None:
+            print(f"setlist: no user named {args.name!r}", file=sys.stderr)
+            return 1
+        token, _ = tokens.issue_user_token(session, user, name="cli")
+        session.commit()
+    print(token)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="setlist", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="migrate, then run every service and the gateway")
+    commands.add_parser("migrate", help="apply every service's database migrations")
+    admin = commands.add_parser("admin", help="administration").add_subparsers(
+        dest="admin_command", required=True)
+    make_user = admin.add_parser("create-user", help="create a user")
+    make_user.add_argument("name")
+    make_user.add_argument("--password", required=True)
+    make_user.add_argument("--admin", action="store_true", help="make the user an administrator")
+    make_user.set_defaults(handler=create_user)
+    make_token = admin.add_parser("create-token", help="print a new API token for a user")
+    make_token.add_argument("name")
+    make_token.set_defaults(handler=create_token)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
+    args = parser().parse_args(argv)
+    if args.command == "run":
+        from setlist.runner import run
+
+        return run()
+    if args.command == "migrate":
+        from setlist.migrate import migrate_all
+
+        migrate_all()
+        return 0
+    try:
+        return args.handler(args)
+    except SetlistError as exc:
+        print(f"setlist: {exc.fields or exc.detail}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

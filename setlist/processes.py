@@ -1,0 +1,55 @@
+"""Which processes make up Setlist, and how each is started."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from services.common import config
+
+ROOT = Path(__file__).resolve().parents[1]
+NAMEKO_CONFIG = ROOT / "deploy" / "config.yml"
+
+SERVICE_CLASSES = {
+    "accounts": "services.accounts.service:AccountsService",
+    "events": "services.events.service:EventsService",
+    "playstate": "services.playstate.service:PlaystateService",
+    "realtime": "services.realtime.service:RealtimeService",
+    "gateway": "gateway.service:GatewayService",
+}
+
+
+@dataclass(frozen=True)
+class Process:
+    label: str
+    argv: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+
+
+def instances(service: str) -> int:
+    """``<SERVICE>_INSTANCES`` (default 1): how many processes of a service to run."""
+    return max(1, int(os.environ.get(f"{service.upper()}_INSTANCES", "1")))
+
+
+def nameko_argv(service: str) -> list[str]:
+    return [sys.executable, "-m", "setlist.nameko_run", "run", "--config", str(NAMEKO_CONFIG),
+            SERVICE_CLASSES[service]]
+
+
+def plan() -> list[Process]:
+    """Every process to start: each service's instances, then the gateways on consecutive ports."""
+    processes = []
+    for service in config.SERVICES:
+        count = instances(service)
+        for index in range(count):
+            label = service if count == 1 else f"{service}.{index + 1}"
+            processes.append(Process(label, nameko_argv(service)))
+    host, port = config.gateway_address()
+    count = instances("gateway")
+    for index in range(count):
+        label = "gateway" if count == 1 else f"gateway.{index + 1}"
+        processes.append(Process(label, nameko_argv("gateway"),
+                                 {"WEB_SERVER_ADDRESS": f"{host}:{port + index}"}))
+    return processes

@@ -1,0 +1,122 @@
+"""The real parts tests run against: a RabbitMQ vhost, PostgreSQL databases, the running stack."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg2
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+PG_ADMIN_DSN = os.environ.get("SETLIST_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+STARTUP_SECONDS = 90
+
+
+def rabbitmqctl(*args: str) -> None:
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+
+
+def create_vhost(vhost: str) -> None:
+    rabbitmqctl("add_vhost", vhost)
+    rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
+
+
+def delete_vhost(vhost: str) -> None:
+    rabbitmqctl("delete_vhost", vhost)
+
+
+def _pg_admin(*statements: str) -> None:
+    connection = psycopg2.connect(PG_ADMIN_DSN)
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+    finally:
+        connection.close()
+
+
+def create_databases(names: dict[str, str]) -> dict[str, str]:
+    base = PG_ADMIN_DSN.rsplit("/", 1)[0]
+    for name in names.values():
+        _pg_admin(f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
+    return {svc: f"{base}/{name}".replace("postgresql://", "postgresql+psycopg2://")
+            for svc, name in names.items()}
+
+
+def drop_databases(names: dict[str, str]) -> None:
+    _pg_admin(*(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in names.values()))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Stack:
+    """`setlist run` in a subprocess, with its own port and environment; output to a log file."""
+
+    def __init__(self, env: dict[str, str], log_path: Path, extra_env: dict[str, str] | None = None
+                 ) -> None:
+        self.port = free_port()
+        self.env = {**os.environ, **env, "GATEWAY_PORT": str(self.port), **(extra_env or {})}
+        self.log_path = log_path
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        log = open(self.log_path, "wb")
+        self.process = subprocess.Popen([sys.executable, "-m", "setlist.cli", "run"], cwd=ROOT,
+                                        env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                        start_new_session=True)
+        self.wait_healthy(STARTUP_SECONDS)
+
+    def wait_healthy(self, seconds: float) -> dict:
+        deadline = time.monotonic() + seconds
+        last = None
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                raise RuntimeError(f"stack exited early:\n{self.log_tail()}")
+            try:
+                last = requests.get(f"{self.url}/health", timeout=5)
+                if last.status_code == 200:
+                    return last.json()
+            except requests.RequestException:
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(f"stack not healthy in {seconds} s (last: "
+                           f"{last.text if last is not None else 'no answer'}):\n{self.log_tail()}")
+
+    def log_tail(self, lines: int = 60) -> str:
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def setlist(self, *args: str) -> str:
+        """Run the `setlist` command with this stack's environment; returns its stdout."""
+        done = subprocess.run([sys.executable, "-m", "setlist.cli", *args], cwd=ROOT,
+                              env=self.env, capture_output=True, text=True, timeout=60)
+        if done.returncode != 0:
+            raise RuntimeError(f"setlist {' '.join(args)} failed: {done.stderr}")
+        return done.stdout.strip()
+
+    def create_user(self, name: str, password: str, admin: bool = False) -> str:
+        """Create a user with the admin commands; returns a token of theirs."""
+        self.setlist("admin", "create-user", name, "--password", password,
+                     *(["--admin"] if admin else []))
+        return self.setlist("admin", "create-token", name)
