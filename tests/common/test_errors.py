@@ -1,0 +1,19 @@
+"""Errors cross RPC as the same class, with detail and fields intact."""
+
+from nameko.exceptions import deserialize, serialize
+
+from services.common import errors
+
+
+def test_round_trip_keeps_class_detail_and_fields():
+    original = errors.ValidationFailed(fields={"slug": ["This field is required."]})
+    copy = deserialize(serialize(original))
+    assert type(copy) is errors.ValidationFailed
+    assert copy.fields == {"slug": ["This field is required."]}
+    assert copy.detail == "Invalid input."
+
+
+def test_round_trip_of_a_detail_only_error_has_no_fields():
+    copy = deserialize(serialize(errors.AuthenticationFailed()))
+    assert type(copy) is errors.AuthenticationFailed
+    assert copy.detail == "Invalid token." and copy.fields == {} and copy.extra == {}
