@@ -1,0 +1,123 @@
+"""Round-trip latency (p50/p99) and throughput of a trivial RPC through RabbitMQ, and of
+``GET /Users/Me`` through the gateway.
+
+It starts its own stack (as `make run` does: SQLite, the local RabbitMQ, in a vhost of its own) and
+stops it afterwards. Run from the project root:
+
+    .venv/bin/python bench/rpc.py [--requests 2000] [--concurrency 1 16]
+"""
+
+from __future__ import annotations
+
+import setlist  # noqa: F401 - quiets eventlet's deprecation notice
+import eventlet
+
+eventlet.monkey_patch()
+
+import argparse  # noqa: E402
+import secrets  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Callable  # noqa: E402
+
+import requests  # noqa: E402
+from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.results import summary, write_section  # noqa: E402
+from tests.support.infrastructure import Stack, create_vhost, delete_vhost  # noqa: E402
+
+COMMAND = "python bench/rpc.py"
+
+
+def run(calls: list[Callable[[], object]], total: int) -> dict[str, float]:
+    """Spread `total` calls over len(calls) concurrent clients, each with its own connection."""
+    latencies: list[float] = []
+
+    def client(call: Callable[[], object], count: int) -> None:
+        for _ in range(count):
+            started = time.perf_counter()
+            call()
+            latencies.append(time.perf_counter() - started)
+
+    for call in calls:  # warm up every connection
+        call()
+    pool = eventlet.GreenPool(len(calls))
+    share = total // len(calls)
+    started = time.perf_counter()
+    for call in calls:
+        pool.spawn(client, call, share)
+    pool.waitall()
+    return summary(latencies, time.perf_counter() - started)
+
+
+def rpc_clients(amqp_uri: str, count: int) -> tuple[list, list]:
+    proxies = [ClusterRpcProxy({"AMQP_URI": amqp_uri}) for _ in range(count)]
+    started = [proxy.start() for proxy in proxies]
+    return proxies, [rpc.realtime.health for rpc in started]
+
+
+def http_clients(url: str, token: str, count: int) -> list[Callable[[], object]]:
+    def client() -> Callable[[], object]:
+        session = requests.Session()
+        session.headers["Authorization"] = f"Token {token}"
+
+        def call() -> object:
+            response = session.get(f"{url}/Users/Me", timeout=30)
+            assert response.status_code == 200, response.text
+            return response
+
+        return call
+
+    return [client() for _ in range(count)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 16])
+    args = parser.parse_args()
+    command = f"{COMMAND} --requests {args.requests} --concurrency " + " ".join(
+        map(str, args.concurrency))
+
+    vhost = f"setlist-bench-{secrets.token_hex(4)}"
+    create_vhost(vhost)
+    workdir = Path(tempfile.mkdtemp(prefix="setlist-bench-"))
+    amqp_uri = f"amqp://guest:guest@127.0.0.1:5672/{vhost}"
+    stack = Stack({"AMQP_URI": amqp_uri, "SETLIST_VAR": str(workdir)}, workdir / "stack.log")
+    rows = []
+    try:
+        stack.start()
+        token = stack.create_user("bench", "bench-password")
+        for concurrency in args.concurrency:
+            proxies, calls = rpc_clients(amqp_uri, concurrency)
+            try:
+                rows.append(("RPC `realtime.health` (nameko, RabbitMQ)", concurrency,
+                             run(calls, args.requests)))
+            finally:
+                for proxy in proxies:
+                    proxy.stop()
+            rows.append(("HTTP `GET /Users/Me` (gateway → accounts)", concurrency,
+                         run(http_clients(stack.url, token, concurrency), args.requests)))
+    finally:
+        stack.stop()
+        delete_vhost(vhost)
+
+    lines = ["## RPC and gateway round trips (`bench/rpc.py`)", "",
+             f"Command: `{command}` — {args.requests} calls per row, the stack started by the "
+             "benchmark (SQLite, local RabbitMQ, one process per service).", "",
+             "| what | concurrent clients | p50 ms | p99 ms | mean ms | calls/s |",
+             "|---|---|---|---|---|---|"]
+    for what, concurrency, figures in rows:
+        lines.append(f"| {what} | {concurrency} | {figures['p50_ms']:.2f} | "
+                     f"{figures['p99_ms']:.2f} | {figures['mean_ms']:.2f} | "
+                     f"{figures['per_s']:.0f} |")
+    report = "\n".join(lines)
+    print(report)
+    write_section("rpc", report)
+
+
+if __name__ == "__main__":
+    main()
