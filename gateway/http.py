@@ -3,13 +3,15 @@
 - matches Jellyfin routes case-insensitively (their paths are canonicalised to lower case),
 - answers unknown routes and methods with JSON instead of werkzeug's HTML,
 - turns results into JSON and every exception into its one response (`gateway/errors.py`),
-- keeps tokens out of the access log.
+- keeps tokens out of the access log,
+- gives every request a correlation id (``X-Request-Id``) that follows it through every service.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import uuid
 from typing import Any
 
 from nameko.web.handlers import HttpRequestHandler
@@ -20,11 +22,13 @@ from werkzeug.wrappers import Request, Response
 from gateway.errors import error_response
 from gateway.responses import json_response, no_content
 from services.common.errors import SetlistError
+from services.common.logs import CORRELATION_ID
 
 #: first path segments of Jellyfin routes, which Jellyfin matches in any case
 JELLYFIN_PREFIXES = frozenset({"users", "sessions", "system", "useritems", "userplayeditems",
                                "playingitems"})
 SECRET_QUERY = re.compile(r"((?:api_?key|token)=)[^&\s\"]+", re.IGNORECASE)
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 access_log = logging.getLogger("gateway.access")
 
@@ -65,9 +69,20 @@ class GatewayApp(WsgiApp):
         return response(environ, start_response)
 
 
+def correlation_id(request: Request) -> str:
+    """The client's ``X-Request-Id`` when it is a sane token, else a new id."""
+    given = request.headers.get("X-Request-Id", "")
+    return given if REQUEST_ID.match(given) else uuid.uuid4().hex
+
+
 class GatewayServer(WebServer):
     def get_wsgi_app(self) -> GatewayApp:
         return GatewayApp(self)
+
+    def context_data_from_headers(self, request: Request) -> dict[str, str]:
+        """Starts the correlation id that nameko then carries through every RPC and event."""
+        request.correlation_id = correlation_id(request)
+        return {CORRELATION_ID: request.correlation_id}
 
     def get_wsgi_server(self, sock: Any, wsgi_app: Any, **kwargs: Any) -> Any:
         server = super().get_wsgi_server(sock, wsgi_app, **kwargs)
@@ -83,6 +98,11 @@ class Route(HttpRequestHandler):
     def __init__(self, method: str, url: str, **kwargs: Any) -> None:
         kwargs.setdefault("expected_exceptions", SetlistError)
         super().__init__(method, url, **kwargs)
+
+    def handle_request(self, request: Request) -> Response:
+        response = super().handle_request(request)
+        response.headers["X-Request-Id"] = getattr(request, "correlation_id", "")
+        return response
 
     def response_from_result(self, result: Any) -> Response:
         if isinstance(result, Response):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from nameko.events import BROADCAST, event_handler
-from nameko.rpc import RpcProxy
 from werkzeug.wrappers import Request
 
 from gateway.auth import Auth
@@ -14,19 +13,22 @@ from gateway.health import broker_status, health_report, service_statuses
 from gateway.http import route
 from gateway.responses import json_response
 from gateway.routes.accounts import AccountRoutes
+from gateway.rpc import TimedRpcProxy
 from gateway.server_identity import ServerIdentity
 from services.common import config
+from services.common.logs import LogContext
 
 
 class GatewayService(AccountRoutes):
     name = "gateway"
 
-    accounts = RpcProxy("accounts")
-    events = RpcProxy("events")
-    playstate = RpcProxy("playstate")
-    realtime = RpcProxy("realtime")
+    accounts = TimedRpcProxy("accounts")
+    events = TimedRpcProxy("events")
+    playstate = TimedRpcProxy("playstate")
+    realtime = TimedRpcProxy("realtime")
     auth = Auth()
     server_identity = ServerIdentity()
+    log_context = LogContext()
 
     @route("GET", "/health")
     def health(self, request: Request) -> Any:

@@ -32,7 +32,8 @@ def _pump(label: str, stream: IO[str]) -> None:
 
 
 def start(process: Process) -> subprocess.Popen[str]:
-    env = {**os.environ, **process.env, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, **process.env, "PYTHONUNBUFFERED": "1",
+           "SETLIST_PROCESS": process.label}
     child = subprocess.Popen(process.argv, cwd=ROOT, env=env, stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT, text=True, start_new_session=True)
     assert child.stdout is not None

@@ -71,7 +71,8 @@ def service_env(amqp_uri: str, database_urls: dict, tmp_path_factory: pytest.Tem
 @pytest.fixture(scope="session")
 def stack(service_env: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """The whole system, started as `make run` starts it, on a free port."""
-    running = Stack(service_env, Path(tmp_path_factory.mktemp("stack")) / "stack.log")
+    running = Stack(service_env, Path(tmp_path_factory.mktemp("stack")) / "stack.log",
+                    extra_env={"LOG_FORMAT": "json"})
     running.start()
     yield running
     running.stop()

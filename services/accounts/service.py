@@ -6,12 +6,12 @@ from nameko.events import EventDispatcher
 
 from services.accounts import organizers, server, teams, tokens, users
 from services.common.database import Database
-from services.common.health import HealthRpc
+from services.common.base import ServiceBase
 from services.common.principal import Principal
 from services.common.rpc import rpc
 
 
-class AccountsService(HealthRpc):
+class AccountsService(ServiceBase):
     name = "accounts"
 
     db = Database("accounts")

@@ -1,8 +1,41 @@
-"""Logging helpers used by the nameko config (`deploy/config.yml`)."""
+"""Logs an operator can follow: one JSON object per line (or plain text with ``LOG_FORMAT=text``),
+each carrying the service and the correlation id of the request that caused it.
+
+The gateway gives every request a correlation id (its ``X-Request-Id``, or a new one); nameko carries
+it in the context data of every RPC and event that request causes, so one id follows the request
+through every service. :class:`LogContext` puts it where the log formatter finds it.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+from datetime import datetime, timezone
+from typing import Any
+
+from eventlet import corolocal
+from nameko.extensions import DependencyProvider
+
+_local = corolocal.local()  # one per green thread, i.e. per nameko worker
+
+CORRELATION_ID = "correlation_id"
+
+
+def current_correlation_id() -> str | None:
+    return getattr(_local, "correlation_id", None)
+
+
+class LogContext(DependencyProvider):
+    """Sets the worker's service and correlation id for every log line it writes."""
+
+    def worker_setup(self, worker_ctx: Any) -> None:
+        _local.correlation_id = worker_ctx.context_data.get(CORRELATION_ID) or worker_ctx.call_id
+        _local.service = worker_ctx.service_name
+
+    def worker_teardown(self, worker_ctx: Any) -> None:
+        _local.correlation_id = None
+        _local.service = None
 
 
 class ExpectedErrorFilter(logging.Filter):
@@ -16,3 +49,30 @@ class ExpectedErrorFilter(logging.Filter):
             record.exc_info = None
             record.exc_text = None
         return True
+
+
+class SetlistFormatter(logging.Formatter):
+    """JSON lines by default; ``LOG_FORMAT=text`` for a human at a terminal."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        self.json = os.environ.get("LOG_FORMAT", "json") != "text"
+        self.process = os.environ.get("SETLIST_PROCESS")
+
+    def format(self, record: logging.LogRecord) -> str:
+        correlation_id = current_correlation_id()
+        service = getattr(_local, "service", None) or self.process
+        if not self.json:
+            line = super().format(record)
+            return f"{line} [{correlation_id}]" if correlation_id else line
+        entry: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(),
+            "level": record.levelname, "logger": record.name, "message": record.getMessage(),
+        }
+        if service:
+            entry["service"] = service
+        if correlation_id:
+            entry[CORRELATION_ID] = correlation_id
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from services.common.database import Database
-from services.common.health import HealthRpc
+from services.common.base import ServiceBase
 
 
-class PlaystateService(HealthRpc):
+class PlaystateService(ServiceBase):
     name = "playstate"
 
     db = Database("playstate")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from services.common.health import HealthRpc
+from services.common.base import ServiceBase
 
 
-class RealtimeService(HealthRpc):
+class RealtimeService(ServiceBase):
     name = "realtime"
