@@ -1,4 +1,5 @@
-"""The RPC entrypoint every service uses: nameko's, with Setlist errors marked as expected.
+"""The RPC entrypoint every service uses: nameko's, with Setlist errors marked as expected, and a
+database that cannot be reached turned into ServiceUnavailable (a 503 for the client, not a 500).
 
 Expected errors are a client's mistake, not the service's: nameko logs them as warnings and they
 reach the caller as the same error class.
@@ -6,14 +7,32 @@ reach the caller as the same error class.
 
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+import functools
+from typing import Any, Callable, TypeVar
 
 from nameko.rpc import rpc as nameko_rpc
+from sqlalchemy.exc import DBAPIError
 
-from services.common.errors import SetlistError
+from services.common.errors import ServiceUnavailable, SetlistError
 
-F = TypeVar("F", bound=Callable)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def database_unavailable(exc: DBAPIError) -> bool:
+    """A lost or refused connection, as opposed to a bad statement."""
+    return exc.connection_invalidated or type(exc).__name__ in ("OperationalError",
+                                                                "InterfaceError")
 
 
 def rpc(method: F) -> F:
-    return nameko_rpc(expected_exceptions=SetlistError)(method)
+    @functools.wraps(method)
+    def entrypoint(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except DBAPIError as exc:
+            if database_unavailable(exc):
+                raise ServiceUnavailable("The database is unavailable; try again shortly.") \
+                    from exc
+            raise
+
+    return nameko_rpc(expected_exceptions=SetlistError)(entrypoint)  # type: ignore[return-value]
