@@ -14,11 +14,12 @@ from gateway.health import broker_status, health_report, service_statuses
 from gateway.http import route
 from gateway.responses import json_response
 from gateway.routes.accounts import AccountRoutes
+from gateway.routes.events import EventRoutes
 from gateway.server_identity import ServerIdentity
 from services.common import config
 
 
-class GatewayService(AccountRoutes):
+class GatewayService(AccountRoutes, EventRoutes):
     name = "gateway"
 
     accounts = RpcProxy("accounts")
