@@ -83,7 +83,7 @@ def test_team_token_acts_with_its_team(stack, admin, world):
     organizer = world["organizer"]
     team = new_team(admin, organizer, [], can_create_events=True, can_change_event_settings=True,
                     limit_events=["b"])
-    token = team_token(stack, admin, organizer, team)
+    token = team_token(stack, admin, organizer, team).api
     events = world["events"]
     assert [e["slug"] for e in token.get(events).json()["results"]] == ["b"]
     assert token.get(events + "a/").status_code == 403

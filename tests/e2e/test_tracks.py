@@ -34,7 +34,7 @@ def test_event_creators_may_create(stack, admin):
     creator = new_user(stack, "creator")
     team = new_team(admin, organizer, [creator.user_id], can_create_events=True)
     assert creator.api.post("/api/v1/tracks/", {"name": "by user"}).status_code == 201
-    token = team_token(stack, admin, organizer, team)
+    token = team_token(stack, admin, organizer, team).api
     assert token.post("/api/v1/tracks/", {"name": "by team"}).status_code == 201
 
 

@@ -46,8 +46,9 @@ def new_team(admin: Api, organizer: str, members: list[int] = (), **flags: Any) 
     return team
 
 
-def team_token(stack: Any, admin: Api, organizer: str, team: int) -> Api:
+def team_token(stack: Any, admin: Api, organizer: str, team: int) -> Caller:
     response = admin.post(f"/api/v1/organizers/{organizer}/teams/{team}/tokens/",
                           {"name": "api"})
     assert response.status_code == 201, response.text
-    return Api(stack.url, response.json()["token"])
+    token = response.json()["token"]
+    return Caller(Api(stack.url, token), token, None)
