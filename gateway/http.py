@@ -52,6 +52,15 @@ def canonical_path(path: str) -> str:
     return path.lower() if first in JELLYFIN_PREFIXES else path
 
 
+def as_response(result: Any) -> Response:
+    """A handler's result as a response: a Response as is, None as 204, anything else as JSON."""
+    if isinstance(result, Response):
+        return result
+    if result is None:
+        return no_content()
+    return json_response(result)
+
+
 class GatewayApp(WsgiApp):
     def __call__(self, environ: dict, start_response: Any) -> Any:
         environ["PATH_INFO"] = canonical_path(environ.get("PATH_INFO", ""))
@@ -105,11 +114,7 @@ class Route(HttpRequestHandler):
         return response
 
     def response_from_result(self, result: Any) -> Response:
-        if isinstance(result, Response):
-            return result
-        if result is None:
-            return no_content()
-        return json_response(result)
+        return as_response(result)
 
     def response_from_exception(self, exc: BaseException) -> Response:
         return error_response(exc)

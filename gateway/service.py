@@ -13,13 +13,14 @@ from gateway.health import broker_status, health_report, service_statuses
 from gateway.http import route
 from gateway.responses import json_response
 from gateway.routes.accounts import AccountRoutes
+from gateway.routes.events import EventRoutes
 from gateway.rpc import TimedRpcProxy
 from gateway.server_identity import ServerIdentity
 from services.common import config
 from services.common.logs import LogContext
 
 
-class GatewayService(AccountRoutes):
+class GatewayService(AccountRoutes, EventRoutes):
     name = "gateway"
 
     accounts = TimedRpcProxy("accounts")

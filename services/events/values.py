@@ -1,0 +1,93 @@
+"""Reading single JSON values as Django REST framework reads them, with its messages.
+
+Each reader returns the Python value or raises :class:`Invalid` with DRF's message for that field.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+DEFAULT_LOCALE = "en"
+DATETIME_FORMATS = "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]"
+TRUE_VALUES = frozenset({True, 1, "true", "True", "TRUE", "1", "yes", "on"})
+FALSE_VALUES = frozenset({False, 0, "false", "False", "FALSE", "0", "no", "off"})
+
+
+class Invalid(ValueError):
+    """One field's error message."""
+
+
+def type_name(value: Any) -> str:
+    return {list: "list", dict: "dict", str: "str", int: "int", float: "float", bool: "bool"}.get(
+        type(value), "NoneType")
+
+
+def boolean(value: Any) -> bool:
+    if isinstance(value, (bool, int, str)):
+        if value in TRUE_VALUES:
+            return True
+        if value in FALSE_VALUES:
+            return False
+    raise Invalid("Must be a valid boolean.")
+
+
+def text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise Invalid("Not a valid string.")
+    if not value.strip():
+        raise Invalid("This field may not be blank.")
+    return value
+
+
+def multilingual(value: Any) -> dict[str, str]:
+    """``{"en": "…", "de": "…"}``; a plain string is the default locale's text."""
+    if isinstance(value, str):
+        value = {DEFAULT_LOCALE: value}
+    if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise Invalid("Expected a string or an object of locale codes to strings.")
+    cleaned = {locale: string for locale, string in value.items() if string.strip()}
+    if not cleaned:
+        raise Invalid("This field is required.")
+    return cleaned
+
+
+def moment(value: Any) -> datetime:
+    """An ISO 8601 datetime; one without an offset is taken as UTC."""
+    if isinstance(value, str) and len(value) > 10 and value[10] in "Tt ":
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed
+    raise Invalid(f"Datetime has wrong format. Use one of these formats instead: "
+                  f"{DATETIME_FORMATS}.")
+
+
+def number(value: Any) -> float:
+    if isinstance(value, bool):
+        raise Invalid("A valid number is required.")
+    try:
+        parsed = float(value)
+    except (TypeError, ValueError):
+        raise Invalid("A valid number is required.") from None
+    if parsed != parsed or parsed in (float("inf"), float("-inf")):
+        raise Invalid("A valid number is required.")
+    return parsed
+
+
+def within(value: float, low: float, high: float) -> float:
+    if value > high:
+        raise Invalid(f"Ensure this value is less than or equal to {high:g}.")
+    if value < low:
+        raise Invalid(f"Ensure this value is greater than or equal to {low:g}.")
+    return value
+
+
+def iso(moment_: datetime | None) -> str | None:
+    """UTC, with ``Z``, as pretix writes datetimes."""
+    if moment_ is None:
+        return None
+    return moment_.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")

@@ -1,0 +1,49 @@
+"""/api/v1/tracks/: the catalogue over HTTP."""
+
+import pytest
+
+from tests.events.support import new_organizer, new_team, new_user, team_token
+from tests.support.client import Api
+
+
+@pytest.fixture(scope="module")
+def admin(stack, admin_token):
+    return Api(stack.url, admin_token)
+
+
+def test_admin_creates_and_anyone_reads(stack, admin):
+    created = admin.post("/api/v1/tracks/", {"name": "Song", "artist": "Band", "duration": 180})
+    assert created.status_code == 201
+    track = created.json()
+    assert track["name"] == "Song" and track["duration"] == 180 and track["resumable"] is False
+    reader = new_user(stack, "reader").api
+    assert reader.get(f"/api/v1/tracks/{track['id']}/").json() == track
+    assert reader.get(f"/api/v1/tracks/{track['uuid']}/").json() == track
+    listed = reader.get("/api/v1/tracks/")
+    assert listed.status_code == 200
+    assert track in listed.json()["results"] or listed.json()["next"]
+
+
+def test_plain_user_may_not_create(stack):
+    refused = new_user(stack, "plain").api.post("/api/v1/tracks/", {"name": "x"})
+    assert refused.status_code == 403
+
+
+def test_event_creators_may_create(stack, admin):
+    organizer = new_organizer(admin)
+    creator = new_user(stack, "creator")
+    team = new_team(admin, organizer, [creator.user_id], can_create_events=True)
+    assert creator.api.post("/api/v1/tracks/", {"name": "by user"}).status_code == 201
+    token = team_token(stack, admin, organizer, team).api
+    assert token.post("/api/v1/tracks/", {"name": "by team"}).status_code == 201
+
+
+def test_errors(stack, admin):
+    assert Api(stack.url).get("/api/v1/tracks/").json() == {
+        "detail": "Authentication credentials were not provided."}
+    assert admin.get("/api/v1/tracks/999999999/").status_code == 404
+    assert admin.get("/api/v1/tracks/?page=0").json() == {"detail": "Invalid page."}
+    invalid = admin.post("/api/v1/tracks/", {"duration": "long"})
+    assert invalid.status_code == 400
+    assert invalid.json() == {"name": ["This field is required."],
+                              "duration": ["A valid integer is required."]}

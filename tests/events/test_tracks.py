@@ -1,0 +1,57 @@
+"""services/events/tracks.py: the catalogue."""
+
+import pytest
+
+from services.common.errors import NotFound, ValidationFailed
+from services.events import tracks
+
+
+def test_create_and_find_by_id_and_guid(session_for):
+    session = session_for("events")
+    track = tracks.create_track(session, {"name": "Intro", "artist": "Band", "duration": 215,
+                                          "resumable": True})
+    view = tracks.track_view(track)
+    assert view == {"id": track.id, "uuid": track.uuid, "name": "Intro", "artist": "Band",
+                    "duration": 215, "resumable": True}
+    assert len(track.uuid) == 32
+    dashed = f"{track.uuid[:8]}-{track.uuid[8:12]}-{track.uuid[12:16]}-{track.uuid[16:20]}-" \
+             f"{track.uuid[20:]}"
+    for ref in (track.id, str(track.id), track.uuid, dashed, dashed.upper()):
+        assert tracks.find_track(session, ref) is track
+
+
+
+
+def test_optional_fields_default(session_for):
+    track = tracks.create_track(session_for("events"), {"name": "Jingle"})
+    assert (track.artist, track.duration, track.resumable) == ("", None, False)
+
+
+@pytest.mark.parametrize("ref", [10**9, "nope", "0" * 32, ""])
+def test_unknown_track(session_for, ref):
+    with pytest.raises(NotFound, match="Track not found"):
+        tracks.find_track(session_for("events"), ref)
+
+
+@pytest.mark.parametrize("body, fields", [
+    ({}, {"name": ["This field is required."]}),
+    ({"name": 3}, {"name": ["Not a valid string."]}),
+    ({"name": "x" * 256}, {"name": ["Ensure this field has no more than 255 characters."]}),
+    ({"name": "a", "duration": "3"}, {"duration": ["A valid integer is required."]}),
+    ({"name": "a", "duration": -1}, {"duration": ["Ensure this value is greater than or equal to 0."]}),
+    ({"name": "a", "resumable": "yes"}, {"resumable": ["Must be a valid boolean."]}),
+])
+def test_invalid_bodies(session_for, body, fields):
+    with pytest.raises(ValidationFailed) as caught:
+        tracks.create_track(session_for("events"), body)
+    assert caught.value.fields == fields
+
+
+def test_list_pages_in_id_order(session_for):
+    session = session_for("events")
+    made = [tracks.create_track(session, {"name": f"t{i}"}) for i in range(3)]
+    count, page = tracks.list_tracks(session, 1, 2)
+    assert count >= 3
+    everything = tracks.list_tracks(session, 0, 10_000)[1]
+    assert [t.id for t in everything] == sorted(t.id for t in everything)
+    assert set(made) <= set(everything) and len(page) == 2
