@@ -70,7 +70,7 @@ def test_service_has_a_health_check_and_settable_replicas(services, name):
 
 def test_services_probe_their_own_metrics_endpoint(services):
     for name in set(SERVICE_CLASSES) - {"gateway"}:
-        assert services[name]["healthcheck"]["test"] == ["CMD", "python", "-m",
+        assert services[name]["healthcheck"]["test"] == ["CMD", "python", "-W", "ignore", "-m",
                                                           "services.common.metrics"]
         assert services[name]["environment"]["METRICS_PORT"] == "9100"
 
