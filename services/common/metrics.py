@@ -9,8 +9,8 @@ also carries the process's CPU, memory and open files.
 host; processes sharing one host (several instances under ``make run``) each need their own port,
 while containers each have their own network and can all use the same one.
 
-``python -W ignore -m services.common.metrics`` is the container health check: exit 0 when this process's
-``/metrics`` answers on 127.0.0.1.
+``python -W ignore -m services.common.metrics`` is the container health check: exit 0 when this
+process's ``/metrics`` answers on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def metrics_port() -> int:
 
 
 def gauge(name: str, documentation: str, labelnames: tuple[str, ...] = ()) -> Gauge:
-    """The process-wide gauge ``setlist_<name>``, made on first use; call ``inc``/``dec``/``set``."""
+    """The process-wide gauge ``setlist_<name>``, made on first use: ``inc``, ``dec``, ``set``."""
     full_name = f"setlist_{name}"
     if full_name not in _gauges:
         _gauges[full_name] = Gauge(full_name, documentation, labelnames)

@@ -85,8 +85,9 @@ def test_serves_metrics_over_http_while_the_service_runs(start, metrics_port):
         answer("fine")
     response = requests.get(f"http://127.0.0.1:{metrics_port}/metrics", timeout=5)
     assert response.status_code == 200
-    assert 'setlist_entrypoint_calls_total{entrypoint="answer",outcome="success",service="probed"}' \
-        in response.text
+    success = ('setlist_entrypoint_calls_total'
+               '{entrypoint="answer",outcome="success",service="probed"}')
+    assert success in response.text
     assert "setlist_entrypoint_latency_seconds_bucket" in response.text
     assert metrics.probe() == 0
     container.stop()
@@ -120,3 +121,13 @@ def test_a_gauge_is_made_once_and_scraped(start, metrics_port):
 def test_probe_fails_without_a_port(monkeypatch):
     monkeypatch.setenv("METRICS_PORT", "0")
     assert metrics.probe() == 1
+
+
+def test_a_taken_port_stops_the_service_from_starting(start, metrics_port):
+    with socket.socket() as taken:
+        taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        taken.bind(("0.0.0.0", metrics_port))
+        taken.listen()
+        with pytest.raises(OSError):
+            start()
+    assert metrics.SERVER.users == 0

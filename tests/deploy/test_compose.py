@@ -105,11 +105,12 @@ def test_postgres_creates_a_database_per_service(services):
 
 
 def _compose_command() -> list[str] | None:
-    """`docker compose` when the docker CLI has its compose plugin (it needs no engine for `config`)."""
+    """`docker compose` if the docker CLI has its compose plugin (`config` needs no engine)."""
     docker = shutil.which("docker")
-    if docker and subprocess.run([docker, "compose", "version"], capture_output=True).returncode == 0:
-        return [docker, "compose"]
-    return None
+    if docker is None:
+        return None
+    plugin = subprocess.run([docker, "compose", "version"], capture_output=True)
+    return [docker, "compose"] if plugin.returncode == 0 else None
 
 
 def test_docker_compose_accepts_the_file():
@@ -117,5 +118,6 @@ def test_docker_compose_accepts_the_file():
     if command is None:
         pytest.skip("no `docker compose` here (the docker CLI is missing or has no compose plugin)")
     result = subprocess.run([*command, "-f", str(COMPOSE_FILE), "config", "--quiet"],
-                            capture_output=True, text=True, env={**os.environ, "EVENTS_REPLICAS": "3"})
+                            capture_output=True, text=True,
+                            env={**os.environ, "EVENTS_REPLICAS": "3"})
     assert result.returncode == 0, result.stderr

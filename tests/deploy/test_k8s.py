@@ -1,5 +1,5 @@
-"""deploy/k8s/: every manifest is valid against the Kubernetes schemas (kubernetes-validate ships them,
-so this runs offline) and wired together: Deployments per process of `setlist/processes.py`, their
+"""deploy/k8s/: every manifest is valid against the Kubernetes schemas (kubernetes-validate ships
+them, so this runs offline) and wired together: a Deployment per process of `setlist/processes.py`,
 env from the ConfigMap and Secret that exist here, probes, and the gateway Service."""
 
 import copy
