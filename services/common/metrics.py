@@ -28,9 +28,12 @@ from eventlet import wsgi
 from eventlet.greenthread import GreenThread
 from nameko.containers import WorkerContext
 from nameko.extensions import DependencyProvider
-from prometheus_client import REGISTRY, Counter, Gauge, Histogram, make_wsgi_app
+from prometheus_client import (REGISTRY, Counter, Gauge, Histogram, disable_created_metrics,
+                               make_wsgi_app)
 
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType]
+
+disable_created_metrics()  # the `*_created` timestamps would double the output for nothing
 
 CALLS = Counter(
     "setlist_entrypoint_calls", "Entrypoint calls; outcome is success, expected_error (a Setlist "
