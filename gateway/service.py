@@ -18,6 +18,7 @@ from gateway.rpc import TimedRpcProxy
 from gateway.server_identity import ServerIdentity
 from services.common import config
 from services.common.logs import LogContext
+from services.common.metrics import Metrics
 
 
 class GatewayService(AccountRoutes, EventRoutes):
@@ -30,6 +31,7 @@ class GatewayService(AccountRoutes, EventRoutes):
     auth = Auth()
     server_identity = ServerIdentity()
     log_context = LogContext()
+    metrics = Metrics()
 
     @route("GET", "/health")
     def health(self, request: Request) -> Any:

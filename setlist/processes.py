@@ -38,6 +38,15 @@ def nameko_argv(service: str) -> list[str]:
             SERVICE_CLASSES[service]]
 
 
+def with_metrics_ports(processes: list[Process]) -> list[Process]:
+    """With ``METRICS_BASE_PORT`` set, process i serves /metrics on base + i (in plan order)."""
+    base = int(os.environ.get("METRICS_BASE_PORT", "0"))
+    if not base:
+        return processes
+    return [Process(p.label, p.argv, {**p.env, "METRICS_PORT": str(base + index)})
+            for index, p in enumerate(processes)]
+
+
 def plan() -> list[Process]:
     """Every process to start: each service's instances, then the gateways on consecutive ports."""
     processes = []
@@ -52,4 +61,4 @@ def plan() -> list[Process]:
         label = "gateway" if count == 1 else f"gateway.{index + 1}"
         processes.append(Process(label, nameko_argv("gateway"),
                                  {"WEB_SERVER_ADDRESS": f"{host}:{port + index}"}))
-    return processes
+    return with_metrics_ports(processes)
