@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid as uuidlib
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from services.accounts.models import Token, User
@@ -42,12 +43,16 @@ def create_user(session: Session, username: str, password: str, is_admin: bool =
             fields={"Name": [f"Ensure this field has no more than {MAX_USERNAME} characters."]})
     if not password:
         raise ValidationFailed(fields={"Password": ["This field is required."]})
+    taken = BadRequest(f"A user with the name '{username}' already exists.")
     if by_name(session, username) is not None:
-        raise BadRequest(f"A user with the name '{username}' already exists.")
+        raise taken
     user = User(uuid=uuidlib.uuid4().hex, username=username, username_key=username.casefold(),
                 password_hash=hash_password(password), is_admin=is_admin)
-    session.add(user)
-    session.flush()
+    try:
+        with session.begin_nested():  # a concurrent create of the same name loses here, cleanly
+            session.add(user)
+    except IntegrityError:
+        raise taken from None
     return user
 
 

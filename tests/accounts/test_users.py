@@ -18,6 +18,15 @@ def test_usernames_are_unique_regardless_of_case(db):
     assert raised.value.detail == "A user with the name 'dup' already exists."
 
 
+def test_a_create_that_loses_a_race_for_the_name_is_a_clean_400(db, monkeypatch):
+    users.create_user(db, "racer", "pw")
+    monkeypatch.setattr(users, "by_name", lambda session, name: None)  # the check ran first
+    with pytest.raises(BadRequest):
+        users.create_user(db, "RACER", "pw")
+    monkeypatch.undo()
+    assert users.by_name(db, "racer").username == "racer"  # the session is still usable
+
+
 def test_name_and_password_are_required(db):
     with pytest.raises(ValidationFailed) as raised:
         users.create_user(db, "  ", "pw")
