@@ -55,7 +55,7 @@ def multilingual(value: Any) -> dict[str, str]:
         value = {DEFAULT_LOCALE: value}
     if not isinstance(value, dict):
         raise Invalid("Invalid data type.")
-    if not all(isinstance(text, str) for text in value.values()):
+    if not all(isinstance(string, str) for string in value.values()):
         raise Invalid("All entries must be strings.")
     if not all(locale in LOCALES for locale in value):
         raise Invalid("Invalid languages included.")
