@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench clean
+.PHONY: install run test test-sqlite bench bench-pretix clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,15 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
+test-sqlite: $(STAMP)
+	SETLIST_TEST_DATABASE=sqlite $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
 bench: $(STAMP)
 	$(BIN)/python bench/rpc.py
+	$(BIN)/python bench/events.py
+
+bench-pretix:
+	bench/pretix.sh
 
 clean:
 	rm -rf $(VENV) var

@@ -1,12 +1,17 @@
-"""Shared by the benchmarks: timing statistics, and writing a section of bench/RESULTS.md."""
+"""Shared by the benchmarks: timed concurrent clients, timing statistics, and writing a section of
+bench/RESULTS.md. Clients are green threads: the benchmark monkey-patches eventlet first."""
 
 from __future__ import annotations
 
 import platform
 import re
 import statistics
+import time
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
+
+import eventlet
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
@@ -38,3 +43,24 @@ def write_section(name: str, body: str) -> None:
     text = pattern.sub(lambda _: block, text) if pattern.search(text) else \
         text.rstrip() + "\n\n" + block + "\n"
     RESULTS.write_text(text)
+
+
+def run(calls: list[Callable[[], object]], total: int) -> dict[str, float]:
+    """Spread `total` calls over len(calls) concurrent clients, each with its own connection."""
+    latencies: list[float] = []
+
+    def client(call: Callable[[], object], count: int) -> None:
+        for _ in range(count):
+            started = time.perf_counter()
+            call()
+            latencies.append(time.perf_counter() - started)
+
+    for call in calls:  # warm up every connection
+        call()
+    pool = eventlet.GreenPool(len(calls))
+    share = total // len(calls)
+    started = time.perf_counter()
+    for call in calls:
+        pool.spawn(client, call, share)
+    pool.waitall()
+    return summary(latencies, time.perf_counter() - started)

@@ -18,7 +18,6 @@ import argparse  # noqa: E402
 import secrets  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
-import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Callable  # noqa: E402
 
@@ -26,31 +25,10 @@ import requests  # noqa: E402
 from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.results import summary, write_section  # noqa: E402
+from bench.results import run, write_section  # noqa: E402
 from tests.support.infrastructure import Stack, create_vhost, delete_vhost  # noqa: E402
 
 COMMAND = "python bench/rpc.py"
-
-
-def run(calls: list[Callable[[], object]], total: int) -> dict[str, float]:
-    """Spread `total` calls over len(calls) concurrent clients, each with its own connection."""
-    latencies: list[float] = []
-
-    def client(call: Callable[[], object], count: int) -> None:
-        for _ in range(count):
-            started = time.perf_counter()
-            call()
-            latencies.append(time.perf_counter() - started)
-
-    for call in calls:  # warm up every connection
-        call()
-    pool = eventlet.GreenPool(len(calls))
-    share = total // len(calls)
-    started = time.perf_counter()
-    for call in calls:
-        pool.spawn(client, call, share)
-    pool.waitall()
-    return summary(latencies, time.perf_counter() - started)
 
 
 def rpc_clients(amqp_uri: str, count: int) -> tuple[list, list]:

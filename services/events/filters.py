@@ -18,7 +18,7 @@ from services.events import values
 from services.events.models import Event, MetaProperty, MetaValue
 from services.events.values import Invalid
 
-FLAGS = ("is_public", "live", "has_subevents", "is_future", "is_past")
+FLAGS = ("is_public", "live", "has_subevents", "testmode", "is_future", "is_past")
 ORDERINGS = {"date_from": Event.date_from, "slug": Event.slug}
 ATTR = re.compile(r"^attr\[(.+)\]$")
 
@@ -98,7 +98,7 @@ def _attr(name: str, wanted: str, properties: dict[str, MetaProperty]) -> Column
 def apply(query: Select[Any], filters: EventFilters, properties: list[MetaProperty],
           now: datetime) -> Select[Any]:
     conditions: list[ColumnElement[bool]] = []
-    for name in ("is_public", "live", "has_subevents"):
+    for name in ("is_public", "live", "has_subevents", "testmode"):
         if name in filters.flags:
             conditions.append(getattr(Event, name).is_(filters.flags[name]))
     if "is_future" in filters.flags:

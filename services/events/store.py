@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from services.common.database import utcnow
 from services.common.errors import NotFound, PermissionDenied
@@ -125,4 +125,6 @@ def list_events(session: Session, organizer: str, slugs: set[str] | None,
         query = query.where(Event.slug.in_(sorted(slugs)))
     query = filters.apply(query, event_filters, properties, utcnow())
     count = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    return count or 0, list(session.scalars(query.offset(offset).limit(limit)))
+    # what the view reads of each event, in two queries instead of two per event
+    page = query.options(selectinload(Event.meta_values), selectinload(Event.playlist))
+    return count or 0, list(session.scalars(page.offset(offset).limit(limit)))

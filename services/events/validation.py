@@ -81,7 +81,7 @@ def _has_subevents(value: Any, rules: Rules) -> bool:
 
 def _meta_data(value: Any, rules: Rules) -> dict[str, str]:
     if not isinstance(value, dict):
-        raise Invalid(f'Expected a dictionary of items but got type "{values.type_name(value)}".')
+        raise Invalid("meta_data needs to be an object (str -> str).")
     for key, item in value.items():
         if key not in rules.meta_names:
             raise Invalid(f"Meta data property '{key}' does not exist.")
@@ -107,11 +107,15 @@ def _seating_plan(value: Any, _rules: Rules) -> None:
     raise Invalid(f'Invalid pk "{value}" - object does not exist.')
 
 
-def _seat_category_mapping(value: Any, _rules: Rules) -> dict[str, int | None]:
-    if not isinstance(value, dict):
-        raise Invalid(f'Expected a dictionary of items but got type "{values.type_name(value)}".')
+def _seat_category_mapping(value: Any, rules: Rules) -> dict[str, int]:
+    """Only ``{}``: a mapping names products, and Setlist events have none (pretix's messages)."""
+    if not isinstance(value, dict) or not all(
+            isinstance(item, int) and not isinstance(item, bool) for item in value.values()):
+        raise Invalid("seat_category_mapping needs to be an object (str -> int).")
+    if value and rules.creating:
+        raise Invalid("You cannot specify seat category mappings on event creation.")
     if value:
-        raise Invalid("A seat category mapping needs a seating plan.")
+        raise Invalid(f"Item '{next(iter(value.values()))}' does not exist.")
     return {}
 
 

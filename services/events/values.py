@@ -9,6 +9,11 @@ from datetime import datetime, timezone
 from typing import Any
 
 DEFAULT_LOCALE = "en"
+#: the locales pretix 2026.8 knows (its LANGUAGES setting): the keys a multi-lingual string may use
+LOCALES = frozenset("""
+en de de-informal ar eu ca zh-hans zh-hant cs hr da nl nl-informal fr fi el he hu id it ja lv nb-no
+pl pt-pt ro ru sk sv es es-419 th tr uk
+""".split())
 DATETIME_FORMATS = "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]"
 TRUE_VALUES = frozenset({True, 1, "true", "True", "TRUE", "1", "yes", "on"})
 FALSE_VALUES = frozenset({False, 0, "false", "False", "FALSE", "0", "no", "off"})
@@ -33,6 +38,9 @@ def boolean(value: Any) -> bool:
 
 
 def text(value: Any) -> str:
+    """DRF's CharField: a number is taken as its text, anything else but a string refused."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
     if not isinstance(value, str):
         raise Invalid("Not a valid string.")
     if not value.strip():
@@ -41,12 +49,16 @@ def text(value: Any) -> str:
 
 
 def multilingual(value: Any) -> dict[str, str]:
-    """``{"en": "…", "de": "…"}``; a plain string is the default locale's text."""
+    """``{"en": "…", "de": "…"}``; a plain string is the default locale's text. pretix's
+    (django-i18nfield's) messages; an empty text is refused where pretix would store it."""
     if isinstance(value, str):
         value = {DEFAULT_LOCALE: value}
-    if not isinstance(value, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-        raise Invalid("Expected a string or an object of locale codes to strings.")
+    if not isinstance(value, dict):
+        raise Invalid("Invalid data type.")
+    if not all(isinstance(string, str) for string in value.values()):
+        raise Invalid("All entries must be strings.")
+    if not all(locale in LOCALES for locale in value):
+        raise Invalid("Invalid languages included.")
     cleaned = {locale: string for locale, string in value.items() if string.strip()}
     if not cleaned:
         raise Invalid("This field is required.")
@@ -54,8 +66,9 @@ def multilingual(value: Any) -> dict[str, str]:
 
 
 def moment(value: Any) -> datetime:
-    """An ISO 8601 datetime; one without an offset is taken as UTC."""
-    if isinstance(value, str) and len(value) > 10 and value[10] in "Tt ":
+    """An ISO 8601 datetime as Django reads it (a date alone is its midnight); one without an
+    offset is taken as UTC, pretix's default time zone."""
+    if isinstance(value, str):
         try:
             parsed = datetime.fromisoformat(value)
         except ValueError:

@@ -34,3 +34,59 @@ def test_other_database_errors_pass_through():
 def test_entrypoint_is_still_a_nameko_rpc():
     assert Service().fine(3) == 3
     assert Service.fine.nameko_entrypoints
+
+
+
+class Writer:
+    """A service whose worker writes a row, then returns or fails."""
+
+    def __init__(self, engine):
+        from sqlalchemy.orm import Session
+
+        self.db = Session(engine)
+
+    @rpc
+    def write(self, value, fail=False):
+        from sqlalchemy import text
+
+        self.db.execute(text("INSERT INTO rows VALUES (:value)"), {"value": value})
+        if fail:
+            raise ServiceUnavailable("after the write")
+        return value
+
+
+@pytest.fixture
+def engine(tmp_path):
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'rpc.db'}", connect_args={"timeout": 0})
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE rows (value INTEGER)"))
+    yield engine
+    engine.dispose()
+
+
+def rows(engine):
+    from sqlalchemy import text
+
+    with engine.connect() as other:
+        return other.execute(text("SELECT value FROM rows")).scalars().all()
+
+
+def test_the_workers_session_is_committed_before_the_result_returns(engine):
+    """nameko replies before it calls worker_result: the write must be stored by then."""
+    writer = Writer(engine)
+    assert writer.write(7) == 7
+    assert rows(engine) == [7]
+
+
+def test_the_workers_session_is_rolled_back_before_the_error_is_raised(engine):
+    """...and a failed worker must not hold SQLite's write lock while its error is sent."""
+    from sqlalchemy import text
+
+    writer = Writer(engine)
+    with pytest.raises(ServiceUnavailable):
+        writer.write(7, fail=True)
+    with engine.begin() as other:  # timeout 0: a held lock would fail at once
+        other.execute(text("INSERT INTO rows VALUES (8)"))
+    assert rows(engine) == [8]

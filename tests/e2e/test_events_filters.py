@@ -57,6 +57,10 @@ def slugs(admin, events, query):
     ("?is_past=false", ["current", "future", "series"]),
     ("?ends_after=2000-01-02T00:00:00Z", ["current", "future", "past", "past-open"]),
     ("?ends_after=2050-01-01T00:00:00%2B01:00", ["current", "future"]),
+    ("?ends_after=2050-01-01", ["current", "future"]),
+    ("?testmode=true", []),
+    ("?testmode=false", ["current", "future", "past", "past-open", "series"]),
+    ("?ordering=-date_from,slug", ["series", "future", "past-open", "current", "past"]),
     ("?ordering=-slug", ["series", "past-open", "past", "future", "current"]),
     ("?ordering=date_from", ["past", "current", "past-open", "future", "series"]),
     ("?ordering=-date_from", ["series", "future", "past-open", "current", "past"]),
@@ -82,6 +86,7 @@ def test_meta_data_shows_defaults(admin, events):
     ("?is_public=maybe", "is_public"), ("?live=yes", "live"), ("?has_subevents=2", "has_subevents"),
     ("?is_future=x", "is_future"), ("?is_past=", "is_past"), ("?ends_after=soon", "ends_after"),
     ("?ordering=foo", "ordering"), ("?ordering=-name", "ordering"),
+    ("?testmode=on", "testmode"),
 ])
 def test_invalid_filter_values_name_the_parameter(admin, events, query, parameter):
     response = admin.get(events + query)
@@ -93,6 +98,12 @@ def test_invalid_filter_values_name_the_parameter(admin, events, query, paramete
 def test_invalid_pages(admin, events, page):
     response = admin.get(events + f"?page={page}")
     assert (response.status_code, response.json()) == (404, {"detail": "Invalid page."})
+
+
+def test_an_organizer_without_events_has_one_empty_page(admin):
+    path = f"/api/v1/organizers/{new_organizer(admin, 'empty')}/events/"
+    assert admin.get(path).json() == {"count": 0, "next": None, "previous": None, "results": []}
+    assert admin.get(path + "?page=2").status_code == 404
 
 
 def test_pages_of_fifty(admin):

@@ -106,15 +106,56 @@ def test_patch_dates_checked_against_stored_values(admin, existing):
     assert response.json() == {"non_field_errors": ["The event cannot end before it starts."]}
 
 
-def test_bodies_that_are_not_objects(admin, events):
-    for raw in ("[1, 2]", '"text"', "3"):
-        response = admin.post(events, data=raw, headers={"Content-Type": "application/json"})
-        assert response.status_code == 400
+def test_malformed_json_and_other_content_types(admin, events):
     broken = admin.post(events, data="{nope", headers={"Content-Type": "application/json"})
     assert broken.status_code == 400 and broken.json()["detail"].startswith("JSON parse error - ")
     form = admin.post(events, data="slug=x", headers={
         "Content-Type": "application/x-www-form-urlencoded"})
     assert form.status_code == 415
+
+
+def test_bodies_that_cannot_be_read(admin, events, existing):
+    json_type = {"Content-Type": "application/json"}
+    for raw, kind in (("[1, 2]", "list"), ('"text"', "str"), ("3", "int"), ("null", "null")):
+        response = admin.post(events, data=raw, headers=json_type)
+        assert (response.status_code, response.json()) == (400, {"non_field_errors": [
+            f"Invalid data. Expected a dictionary, but got {kind}."]})
+    latin1 = '{"name": "Caf\xe9"}'.encode("latin-1")
+    response = admin.post(events, data=latin1, headers=json_type)
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("JSON parse error - ")
+    huge = b'{"name": "' + b"x" * (1024 * 1024) + b'"}'
+    for send in (admin.post, admin.patch):
+        response = send(events if send == admin.post else existing, data=huge,
+                        headers=json_type)
+        assert (response.status_code, response.json()) == (413, {
+            "detail": "Request body too large."})
+
+
+def test_json_with_a_charset_or_a_json_suffix_is_json(admin, events):
+    for content_type in ("application/json; charset=utf-8", "application/vnd.api+json"):
+        response = admin.post(events, data=f'{{"name": "N", "slug": "{unique("ct")}", '
+                                           f'"date_from": "2030-01-01T00:00:00Z"}}',
+                              headers={"Content-Type": content_type})
+        assert response.status_code == 201, (content_type, response.text)
+
+
+@pytest.mark.parametrize("changes, body", [
+    ({"name": 5}, {"name": ["Invalid data type."]}),
+    ({"name": {"en": 5}}, {"name": ["All entries must be strings."]}),
+    ({"name": {"xx": "a"}}, {"name": ["Invalid languages included."]}),
+    ({"meta_data": ["Format"]}, {"meta_data": ["meta_data needs to be an object (str -> str)."]}),
+    ({"seat_category_mapping": {"A": 1}}, {"seat_category_mapping": [
+        "You cannot specify seat category mappings on event creation."]}),
+    ({"seat_category_mapping": []}, {"seat_category_mapping": [
+        "seat_category_mapping needs to be an object (str -> int)."]}),
+    ({"seating_plan": 5}, {"seating_plan": ['Invalid pk "5" - object does not exist.']}),
+    ({"slug": "x" * 51}, {"slug": ["Ensure this field has no more than 50 characters."]}),
+    ({"currency": None}, {"currency": ["This field may not be null."]}),
+])
+def test_rules_beyond_the_table_as_pretix_words_them(admin, events, changes, body):
+    response = admin.post(events, {**BASE, "slug": unique("ev"), **changes})
+    assert (response.status_code, response.json()) == (400, body)
 
 
 def test_unknown_fields_ignored_and_multilingual_input(admin, events):

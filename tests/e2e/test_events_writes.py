@@ -95,7 +95,10 @@ def test_idempotency_key_replays_and_conflicts(stack, admin, events):
     assert again.headers.get("Idempotent-Replayed") == "true"
     assert admin.get(events + "?ordering=slug").json()["count"] >= 1
     other_body = admin.post(events, {**BASE, "slug": unique("x")}, headers=key)
-    assert other_body.status_code == 409
+    assert (other_body.status_code, other_body.json()) == (409, {
+        "detail": "This idempotency key was already used for a different request."})
+    other_path = admin.post(events + f"{slug}/clone/", {**BASE, "slug": slug}, headers=key)
+    assert other_path.status_code == 409
     # the same key from another credential is another key
     other_admin = Api(stack.url, stack.create_user(unique("adm"), "pw", admin=True))
     assert other_admin.post(events, {**BASE, "slug": slug}, headers=key).status_code == 400
@@ -107,6 +110,20 @@ def test_idempotency_key_keeps_a_400_and_accepts_the_plain_header(admin, events)
     assert first.status_code == 400
     again = admin.post(events, {**BASE, "slug": "bad slug"}, headers=key)
     assert (again.status_code, again.json()) == (400, first.json())
+
+
+def test_idempotency_keys_on_patch_and_delete(admin, events):
+    slug = unique("idem")
+    assert admin.post(events, {**BASE, "slug": slug}).status_code == 201
+    key = {"X-Idempotency-Key": unique("key")}
+    first = admin.patch(events + f"{slug}/", {"name": "Once"}, headers=key)
+    again = admin.patch(events + f"{slug}/", {"name": "Once"}, headers=key)
+    assert (first.status_code, again.status_code, again.json()) == (200, 200, first.json())
+    key = {"X-Idempotency-Key": unique("key")}
+    assert admin.delete(events + f"{slug}/", headers=key).status_code == 204
+    repeat = admin.delete(events + f"{slug}/", headers=key)
+    assert (repeat.status_code, repeat.content) == (204, b"")
+    assert admin.delete(events + f"{slug}/").status_code == 403
 
 
 def test_idempotent_repeats_in_parallel_make_one_event(admin, events):
