@@ -74,16 +74,17 @@ class PlaystateService(ServiceBase):
         return userdata.apply_position(self.db, user_id, item.id, outcome, reported_us,
                                        only_if_newer=False)  # type: ignore[return-value]
 
-    def _report(self, principal: dict, user_id: str | None, info: dict
+    def _report(self, principal: dict, user_id: str | None, info: dict, starting: bool = False
                 ) -> tuple[str, str, reports.PlaybackReport, Item | None]:
-        """(user, device, report, item) of a playback report; the item is the report's, else the
-        session's current one, else None. Resolved before anything is written."""
+        """(user, device, report, item) of a playback report; the item is the report's, else
+        (progress and stop) the one the session is playing, else None. Resolved before anything
+        is written."""
         report = reports.parse_report(info)
         caller = Principal.from_dict(principal)
         user = access.playing_user(caller, optional_guid(user_id, "userId"))
         device = sessions.device_key(caller)
         item_id = report.item_id
-        if item_id is None:
+        if item_id is None and not starting:
             item_id = sessions.current_item(self.db, user, device, report.play_session_id)
             self.db.rollback()  # no transaction stays open across the catalogue lookup
         return user, device, report, self.items(item_id) if item_id else None
@@ -120,7 +121,7 @@ class PlaystateService(ServiceBase):
     @rpc
     def playback_start(self, principal: dict, user_id: str | None, info: dict,
                        reported_us: int | None = None) -> None:
-        user, device, report, item = self._report(principal, user_id, info)
+        user, device, report, item = self._report(principal, user_id, info, starting=True)
         if item is None:
             return
         now = utcnow()

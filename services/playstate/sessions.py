@@ -40,8 +40,9 @@ def epoch_us(moment: datetime) -> int:
 
 def current_item(session: Session, user_id: str, device: str, play_session_id: str
                  ) -> str | None:
-    """The item of this session, if there is one (for a report without ``ItemId``)."""
-    return session.scalar(select(COLUMNS.item_id).where(_key(user_id, device, play_session_id)))
+    """The item this session is playing, if it is (for a report without ``ItemId``)."""
+    return session.scalar(select(COLUMNS.item_id).where(_key(user_id, device, play_session_id),
+                                                        COLUMNS.active.is_(True)))
 
 
 def record(session: Session, user_id: str, device: str, item_id: str, report: PlaybackReport,
