@@ -12,7 +12,7 @@ TICKS = 10_000_000  # per second
 
 
 @dataclass
-class Listener:
+class JellyfinUser:
     """A user as a Jellyfin client sees them: token, GUID (32 hex) and an Api."""
 
     api: Api
@@ -30,11 +30,11 @@ def dashed(guid: str) -> str:
 
 
 def new_listener(stack: Any, prefix: str = "listener", admin: bool = False,
-                 headers: dict[str, str] | None = None) -> Listener:
+                 headers: dict[str, str] | None = None) -> JellyfinUser:
     name = f"{prefix}-{secrets.token_hex(4)}"
     token = stack.create_user(name, "pw-" + name, admin=admin)
     api = Api(stack.url, token, headers)
-    return Listener(api, token, api.get("/Users/Me").json()["Id"], name)
+    return JellyfinUser(api, token, api.get("/Users/Me").json()["Id"], name)
 
 
 def new_track(admin: Api, seconds: int | None, resumable: bool) -> str:
