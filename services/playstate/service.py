@@ -8,7 +8,8 @@ have been silent for ``PLAYSTATE_SESSION_TIMEOUT_SECONDS`` at their last reporte
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Callable
 
 from nameko.events import EventDispatcher
 from nameko.rpc import RpcProxy
@@ -20,10 +21,10 @@ from services.common.database import Database, utcnow
 from services.common.errors import BadRequest, NotFound
 from services.common.principal import Principal
 from services.common.rpc import rpc
-from services.playstate import access, reports, sessions, userdata
+from services.playstate import access, playback, reports, sessions, userdata
 from services.playstate.guids import optional_guid, parse_guid
 from services.playstate.items import Items
-from services.playstate.rules import Item, Thresholds, position_outcome
+from services.playstate.rules import Item, Thresholds
 from services.playstate.userdata import UserData
 
 THRESHOLDS = Thresholds.from_env()
@@ -47,32 +48,17 @@ class PlaystateService(ServiceBase):
         return access.user_data_owner(Principal.from_dict(principal),
                                       optional_guid(user_id, "userId"), self.accounts.find_user)
 
-    def _commit_and_announce(self, *announcements: tuple[str, dict]) -> None:
+    def _item_if_known(self, item_id: str) -> Item | None:
+        try:
+            return self.items(item_id)
+        except NotFound:
+            return None
+
+    def _commit_and_announce(self, *announcements: playback.Announcement) -> None:
         """Commit, then tell the other services (the write can no longer be rolled back)."""
         self.db.commit()
         for kind, payload in announcements:
             self.dispatch(kind, payload)
-
-    @staticmethod
-    def _data_changed(data: UserData, item: Item) -> tuple[str, dict]:
-        return "user_data_changed", {"user_id": data.user_id, "item_id": data.item_id,
-                                     "user_data": userdata.dto(data, item)}
-
-    @staticmethod
-    def _playback(kind: str, user_id: str, device: str, play_session_id: str, item: Item,
-                  position_ticks: int | None, **extra: Any) -> tuple[str, dict]:
-        return kind, {"user_id": user_id, "item_id": item.id, "device_id": device,
-                      "play_session_id": play_session_id, "position_ticks": position_ticks,
-                      **extra}
-
-    def _stop_user_data(self, user_id: str, item: Item, position_ticks: int | None,
-                        reported_us: int) -> UserData:
-        """A stop: the rules at the stop position, or PlayCount + 1 and played without one."""
-        if position_ticks is None:
-            return userdata.stop_without_position(self.db, user_id, item.id, reported_us)
-        outcome = position_outcome(position_ticks, item, THRESHOLDS)
-        return userdata.apply_position(self.db, user_id, item.id, outcome, reported_us,
-                                       only_if_newer=False)  # type: ignore[return-value]
 
     def _report(self, principal: dict, user_id: str | None, info: dict, starting: bool = False
                 ) -> tuple[str, str, reports.PlaybackReport, Item | None]:
@@ -97,77 +83,55 @@ class PlaystateService(ServiceBase):
         item = self.items(item_key)
         return userdata.dto(userdata.get(self.db, owner, item.id), item)
 
-    @rpc
-    def mark_played(self, principal: dict, user_id: str | None, item_id: str,
-                    date_played: str | None = None) -> dict:
-        item_key, when = parse_guid(item_id, "itemId"), reports.parse_date(date_played)
-        owner = self._owner(principal, user_id)
-        item = self.items(item_key)
-        now = utcnow()
-        data = userdata.mark_played(self.db, owner, item.id, when, now, sessions.epoch_us(now))
-        self._commit_and_announce(self._data_changed(data, item))
-        return userdata.dto(data, item)
-
-    @rpc
-    def mark_unplayed(self, principal: dict, user_id: str | None, item_id: str) -> dict:
+    def _mark(self, principal: dict, user_id: str | None, item_id: str,
+              write: Callable[[str, Item, datetime], UserData]) -> dict:
         item_key = parse_guid(item_id, "itemId")
         owner = self._owner(principal, user_id)
         item = self.items(item_key)
-        data = userdata.mark_unplayed(self.db, owner, item.id, sessions.epoch_us(utcnow()))
-        self._commit_and_announce(self._data_changed(data, item))
+        data = write(owner, item, utcnow())
+        self._commit_and_announce(playback.data_changed(data, item))
         return userdata.dto(data, item)
+
+    @rpc
+    def mark_played(self, principal: dict, user_id: str | None, item_id: str,
+                    date_played: str | None = None) -> dict:
+        when = reports.parse_date(date_played)
+        return self._mark(principal, user_id, item_id, lambda owner, item, now:
+                          userdata.mark_played(self.db, owner, item.id, when, now,
+                                               sessions.epoch_us(now)))
+
+    @rpc
+    def mark_unplayed(self, principal: dict, user_id: str | None, item_id: str) -> dict:
+        return self._mark(principal, user_id, item_id, lambda owner, item, now:
+                          userdata.mark_unplayed(self.db, owner, item.id, sessions.epoch_us(now)))
 
     # playback sessions --------------------------------------------------------------------------
     @rpc
     def playback_start(self, principal: dict, user_id: str | None, info: dict,
                        reported_us: int | None = None) -> None:
         user, device, report, item = self._report(principal, user_id, info, starting=True)
-        if item is None:
-            return
-        now = utcnow()
-        now_us = sessions.epoch_us(now)
-        reported_us = reported_us or now_us
-        sessions.record(self.db, user, device, item.id, report, now_us, reported_us,
-                        starting=True)
-        data = userdata.start(self.db, user, item, now, reported_us)
-        self._commit_and_announce(
-            self._playback("playback_started", user, device, report.play_session_id, item,
-                           report.position_ticks),
-            self._data_changed(data, item))
+        if item is not None:
+            now = utcnow()
+            self._commit_and_announce(*playback.start(
+                self.db, user, device, report, item, now, reported_us or sessions.epoch_us(now)))
 
     @rpc
     def playback_progress(self, principal: dict, user_id: str | None, info: dict,
                           reported_us: int | None = None) -> None:
         user, device, report, item = self._report(principal, user_id, info)
-        if item is None:
-            return
-        now_us = sessions.epoch_us(utcnow())
-        reported_us = reported_us or now_us
-        newer = sessions.record(self.db, user, device, item.id, report, now_us, reported_us,
-                                starting=False)
-        data = None
-        if newer and report.position_ticks is not None:
-            outcome = position_outcome(report.position_ticks, item, THRESHOLDS)
-            data = userdata.apply_position(self.db, user, item.id, outcome, reported_us,
-                                           only_if_newer=True)
-        self._commit_and_announce(*([self._data_changed(data, item)] if data else []))
+        if item is not None:
+            now_us = sessions.epoch_us(utcnow())
+            self._commit_and_announce(*playback.progress(
+                self.db, user, device, report, item, now_us, reported_us or now_us, THRESHOLDS))
 
     @rpc
     def playback_stop(self, principal: dict, user_id: str | None, info: dict,
                       reported_us: int | None = None) -> None:
         user, device, report, item = self._report(principal, user_id, info)
-        if item is None:
-            return
-        reported_us = reported_us or sessions.epoch_us(utcnow())
-        sessions.end(self.db, user, device, report.play_session_id, reported_us)
-        stopped = self._playback("playback_stopped", user, device, report.play_session_id, item,
-                                 report.position_ticks, reason="failed" if report.failed
-                                 else "stopped")
-        if report.failed:  # a failed playback changes no user data
-            self._commit_and_announce(stopped)
-            return
-        data = self._stop_user_data(user, item, report.position_ticks, reported_us)
-        self._commit_and_announce(stopped, self._data_changed(data, item))
+        if item is not None:
+            self._commit_and_announce(*playback.stop(
+                self.db, user, device, report, item,
+                reported_us or sessions.epoch_us(utcnow()), THRESHOLDS))
 
     @rpc
     def ping(self, principal: dict, play_session_id: str | None) -> None:
@@ -185,19 +149,6 @@ class PlaystateService(ServiceBase):
                                        EXPIRY_BATCH)
         self.db.rollback()  # no transaction stays open across the catalogue lookups
         for row in silent:
-            try:
-                item = self.items(row.item_id)
-            except NotFound:
-                item = None
-            if not sessions.claim_silent(self.db, row.id, row.last_seen_us):
-                self.db.rollback()
-                continue
-            if item is None:  # the track left the catalogue: nothing to record
-                self.db.commit()
-                continue
-            data = self._stop_user_data(row.user_id, item, row.position_ticks, now_us)
-            self._commit_and_announce(
-                self._playback("playback_stopped", row.user_id, row.device_key,
-                               row.play_session_id, item, row.position_ticks, reason="expired"),
-                self._data_changed(data, item))
+            item = self._item_if_known(row.item_id)
+            self._commit_and_announce(*playback.expire(self.db, row, item, now_us, THRESHOLDS))
         sessions.purge_inactive(self.db, now_us - INACTIVE_KEPT_US)

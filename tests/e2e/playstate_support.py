@@ -6,6 +6,8 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
+
 from tests.support.client import Api
 
 TICKS = 10_000_000  # per second
@@ -43,3 +45,14 @@ def new_track(admin: Api, seconds: int | None, resumable: bool) -> str:
                                               "duration": seconds, "resumable": resumable})
     assert response.status_code == 201, response.text
     return response.json()["uuid"]
+
+
+@pytest.fixture(scope="module")
+def admin(stack: Any, admin_token: str) -> Api:
+    return Api(stack.url, admin_token)
+
+
+@pytest.fixture(scope="module")
+def long_mix(admin: Api) -> str:
+    """An hour-long resumable track: 5 % is 1,800,000,000 ticks, 90 % 32,400,000,000."""
+    return new_track(admin, 3600, resumable=True)

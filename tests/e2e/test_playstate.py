@@ -6,16 +6,12 @@ import re
 import pytest
 
 from tests.e2e.playstate_support import TICKS, dashed, new_listener, new_track
+from tests.e2e.playstate_support import admin  # noqa: F401 - fixtures
 from tests.events.support import new_organizer, new_team, team_token
 from tests.support.client import Api
 
 ISO_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
 ALWAYS = {"Played", "PlayCount", "PlaybackPositionTicks", "IsFavorite", "Key", "ItemId"}
-
-
-@pytest.fixture(scope="module")
-def admin(stack, admin_token):
-    return Api(stack.url, admin_token)
 
 
 @pytest.fixture(scope="module")

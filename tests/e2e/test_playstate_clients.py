@@ -17,18 +17,8 @@ from jellyfinapi.models.playback_stop_info import PlaybackStopInfo
 from jellyfinapi.models.play_method_enum import PlayMethodEnum
 from jellyfinapi.models.repeat_mode_enum import RepeatModeEnum
 
-from tests.e2e.playstate_support import dashed, new_listener, new_track
-from tests.support.client import Api
-
-
-@pytest.fixture(scope="module")
-def admin(stack, admin_token):
-    return Api(stack.url, admin_token)
-
-
-@pytest.fixture(scope="module")
-def long_mix(admin):
-    return new_track(admin, 3600, resumable=True)
+from tests.e2e.playstate_support import dashed, new_listener
+from tests.e2e.playstate_support import admin, long_mix  # noqa: F401 - fixtures
 
 
 def sdk(stack, token):

@@ -6,20 +6,11 @@ import re
 import pytest
 
 from tests.e2e.playstate_support import TICKS, dashed, new_listener, new_track
+from tests.e2e.playstate_support import admin, long_mix  # noqa: F401 - fixtures
 from tests.support.client import Api
 
 HOUR = 3600 * TICKS  # 36,000,000,000 ticks: 5 % = 1,800,000,000, 90 % = 32,400,000,000
-SHORT = 200 * TICKS  # 2,000,000,000 ticks, under MinResumeDurationSeconds
-
-
-@pytest.fixture(scope="module")
-def admin(stack, admin_token):
-    return Api(stack.url, admin_token)
-
-
-@pytest.fixture(scope="module")
-def long_mix(admin):
-    return new_track(admin, 3600, resumable=True)
+# the short track: 200 s = 2,000,000,000 ticks, under MinResumeDurationSeconds
 
 
 @pytest.fixture(scope="module")
