@@ -19,6 +19,7 @@ import eventlet
 eventlet.monkey_patch()
 
 import argparse  # noqa: E402
+import os  # noqa: E402
 import secrets  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
@@ -114,6 +115,7 @@ def main() -> None:
     stack = Stack({"AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
                    "SETLIST_VAR": str(workdir), **databases}, workdir / "stack.log")
     rows = []
+    load = os.getloadavg()[0]
     try:
         stack.start()
         admin = requests.Session()
@@ -133,7 +135,8 @@ def main() -> None:
              "(`POST /Sessions/Playing/Progress`, each player its own user, device and track, "
              f"reporting one position after another), the stack started by the benchmark "
              f"({args.database}, local RabbitMQ, one process per service). Lost updates: players "
-             "whose stored position is not the last one they reported.", "",
+             "whose stored position is not the last one they reported. Load average of the machine when "
+             f"the run began: {load:.1f} (other work shares its cores).", "",
              "| concurrent players | reports/s | p50 ms | p99 ms | mean ms | lost updates |",
              "|---|---|---|---|---|---|"]
     for count, figures, lost in rows:

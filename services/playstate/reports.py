@@ -18,6 +18,7 @@ from services.playstate.guids import optional_guid
 
 PLAY_METHODS = ("Transcode", "DirectStream", "DirectPlay")
 REPEAT_MODES = ("RepeatNone", "RepeatAll", "RepeatOne")
+MAX_TEXT = 255  #: ids kept in the session (PlaySessionId, MediaSourceId, …)
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _COMPACT_DATE = re.compile(r"^\d{14}$")
 # a '+' of an offset that arrived unencoded in a query string reads as a space
@@ -28,19 +29,21 @@ def _invalid(value: Any, name: str) -> BadRequest:
     return BadRequest(f"The value '{value}' is not valid for {name}.")
 
 
-def read_int(data: dict[str, Any], name: str) -> int | None:
+def read_int(data: dict[str, Any], name: str, bits: int = 32) -> int | None:
+    """An integer that fits in `bits` bits (Jellyfin's int or, for ticks, long)."""
     value = data.get(name.lower())
     if value is None or value == "":
         return None
-    if isinstance(value, bool):
+    number: int | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, str) and _INTEGER.match(value.strip()):
+        number = int(value.strip())
+    if number is None or not -(2 ** (bits - 1)) <= number < 2 ** (bits - 1):
         raise _invalid(value, name)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and _INTEGER.match(value.strip()):
-        return int(value.strip())
-    raise _invalid(value, name)
+    return number
 
 
 def read_bool(data: dict[str, Any], name: str, default: bool = False) -> bool:
@@ -60,6 +63,8 @@ def read_text(data: dict[str, Any], name: str) -> str | None:
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise _invalid(value, name)
+    if len(str(value)) > MAX_TEXT:
+        raise BadRequest(f"{name} is longer than {MAX_TEXT} characters.")
     return str(value)
 
 
@@ -82,7 +87,7 @@ def read_enum(data: dict[str, Any], name: str, names: tuple[str, ...]) -> str | 
 
 
 def read_position(data: dict[str, Any], name: str = "PositionTicks") -> int | None:
-    position = read_int(data, name)
+    position = read_int(data, name, bits=64)
     if position is not None and position < 0:
         raise BadRequest(f"{name} must not be negative.")
     return position

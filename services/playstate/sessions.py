@@ -7,6 +7,7 @@ ping) is what the expiry timer looks at.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -24,8 +25,10 @@ EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def device_key(principal: Principal) -> str:
-    """The MediaBrowser header's DeviceId, else the token's own device, else the token itself."""
-    return principal.device_id or f"token:{principal.token_id}"
+    """The MediaBrowser header's DeviceId, else the token's own device, else the token itself.
+    A DeviceId longer than the column is kept by its SHA-256."""
+    device = principal.device_id or f"token:{principal.token_id}"
+    return device if len(device) <= 255 else "sha256:" + hashlib.sha256(device.encode()).hexdigest()
 
 
 def _key(user_id: str, device: str, play_session_id: str) -> Any:

@@ -171,7 +171,8 @@ def test_bad_guids_400(me, track, bad):
 @pytest.mark.parametrize("params", [
     {"isPaused": "maybe"}, {"isMuted": "1"}, {"positionTicks": "ten"}, {"positionTicks": -1},
     {"playMethod": "Stream"}, {"playMethod": "7"}, {"repeatMode": "RepeatSome"},
-    {"volumeLevel": "loud"}, {"audioStreamIndex": "1.5"}])
+    {"volumeLevel": "loud"}, {"audioStreamIndex": "1.5"}, {"positionTicks": 2 ** 63},
+    {"volumeLevel": 2 ** 31}, {"playSessionId": "x" * 300}])
 def test_bad_query_values_400(me, track, params):
     response = me.api.post(f"/Users/{me.id}/PlayingItems/{track}/Progress", params=params)
     assert response.status_code == 400
@@ -194,6 +195,14 @@ def test_malformed_bodies_400(me, track, body):
         response = me.api.post(path, data=body.replace("%s", track),
                                headers={"Content-Type": "application/json"})
         assert response.status_code == 400, (path, body, response.text)
+
+
+def test_long_device_id_is_no_error(stack, track):
+    token = new_listener(stack).token
+    device = Api(stack.url, headers={"Authorization": f'MediaBrowser Client="c", Device="d", '
+                                                      f'DeviceId="{"d" * 400}", Token="{token}"'})
+    assert device.post(f"/PlayingItems/{track}", params={"playSessionId": "long"}) \
+        .status_code == 204
 
 
 def test_ping(me):

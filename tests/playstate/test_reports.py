@@ -28,6 +28,12 @@ def test_optional_guid():
     assert optional_guid(None, "userId") is None and optional_guid("", "userId") is None
 
 
+def test_largest_values():
+    report = parse_report({"positionticks": str(2 ** 63 - 1), "audiostreamindex": -(2 ** 31),
+                           "mediasourceid": "m" * 255})
+    assert report.position_ticks == 2 ** 63 - 1 and report.audio_stream_index == -(2 ** 31)
+
+
 def test_query_report_with_defaults():
     assert parse_report({"itemid": GUID}) == PlaybackReport(item_id=GUID)
 
@@ -49,7 +55,8 @@ def test_body_report_as_clients_send_it():
     ({"ismuted": 1}, "IsMuted"), ({"playmethod": "Teleport"}, "PlayMethod"),
     ({"playmethod": 3}, "PlayMethod"), ({"repeatmode": -1}, "RepeatMode"),
     ({"volumelevel": 2.5}, "VolumeLevel"), ({"mediasourceid": {"a": 1}}, "MediaSourceId"),
-    ({"itemid": "nope"}, "ItemId")])
+    ({"itemid": "nope"}, "ItemId"), ({"positionticks": 2 ** 63}, "PositionTicks"),
+    ({"volumelevel": "2147483648"}, "VolumeLevel"), ({"playsessionid": "x" * 256}, "PlaySessionId")])
 def test_bad_values(data, name):
     with pytest.raises(BadRequest, match=f"(?i){name}"):
         parse_report(data)

@@ -26,6 +26,8 @@ def test_device_key():
     user = Principal(kind="user", token_id=7, user_id=1, user_uuid=USER)
     assert sessions.device_key(user) == "token:7"
     assert sessions.device_key(Principal(kind="user", token_id=7, device_id="tv")) == "tv"
+    long = sessions.device_key(Principal(kind="user", token_id=7, device_id="d" * 300))
+    assert long.startswith("sha256:") and len(long) == 71
 
 
 def test_start_then_progress_by_report_time(db):
