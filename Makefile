@@ -26,6 +26,7 @@ test-sqlite: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/rpc.py
 	$(BIN)/python bench/events.py
+	$(BIN)/python bench/playstate.py
 
 bench-pretix:
 	bench/pretix.sh

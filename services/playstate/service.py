@@ -1,12 +1,154 @@
-"""The playstate service."""
+"""The playstate service: Jellyfin's per-user item data and playback sessions (API.md §3).
+
+Each entrypoint reads its input, checks the caller, resolves the item (a cached catalogue lookup,
+before any write), then writes with atomic upserts, commits, and only then dispatches
+``user_data_changed`` / ``playback_started`` / ``playback_stopped``. A timer stops sessions that
+have been silent for ``PLAYSTATE_SESSION_TIMEOUT_SECONDS`` at their last reported position.
+"""
 
 from __future__ import annotations
 
-from services.common.database import Database
+from datetime import datetime
+from typing import Callable
+
+from nameko.events import EventDispatcher
+from nameko.rpc import RpcProxy
+from nameko.timer import timer
+
+from services.common import config
 from services.common.base import ServiceBase
+from services.common.database import Database, utcnow
+from services.common.errors import BadRequest, NotFound
+from services.common.principal import Principal
+from services.common.rpc import rpc
+from services.playstate import access, playback, reports, sessions, userdata
+from services.playstate.guids import optional_guid, parse_guid
+from services.playstate.items import Items
+from services.playstate.rules import Item, Thresholds
+from services.playstate.userdata import UserData
+
+THRESHOLDS = Thresholds.from_env()
+SESSION_TIMEOUT_SECONDS = config.float_setting("PLAYSTATE_SESSION_TIMEOUT_SECONDS", 300.0)
+EXPIRY_INTERVAL_SECONDS = config.float_setting("PLAYSTATE_EXPIRY_INTERVAL_SECONDS", 30.0)
+EXPIRY_BATCH = 200
+INACTIVE_KEPT_US = 24 * 3600 * 1_000_000
 
 
 class PlaystateService(ServiceBase):
     name = "playstate"
 
     db = Database("playstate")
+    accounts = RpcProxy("accounts")
+    events = RpcProxy("events")
+    items = Items()
+    dispatch = EventDispatcher()
+
+    # helpers ------------------------------------------------------------------------------------
+    def _owner(self, principal: dict, user_id: str | None) -> str:
+        return access.user_data_owner(Principal.from_dict(principal),
+                                      optional_guid(user_id, "userId"), self.accounts.find_user)
+
+    def _item_if_known(self, item_id: str) -> Item | None:
+        try:
+            return self.items(item_id)
+        except NotFound:
+            return None
+
+    def _commit_and_announce(self, *announcements: playback.Announcement) -> None:
+        """Commit, then tell the other services (the write can no longer be rolled back)."""
+        self.db.commit()
+        for kind, payload in announcements:
+            self.dispatch(kind, payload)
+
+    def _report(self, principal: dict, user_id: str | None, info: dict, starting: bool = False
+                ) -> tuple[str, str, reports.PlaybackReport, Item | None]:
+        """(user, device, report, item) of a playback report; the item is the report's, else
+        (progress and stop) the one the session is playing, else None. Resolved before anything
+        is written."""
+        report = reports.parse_report(info)
+        caller = Principal.from_dict(principal)
+        user = access.playing_user(caller, optional_guid(user_id, "userId"))
+        device = sessions.device_key(caller)
+        item_id = report.item_id
+        if item_id is None and not starting:
+            item_id = sessions.current_item(self.db, user, device, report.play_session_id)
+            self.db.rollback()  # no transaction stays open across the catalogue lookup
+        return user, device, report, self.items(item_id) if item_id else None
+
+    # user item data -----------------------------------------------------------------------------
+    @rpc
+    def get_user_data(self, principal: dict, user_id: str | None, item_id: str) -> dict:
+        item_key = parse_guid(item_id, "itemId")
+        owner = self._owner(principal, user_id)
+        item = self.items(item_key)
+        return userdata.dto(userdata.get(self.db, owner, item.id), item)
+
+    def _mark(self, principal: dict, user_id: str | None, item_id: str,
+              write: Callable[[str, Item, datetime], UserData]) -> dict:
+        item_key = parse_guid(item_id, "itemId")
+        owner = self._owner(principal, user_id)
+        item = self.items(item_key)
+        data = write(owner, item, utcnow())
+        self._commit_and_announce(playback.data_changed(data, item))
+        return userdata.dto(data, item)
+
+    @rpc
+    def mark_played(self, principal: dict, user_id: str | None, item_id: str,
+                    date_played: str | None = None) -> dict:
+        when = reports.parse_date(date_played)
+        return self._mark(principal, user_id, item_id, lambda owner, item, now:
+                          userdata.mark_played(self.db, owner, item.id, when, now,
+                                               sessions.epoch_us(now)))
+
+    @rpc
+    def mark_unplayed(self, principal: dict, user_id: str | None, item_id: str) -> dict:
+        return self._mark(principal, user_id, item_id, lambda owner, item, now:
+                          userdata.mark_unplayed(self.db, owner, item.id, sessions.epoch_us(now)))
+
+    # playback sessions --------------------------------------------------------------------------
+    @rpc
+    def playback_start(self, principal: dict, user_id: str | None, info: dict,
+                       reported_us: int | None = None) -> None:
+        user, device, report, item = self._report(principal, user_id, info, starting=True)
+        if item is not None:
+            now = utcnow()
+            self._commit_and_announce(*playback.start(
+                self.db, user, device, report, item, now, reported_us or sessions.epoch_us(now)))
+
+    @rpc
+    def playback_progress(self, principal: dict, user_id: str | None, info: dict,
+                          reported_us: int | None = None) -> None:
+        user, device, report, item = self._report(principal, user_id, info)
+        if item is not None:
+            now_us = sessions.epoch_us(utcnow())
+            self._commit_and_announce(*playback.progress(
+                self.db, user, device, report, item, now_us, reported_us or now_us, THRESHOLDS))
+
+    @rpc
+    def playback_stop(self, principal: dict, user_id: str | None, info: dict,
+                      reported_us: int | None = None) -> None:
+        user, device, report, item = self._report(principal, user_id, info)
+        if item is not None:
+            self._commit_and_announce(*playback.stop(
+                self.db, user, device, report, item,
+                reported_us or sessions.epoch_us(utcnow()), THRESHOLDS))
+
+    @rpc
+    def ping(self, principal: dict, play_session_id: str | None) -> None:
+        if not play_session_id:
+            raise BadRequest("The playSessionId field is required.")
+        user = access.caller_id(Principal.from_dict(principal))
+        sessions.ping(self.db, user, play_session_id, sessions.epoch_us(utcnow()))
+        self.db.commit()  # before the reply, so the caller's next request sees it
+
+    @timer(interval=EXPIRY_INTERVAL_SECONDS)
+    def stop_silent_sessions(self) -> None:
+        """Stop sessions silent for the timeout at their last position, as a stop report would."""
+        now_us = sessions.epoch_us(utcnow())
+        silent = sessions.silent_since(self.db, now_us - int(SESSION_TIMEOUT_SECONDS * 1e6),
+                                       EXPIRY_BATCH)
+        self.db.rollback()  # no transaction stays open across the catalogue lookups
+        for row in silent:
+            item = self._item_if_known(row.item_id)
+            self._commit_and_announce(*playback.expire(self.db, row, item, now_us, THRESHOLDS))
+        sessions.purge_inactive(self.db, now_us - INACTIVE_KEPT_US)

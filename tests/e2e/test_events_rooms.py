@@ -3,48 +3,15 @@ the running stack: RPC over its RabbitMQ vhost, events read from the ``events.ev
 
 from __future__ import annotations
 
-import socket
 from typing import Any, Iterator
 
 import pytest
-from kombu import Connection, Queue
-from nameko.standalone.events import get_event_exchange
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.common.errors import NotFound, PermissionDenied, ValidationFailed
-from tests.events.support import new_organizer, new_team, new_user, team_token, unique
+from tests.events.support import new_organizer, new_team, new_user, team_token
 from tests.support.client import Api
-
-
-class Listener:
-    """Every domain event the events service dispatches, in order."""
-
-    def __init__(self, amqp_uri: str) -> None:
-        self.connection = Connection(amqp_uri)
-        self.queue = Queue(unique("test-events"), exchange=get_event_exchange("events", {}),
-                           routing_key="#", auto_delete=True, exclusive=True)
-        self.received: list[tuple[str, dict]] = []
-        self.consumer = self.connection.Consumer([self.queue], callbacks=[self._on_message],
-                                                 accept=["json"])
-        self.consumer.consume()
-
-    def _on_message(self, body: Any, message: Any) -> None:
-        self.received.append((message.delivery_info["routing_key"], body))
-        message.ack()
-
-    def take(self, count: int) -> list[tuple[str, dict]]:
-        """Wait for `count` more events (RPCs return after their dispatch, so they come soon)."""
-        while len(self.received) < count:
-            self.connection.drain_events(timeout=10)
-        taken, self.received = self.received[:count], self.received[count:]
-        return taken
-
-    def nothing_more(self) -> bool:
-        try:
-            self.connection.drain_events(timeout=0.5)
-        except socket.timeout:
-            return not self.received
-        return False
+from tests.support.domain_events import Listener
 
 
 @pytest.fixture(scope="module")

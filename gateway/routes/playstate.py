@@ -1,0 +1,113 @@
+"""Routes of API.md §3: Jellyfin's PlaystateController (10.8 paths and the 10.9 ones), read-backs.
+
+Paths and query names match in any case (paths are lower-cased by the server, query names here).
+The handlers only gather input: the playstate service validates it, checks the caller and applies
+Jellyfin's rules. Session reports carry the time the gateway received them, so the newest report
+wins however they reach the service.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from werkzeug.wrappers import Request
+
+from gateway.bodies import jellyfin_object, jellyfin_query
+from gateway.http import route
+
+USER_PLAYED = "/users/<user_id>/playeditems/<item_id>"
+PLAYED = "/userplayeditems/<item_id>"
+USER_PLAYING = "/users/<user_id>/playingitems/<item_id>"
+PLAYING = "/playingitems/<item_id>"
+
+
+def _report_time() -> int:
+    return time.time_ns() // 1000
+
+
+class PlaystateRoutes:
+    """Mixin of the gateway service; expects ``playstate`` (RpcProxy) and ``auth`` (Auth)."""
+
+    playstate: Any
+    auth: Any
+
+    def _caller(self, request: Request) -> dict:
+        return self.auth.request_principal(request).to_dict()
+
+    # user item data ------------------------------------------------------------------------
+    def _mark(self, request: Request, user_id: str | None, item_id: str) -> Any:
+        caller = self._caller(request)
+        if request.method == "DELETE":
+            return self.playstate.mark_unplayed(caller, user_id, item_id)
+        query = jellyfin_query(request)
+        return self.playstate.mark_played(caller, user_id, item_id, query.get("dateplayed"))
+
+    @route("POST,DELETE", USER_PLAYED)
+    def mark_user_played_item(self, request: Request, user_id: str, item_id: str) -> Any:
+        return self._mark(request, user_id, item_id)
+
+    @route("POST,DELETE", PLAYED)
+    def mark_played_item(self, request: Request, item_id: str) -> Any:
+        return self._mark(request, jellyfin_query(request).get("userid"), item_id)
+
+    @route("GET", "/users/<user_id>/items/<item_id>/userdata")
+    def get_user_item_data(self, request: Request, user_id: str, item_id: str) -> Any:
+        return self.playstate.get_user_data(self._caller(request), user_id, item_id)
+
+    @route("GET", "/useritems/<item_id>/userdata")
+    def get_item_user_data(self, request: Request, item_id: str) -> Any:
+        return self.playstate.get_user_data(self._caller(request),
+                                            jellyfin_query(request).get("userid"), item_id)
+
+    # playback reported in the query (the body is ignored) ------------------------------------
+    def _playing(self, request: Request, user_id: str | None, item_id: str, stage: str) -> None:
+        caller, reported = self._caller(request), _report_time()
+        info = {**jellyfin_query(request), "itemid": item_id}
+        getattr(self.playstate, f"playback_{stage}")(caller, user_id, info, reported)
+
+    @route("POST", USER_PLAYING)
+    def on_playback_start(self, request: Request, user_id: str, item_id: str) -> None:
+        self._playing(request, user_id, item_id, "start")
+
+    @route("POST", USER_PLAYING + "/progress")
+    def on_playback_progress(self, request: Request, user_id: str, item_id: str) -> None:
+        self._playing(request, user_id, item_id, "progress")
+
+    @route("DELETE", USER_PLAYING)
+    def on_playback_stopped(self, request: Request, user_id: str, item_id: str) -> None:
+        self._playing(request, user_id, item_id, "stop")
+
+    @route("POST", PLAYING)
+    def on_playback_start_caller(self, request: Request, item_id: str) -> None:
+        self._playing(request, None, item_id, "start")
+
+    @route("POST", PLAYING + "/progress")
+    def on_playback_progress_caller(self, request: Request, item_id: str) -> None:
+        self._playing(request, None, item_id, "progress")
+
+    @route("DELETE", PLAYING)
+    def on_playback_stopped_caller(self, request: Request, item_id: str) -> None:
+        self._playing(request, None, item_id, "stop")
+
+    # playback reported in a Playback*Info body ------------------------------------------------
+    def _session_report(self, request: Request, stage: str) -> None:
+        caller, reported = self._caller(request), _report_time()
+        getattr(self.playstate, f"playback_{stage}")(caller, None, jellyfin_object(request),
+                                                      reported)
+
+    @route("POST", "/sessions/playing")
+    def report_playback_start(self, request: Request) -> None:
+        self._session_report(request, "start")
+
+    @route("POST", "/sessions/playing/progress")
+    def report_playback_progress(self, request: Request) -> None:
+        self._session_report(request, "progress")
+
+    @route("POST", "/sessions/playing/stopped")
+    def report_playback_stopped(self, request: Request) -> None:
+        self._session_report(request, "stop")
+
+    @route("POST", "/sessions/playing/ping")
+    def ping_playback_session(self, request: Request) -> None:
+        self.playstate.ping(self._caller(request), jellyfin_query(request).get("playsessionid"))

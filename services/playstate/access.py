@@ -1,0 +1,37 @@
+"""Whose play state a caller may touch (API.md §3): their own, an admin anyone's; team tokens none."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from services.common.errors import PermissionDenied
+from services.common.principal import Principal
+from services.playstate.guids import parse_guid
+
+
+def caller_id(principal: Principal) -> str:
+    """The caller's user GUID; a team token is no user (403)."""
+    if not principal.is_user or not principal.user_uuid:
+        raise PermissionDenied("A team token is not a user.")
+    return parse_guid(principal.user_uuid, "userId")
+
+
+def user_data_owner(principal: Principal, user_id: str | None,
+                    find_user: Callable[[str], Any]) -> str:
+    """The user whose item data is read or marked: `user_id` (absent: the caller). Another user's
+    only for an admin (403 otherwise), and then it must exist (`find_user` raises NotFound)."""
+    me = caller_id(principal)
+    if user_id is None or user_id == me:
+        return me
+    if not principal.is_admin:
+        raise PermissionDenied("You may only change your own play state.")
+    find_user(user_id)
+    return user_id
+
+
+def playing_user(principal: Principal, user_id: str | None) -> str:
+    """On the PlayingItems routes the path user must be the caller, admin or not."""
+    me = caller_id(principal)
+    if user_id is not None and user_id != me:
+        raise PermissionDenied("Playback can only be reported for yourself.")
+    return me

@@ -1,0 +1,57 @@
+"""Items are catalogue tracks of the events service; their runtimes are cached per process.
+
+A progress report is the hot path: looking its item up must not cost an RPC each time, and must happen
+before the write transaction opens. Tracks are immutable in the catalogue, so a cached entry can only
+be stale by being deleted; entries expire after ``PLAYSTATE_ITEM_CACHE_SECONDS`` anyway. A missing
+track is not cached (it may be created a moment later).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable
+
+from nameko.extensions import DependencyProvider
+
+from services.common import config
+from services.common.errors import NotFound
+from services.playstate.rules import Item
+from services.playstate.ticks import runtime_ticks
+
+
+def item_from_track(track: dict[str, Any]) -> Item:
+    return Item(id=track["uuid"], runtime_ticks=runtime_ticks(track["duration"]),
+                resumable=bool(track["resumable"]))
+
+
+class ItemCache:
+    def __init__(self, ttl: float, clock: Callable[[], float] = time.monotonic,
+                 max_entries: int = 100_000) -> None:
+        self.ttl = ttl
+        self.clock = clock
+        self.max_entries = max_entries
+        self._entries: dict[str, tuple[float, Item]] = {}
+
+    def get(self, item_id: str, fetch: Callable[[str], dict[str, Any]]) -> Item:
+        """The item with this 32-hex id; NotFound when the catalogue has no such track."""
+        entry = self._entries.get(item_id)
+        if entry is not None and entry[0] > self.clock():
+            return entry[1]
+        try:
+            item = item_from_track(fetch(item_id))
+        except NotFound:
+            raise NotFound("Item not found.") from None
+        if len(self._entries) >= self.max_entries:
+            self._entries.clear()
+        self._entries[item_id] = (self.clock() + self.ttl, item)
+        return item
+
+
+class Items(DependencyProvider):
+    """``items = Items()``: ``self.items(item_id) -> Item``, through the service's ``events`` proxy."""
+
+    def setup(self) -> None:
+        self.cache = ItemCache(config.float_setting("PLAYSTATE_ITEM_CACHE_SECONDS", 60.0))
+
+    def get_dependency(self, worker_ctx: Any) -> Callable[[str], Item]:
+        return lambda item_id: self.cache.get(item_id, worker_ctx.service.events.get_track)

@@ -1,0 +1,87 @@
+"""What start, progress and stop reports, and the expiry of a silent session, do to sessions and user
+data. Plain functions over a database session, each returning the domain events to dispatch once the
+caller has committed; the item is always resolved by the caller beforehand."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from services.playstate import sessions, userdata
+from services.playstate.reports import PlaybackReport
+from services.playstate.rules import Item, Thresholds, position_outcome
+from services.playstate.userdata import UserData
+
+Announcement = tuple[str, dict[str, Any]]
+
+
+def data_changed(data: UserData, item: Item) -> Announcement:
+    return "user_data_changed", {"user_id": data.user_id, "item_id": data.item_id,
+                                 "user_data": userdata.dto(data, item)}
+
+
+def playback_event(kind: str, user_id: str, device: str, play_session_id: str, item: Item,
+                   position_ticks: int | None, **extra: Any) -> Announcement:
+    return kind, {"user_id": user_id, "item_id": item.id, "device_id": device,
+                  "play_session_id": play_session_id, "position_ticks": position_ticks, **extra}
+
+
+def start(db: Session, user_id: str, device: str, report: PlaybackReport, item: Item,
+          now: datetime, reported_us: int) -> list[Announcement]:
+    """Open the session; PlayCount + 1, LastPlayedDate now, Played unless resumable."""
+    sessions.record(db, user_id, device, item.id, report, sessions.epoch_us(now), reported_us,
+                    starting=True)
+    data = userdata.start(db, user_id, item, now, reported_us)
+    return [playback_event("playback_started", user_id, device, report.play_session_id, item,
+                           report.position_ticks), data_changed(data, item)]
+
+
+def progress(db: Session, user_id: str, device: str, report: PlaybackReport, item: Item,
+             now_us: int, reported_us: int, thresholds: Thresholds) -> list[Announcement]:
+    """Store the session state; a reported position runs the rules at once. Nothing happens for a
+    report older than one already applied."""
+    newer = sessions.record(db, user_id, device, item.id, report, now_us, reported_us,
+                            starting=False)
+    if not newer or report.position_ticks is None:
+        return []
+    outcome = position_outcome(report.position_ticks, item, thresholds)
+    data = userdata.apply_position(db, user_id, item.id, outcome, reported_us, only_if_newer=True)
+    return [data_changed(data, item)] if data else []
+
+
+def stop_user_data(db: Session, user_id: str, item: Item, position_ticks: int | None,
+                   reported_us: int, thresholds: Thresholds) -> UserData:
+    """A stop: the rules at the stop position, or PlayCount + 1 and played without one."""
+    if position_ticks is None:
+        return userdata.stop_without_position(db, user_id, item.id, reported_us)
+    outcome = position_outcome(position_ticks, item, thresholds)
+    return userdata.apply_position(db, user_id, item.id, outcome, reported_us,
+                                   only_if_newer=False)  # type: ignore[return-value]
+
+
+def stop(db: Session, user_id: str, device: str, report: PlaybackReport, item: Item,
+         reported_us: int, thresholds: Thresholds) -> list[Announcement]:
+    """End the session; a failed playback changes no user data."""
+    sessions.end(db, user_id, device, report.play_session_id, reported_us)
+    stopped = playback_event("playback_stopped", user_id, device, report.play_session_id, item,
+                             report.position_ticks,
+                             reason="failed" if report.failed else "stopped")
+    if report.failed:
+        return [stopped]
+    data = stop_user_data(db, user_id, item, report.position_ticks, reported_us, thresholds)
+    return [stopped, data_changed(data, item)]
+
+
+def expire(db: Session, silent: Any, item: Item | None, now_us: int,
+           thresholds: Thresholds) -> list[Announcement]:
+    """Stop a silent session (a row of ``sessions.silent_since``) at its last reported position,
+    unless it spoke meanwhile or another instance stopped it first. A session whose track left the
+    catalogue (`item` None) just ends."""
+    if not sessions.claim_silent(db, silent.id, silent.last_seen_us) or item is None:
+        return []
+    data = stop_user_data(db, silent.user_id, item, silent.position_ticks, now_us, thresholds)
+    return [playback_event("playback_stopped", silent.user_id, silent.device_key,
+                           silent.play_session_id, item, silent.position_ticks,
+                           reason="expired"), data_changed(data, item)]

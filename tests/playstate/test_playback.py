@@ -1,0 +1,71 @@
+"""Playback flows on the real database: what start, progress, stop and expiry write and announce."""
+
+from datetime import datetime, timezone
+
+import pytest
+
+from services.playstate import playback, sessions, userdata
+from services.playstate.reports import PlaybackReport
+from services.playstate.rules import Item, Thresholds
+
+USER = "1" * 32
+HOUR = Item("2" * 32, 36_000_000_000, resumable=True)
+NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+RULES = Thresholds()
+
+
+@pytest.fixture
+def db(session_for):
+    return session_for("playstate")
+
+
+def report(position=None, failed=False):
+    return PlaybackReport(item_id=HOUR.id, play_session_id="p", position_ticks=position,
+                          failed=failed)
+
+
+def test_start_progress_stop(db):
+    kinds = [kind for kind, _ in playback.start(db, USER, "tv", report(), HOUR, NOW, 1)]
+    assert kinds == ["playback_started", "user_data_changed"]
+    [(kind, payload)] = playback.progress(db, USER, "tv", report(9_000_000_000), HOUR, 2, 2, RULES)
+    assert payload["user_data"]["PlaybackPositionTicks"] == 9_000_000_000
+    assert playback.progress(db, USER, "tv", report(1), HOUR, 3, 1, RULES) == []  # older
+    assert playback.progress(db, USER, "tv", report(), HOUR, 3, 3, RULES) == []  # no position
+    (stopped, payload), (_, data) = playback.stop(db, USER, "tv", report(20_000_000_000), HOUR,
+                                                  4, RULES)
+    assert stopped == "playback_stopped" and payload["reason"] == "stopped"
+    assert data["user_data"]["PlaybackPositionTicks"] == 20_000_000_000
+    assert sessions.current_item(db, USER, "tv", "p") is None
+
+
+def test_failed_stop_only_ends_the_session(db):
+    playback.start(db, USER, "tv", report(), HOUR, NOW, 1)
+    before = userdata.get(db, USER, HOUR.id)
+    [(kind, payload)] = playback.stop(db, USER, "tv", report(35_000_000_000, failed=True), HOUR,
+                                      2, RULES)
+    assert (kind, payload["reason"]) == ("playback_stopped", "failed")
+    assert userdata.get(db, USER, HOUR.id) == before
+
+
+def test_expire_stops_once_at_the_last_position(db):
+    playback.start(db, USER, "tv", report(), HOUR, NOW, 10)
+    playback.progress(db, USER, "tv", report(9_000_000_000), HOUR, 20, 20, RULES)
+    userdata.mark_unplayed(db, USER, HOUR.id, 30)
+    [silent] = sessions.silent_since(db, 100, 10)
+    (kind, payload), _ = playback.expire(db, silent, HOUR, 100, RULES)
+    assert (kind, payload["reason"], payload["position_ticks"]) == ("playback_stopped",
+                                                                   "expired", 9_000_000_000)
+    assert userdata.get(db, USER, HOUR.id).playback_position_ticks == 9_000_000_000
+    assert playback.expire(db, silent, HOUR, 100, RULES) == []  # already stopped
+
+
+def test_expire_without_position_or_item(db):
+    later = sessions.epoch_us(NOW) + 1  # a start is seen at its own time
+    playback.start(db, USER, "tv", report(), HOUR, NOW, 10)
+    [silent] = sessions.silent_since(db, later, 10)
+    assert playback.expire(db, silent, None, later, RULES) == []  # track gone: just ends
+    assert sessions.silent_since(db, later, 10) == []
+    playback.start(db, USER, "phone", report(), HOUR, NOW, 20)
+    [silent] = sessions.silent_since(db, later, 10)
+    _, (_, data) = playback.expire(db, silent, HOUR, later, RULES)
+    assert data["user_data"]["PlayCount"] == 3 and data["user_data"]["Played"] is True
