@@ -116,7 +116,7 @@ class EventPatches:
 class Load:
     """``with Load(url, token, kinds) as load:`` — ``clients`` loops run until the block ends."""
 
-    def __init__(self, url: str, token: str, kinds: list[RequestKind], clients: int = 4) -> None:
+    def __init__(self, url: str, token: str, kinds: list[RequestKind], clients: int = 8) -> None:
         self.url, self.token, self.kinds = url, token, kinds
         self.clients = clients
         self.outcomes: Counter[str] = Counter()
