@@ -96,6 +96,15 @@ class Stack:
         raise RuntimeError(f"stack not healthy in {seconds} s (last: "
                            f"{last.text if last is not None else 'no answer'}):\n{self.log_tail()}")
 
+    def wait_for_log(self, text: str, seconds: float) -> None:
+        """Waits until a line of the stack's output contains ``text``."""
+        deadline = time.monotonic() + seconds
+        while text not in self.log_path.read_text(errors="replace"):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no {text!r} in the log within {seconds} s:\n"
+                                     f"{self.log_tail()}")
+            time.sleep(0.2)
+
     def log_tail(self, lines: int = 60) -> str:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
