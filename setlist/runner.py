@@ -61,8 +61,9 @@ class Child:
         return self.process.label
 
     def spawn(self) -> subprocess.Popen[str]:
+        # PGAPPNAME: PostgreSQL's pg_stat_activity names the process behind each connection
         env = {**os.environ, **self.process.env, "PYTHONUNBUFFERED": "1",
-               "SETLIST_PROCESS": self.label}
+               "SETLIST_PROCESS": self.label, "PGAPPNAME": self.label}
         child = subprocess.Popen(self.process.argv, cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                  stderr=subprocess.STDOUT, text=True, start_new_session=True)
         assert child.stdout is not None

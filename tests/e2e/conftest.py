@@ -14,8 +14,8 @@ from services.common.config import DATABASE_SERVICES
 from tests.support.infrastructure import Stack
 from tests.support.private_infrastructure import PrivatePostgres, PrivateRabbit
 
-#: chaos stacks answer 503 sooner than the default 10 s when a service is gone
-CHAOS_ENV = {"LOG_FORMAT": "json", "RPC_TIMEOUT_SECONDS": "5"}
+#: long enough for a test to kill an instance and let RabbitMQ hand its request to another
+CHAOS_ENV = {"LOG_FORMAT": "json", "RPC_TIMEOUT_SECONDS": "20"}
 
 
 @pytest.fixture(scope="session")

@@ -10,27 +10,14 @@ lets it go, which it does only once the gateway has said that it is stopping.
 
 import signal
 import threading
-import time
 
-import psycopg2
 import pytest
 
 from tests.events.support import new_organizer
+from tests.support.chaos import HeldLock
 from tests.support.client import Api
 
 pytestmark = pytest.mark.chaos
-
-
-def wait_until_waiting_for_a_lock(connection) -> None:
-    deadline = time.monotonic() + 60
-    with connection.cursor() as cursor:
-        while True:
-            cursor.execute("SELECT count(*) FROM pg_stat_activity "
-                           "WHERE datname = current_database() AND wait_event_type = 'Lock'")
-            if cursor.fetchone()[0]:
-                return
-            assert time.monotonic() < deadline, "the PATCH never reached the events database"
-            time.sleep(0.2)
 
 
 def test_an_in_flight_request_completes_during_a_graceful_stop(start_private_stack):
@@ -40,20 +27,17 @@ def test_an_in_flight_request_completes_during_a_graceful_stop(start_private_sta
     created = admin.post(events, {"name": {"en": "Before"}, "slug": "gig",
                                   "date_from": "2030-01-01T10:00:00Z"})
     assert created.status_code == 201, created.text
-    database = psycopg2.connect(stack.env["EVENTS_DATABASE_URL"].replace("+psycopg2", ""))
-    lock = database.cursor()
-    lock.execute("SELECT id FROM events WHERE slug = 'gig' FOR UPDATE")
+    lock = HeldLock(stack, "events", "SELECT id FROM events WHERE slug = 'gig' FOR UPDATE")
     answers = []
     patch = threading.Thread(target=lambda: answers.append(
         admin.patch(events + "gig/", {"name": {"en": "After"}}, timeout=300)))
     patch.start()
     try:
-        wait_until_waiting_for_a_lock(database)
+        assert lock.waiter() == "events"
         stack.process.send_signal(signal.SIGTERM)
         stack.wait_for_log("letting 1 in-flight workers finish", 60)
     finally:
-        database.commit()  # the PATCH may go on
-        database.close()
+        lock.release()  # the PATCH may go on
     patch.join()
     assert answers[0].status_code == 200, answers[0].text
     assert answers[0].json()["name"] == {"en": "After"}

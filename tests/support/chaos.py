@@ -21,10 +21,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
+import psycopg2
 import requests
 
 from tests.events.support import new_organizer
 from tests.support.client import Api
+from tests.support.infrastructure import Stack
 
 #: no answer within this is a hang: several RPCs per request, each bounded by the RPC timeout
 ANSWER_SECONDS = 60
@@ -202,3 +204,33 @@ def wait_for_health(api: Api, status: int, seconds: float) -> dict:
             return body
         time.sleep(0.5)
     raise AssertionError(f"/health did not turn {status} within {seconds} s: {body}")
+
+
+class HeldLock:
+    """``HeldLock(stack, "events", "SELECT … FOR UPDATE")``: the test holds the rows' lock in that
+    service's database, so a request that writes them waits inside the service — in flight, with
+    no test hook in the service — until ``release()``."""
+
+    def __init__(self, stack: Stack, service: str, statement: str) -> None:
+        url = stack.env[f"{service.upper()}_DATABASE_URL"].replace("+psycopg2", "")
+        self.connection = psycopg2.connect(url)
+        self.connection.cursor().execute(statement)
+
+    def waiter(self, other_than: tuple[str, ...] = (), seconds: float = 60) -> str:
+        """The process (the runner's label, PostgreSQL's application_name) whose connection
+        waits on a lock, once there is one."""
+        deadline = time.monotonic() + seconds
+        with self.connection.cursor() as cursor:
+            while True:
+                cursor.execute("SELECT application_name FROM pg_stat_activity "
+                               "WHERE datname = current_database() AND wait_event_type = 'Lock' "
+                               "AND application_name <> ALL(%s)", (list(other_than),))
+                row = cursor.fetchone()
+                if row is not None:
+                    return row[0]
+                assert time.monotonic() < deadline, "no request came to wait on the lock"
+                time.sleep(0.2)
+
+    def release(self) -> None:
+        self.connection.commit()
+        self.connection.close()
