@@ -1,10 +1,11 @@
-# Setlist: `make run` installs into .venv and runs every service plus the gateway; `make test` runs the tests.
+# Setlist: `make run` installs into .venv and runs every service plus the gateway; `make test` runs the tests
+# (the chaos tests too); `make chaos` runs only the chaos tests (private RabbitMQ/PostgreSQL, see README.md).
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench clean
+.PHONY: install run test chaos bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +20,9 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+chaos: $(STAMP)
+	$(BIN)/python -m pytest -q -m chaos $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/rpc.py

@@ -1,7 +1,7 @@
 """Graceful shutdown: SIGTERM to the runner (what Ctrl-C, compose and Kubernetes send) while an HTTP
-request is in flight. The runner stops the gateway first; the gateway takes no new work but lets
-the request finish — its RPC still reaches the running events service — and only then exits; then
-the services stop, and the runner exits 0.
+request is in flight. The runner stops the gateway first; the gateway answers new requests 503 but
+lets the running one finish — its RPC still reaches the events service, which is still up — and only
+then exits; then the services stop, and the runner exits 0.
 
 To keep the request in flight without any test hook in the services, the test holds a lock on the
 event's row in the (private) events database: the PATCH waits in the events service until the test
@@ -13,6 +13,7 @@ import threading
 
 import pytest
 
+from gateway.http import SHUTTING_DOWN
 from tests.events.support import new_organizer
 from tests.support.chaos import HeldLock
 from tests.support.client import Api
@@ -36,6 +37,8 @@ def test_an_in_flight_request_completes_during_a_graceful_stop(start_private_sta
         assert lock.waiter() == "events"
         stack.process.send_signal(signal.SIGTERM)
         stack.wait_for_log("letting 1 in-flight workers finish", 60)
+        refused = Api(stack.url).get("/health")
+        assert (refused.status_code, refused.json()) == (503, {"detail": SHUTTING_DOWN})
     finally:
         lock.release()  # the PATCH may go on
     patch.join()
