@@ -115,6 +115,14 @@ class EventPatches:
         return problems
 
 
+def wait_until(condition: Callable[[], bool], seconds: float, what: str) -> None:
+    """Polls ``condition``; fails with "<what> within <seconds> s" when it stays false."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"{what} within {seconds} s"
+        time.sleep(0.2)
+
+
 class Load:
     """``with Load(url, token, kinds) as load:`` — ``clients`` loops run until the block ends."""
 
@@ -167,17 +175,11 @@ class Load:
             if failure is not None:
                 self.failures.append(failure)
 
-    def wait_for(self, condition: Callable[[], bool], seconds: float, what: str) -> None:
-        deadline = time.monotonic() + seconds
-        while not condition():
-            assert time.monotonic() < deadline, f"{what} within {seconds} s; {self.outcomes}"
-            time.sleep(0.2)
-
     def wait_for_acknowledged(self, more: int, seconds: float = 120) -> None:
         """Waits until ``more`` further writes have been acknowledged."""
         target = self.outcomes["acknowledged"] + more
-        self.wait_for(lambda: self.outcomes["acknowledged"] >= target, seconds,
-                      f"no {more} more acknowledged requests")
+        wait_until(lambda: self.outcomes["acknowledged"] >= target, seconds,
+                   f"no {more} more acknowledged requests ({self.outcomes})")
 
     def verify(self, api: Api) -> list[str]:
         return [problem for kind in self.kinds for problem in kind.verify(api)]
@@ -215,12 +217,15 @@ class HeldLock:
         url = stack.env[f"{service.upper()}_DATABASE_URL"].replace("+psycopg2", "")
         self.connection = psycopg2.connect(url)
         self.connection.cursor().execute(statement)
+        # pg_stat_activity read inside a transaction is a snapshot: watch it from outside
+        self.watcher = psycopg2.connect(url)
+        self.watcher.autocommit = True
 
     def waiter(self, other_than: tuple[str, ...] = (), seconds: float = 60) -> str:
         """The process (the runner's label, PostgreSQL's application_name) whose connection
         waits on a lock, once there is one."""
         deadline = time.monotonic() + seconds
-        with self.connection.cursor() as cursor:
+        with self.watcher.cursor() as cursor:
             while True:
                 cursor.execute("SELECT application_name FROM pg_stat_activity "
                                "WHERE datname = current_database() AND wait_event_type = 'Lock' "
@@ -234,3 +239,4 @@ class HeldLock:
     def release(self) -> None:
         self.connection.commit()
         self.connection.close()
+        self.watcher.close()

@@ -81,14 +81,22 @@ class PrivateRabbit:
     def amqp_uri(self, vhost: str = "") -> str:
         return f"amqp://guest:guest@127.0.0.1:{self.port}/{vhost}"
 
-    def _run(self, script: str, *args: str) -> None:
+    def _run(self, script: str, *args: str) -> str:
         done = subprocess.run([str(self.scripts / script), *args], env=self.env, cwd=self.folder,
                               capture_output=True, text=True, timeout=COMMAND_SECONDS)
         if done.returncode != 0:
             raise RuntimeError(f"{script} {' '.join(args)} failed: {done.stdout}{done.stderr}")
+        return done.stdout
 
-    def ctl(self, *args: str) -> None:
-        self._run("rabbitmqctl", "-q", "-n", self.node, *args)
+    def ctl(self, *args: str) -> str:
+        return self._run("rabbitmqctl", "-q", "-n", self.node, *args)
+
+    def consumers(self, amqp_uri: str, queue: str) -> int:
+        """How many consumers the queue has in the vhost of ``amqp_uri`` (0 if it does not exist)."""
+        listed = self.ctl("list_queues", "--no-table-headers", "-p", amqp_uri.rsplit("/", 1)[1],
+                          "name", "consumers")
+        return sum(int(line.split()[1]) for line in listed.splitlines()
+                   if line.split() and line.split()[0] == queue)
 
     def start(self) -> None:
         self._run("rabbitmq-server", "-detached")
