@@ -18,24 +18,22 @@ from tests.support.private_infrastructure import PrivatePostgres, PrivateRabbit
 CHAOS_ENV = {"LOG_FORMAT": "json", "RPC_TIMEOUT_SECONDS": "20"}
 
 
+def running(instance: PrivateRabbit | PrivatePostgres) -> Iterator:
+    try:
+        instance.start()
+        yield instance
+    finally:
+        instance.shutdown()
+
+
 @pytest.fixture(scope="session")
 def private_rabbit() -> Iterator[PrivateRabbit]:
-    rabbit = PrivateRabbit()
-    try:
-        rabbit.start()
-        yield rabbit
-    finally:
-        rabbit.shutdown()
+    yield from running(PrivateRabbit())
 
 
 @pytest.fixture(scope="session")
 def private_postgres() -> Iterator[PrivatePostgres]:
-    postgres = PrivatePostgres()
-    try:
-        postgres.start()
-        yield postgres
-    finally:
-        postgres.shutdown()
+    yield from running(PrivatePostgres())
 
 
 @pytest.fixture(scope="session")
