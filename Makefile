@@ -1,10 +1,11 @@
-# Setlist: `make run` installs into .venv and runs every service plus the gateway; `make test` runs the tests.
+# Setlist: `make run` installs into .venv and runs every service plus the gateway; `make test` runs the tests
+# (the chaos tests too); `make chaos` runs only the chaos tests (private RabbitMQ/PostgreSQL, see README.md).
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-sqlite bench bench-pretix clean
+.PHONY: install run test test-sqlite chaos bench bench-pretix clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +23,9 @@ test: $(STAMP)
 
 test-sqlite: $(STAMP)
 	SETLIST_TEST_DATABASE=sqlite $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+chaos: $(STAMP)
+	$(BIN)/python -m pytest -q -m chaos $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/rpc.py

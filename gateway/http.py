@@ -21,7 +21,7 @@ from werkzeug.wrappers import Request, Response
 
 from gateway.errors import error_response
 from gateway.responses import json_response, no_content
-from services.common.errors import SetlistError
+from services.common.errors import ServiceUnavailable, SetlistError
 from services.common.logs import CORRELATION_ID
 
 #: first path segments of Jellyfin routes, which Jellyfin matches in any case
@@ -61,8 +61,15 @@ def as_response(result: Any) -> Response:
     return json_response(result)
 
 
+SHUTTING_DOWN = "This gateway is shutting down; try again."
+
+
 class GatewayApp(WsgiApp):
     def __call__(self, environ: dict, start_response: Any) -> Any:
+        if self.server.stopping:  # requests already running finish; new ones go elsewhere
+            response = error_response(ServiceUnavailable(SHUTTING_DOWN))
+            response.headers["Connection"] = "close"
+            return response(environ, start_response)
         environ["PATH_INFO"] = canonical_path(environ.get("PATH_INFO", ""))
         request = Request(environ, shallow=True)
         adapter = self.url_map.bind_to_environ(environ)
@@ -85,6 +92,11 @@ def correlation_id(request: Request) -> str:
 
 
 class GatewayServer(WebServer):
+    """nameko's web server; ``stopping`` from the moment the service is told to stop. nameko keeps
+    accepting until the running workers are done, so until then new requests get a 503."""
+
+    stopping = False
+
     def get_wsgi_app(self) -> GatewayApp:
         return GatewayApp(self)
 
@@ -107,6 +119,10 @@ class Route(HttpRequestHandler):
     def __init__(self, method: str, url: str, **kwargs: Any) -> None:
         kwargs.setdefault("expected_exceptions", SetlistError)
         super().__init__(method, url, **kwargs)
+
+    def stop(self) -> None:
+        self.server.stopping = True
+        super().stop()
 
     def handle_request(self, request: Request) -> Response:
         response = super().handle_request(request)

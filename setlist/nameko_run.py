@@ -1,9 +1,37 @@
-"""``python -m setlist.nameko_run run …``: nameko's own command line, minus eventlet's notice."""
+"""``python -m setlist.nameko_run run …``: nameko's own command line, minus eventlet's notice, and
+saying in the log when a process stops and how many workers it lets finish first.
 
-import sys
+On SIGTERM (or Ctrl-C) nameko stops its entrypoints, so no new message or request is taken, waits
+for the running workers, then stops its dependencies; the runner that sent the signal kills the
+process if that takes longer than its grace period.
+"""
 
 import setlist  # noqa: F401 - installs the warning filter before nameko imports eventlet
-from nameko.cli.main import main
+import eventlet
+
+# before anything imports kombu: its retry loop binds `time.sleep` on import, and an unpatched
+# sleep would block every green thread while a connection to the broker is being retried
+eventlet.monkey_patch()
+
+import logging  # noqa: E402
+import sys  # noqa: E402
+
+import nameko.cli.run  # noqa: E402
+from nameko.cli.main import main  # noqa: E402
+from nameko.runners import ServiceRunner  # noqa: E402
+
+log = logging.getLogger("setlist.shutdown")
+
+
+class AnnouncingServiceRunner(ServiceRunner):
+    def stop(self) -> None:
+        in_flight = sum(len(container._worker_threads) for container in self.containers)
+        log.info("stopping: taking no new work, letting %d in-flight workers finish", in_flight)
+        super().stop()
+        log.info("stopped")
+
+
+nameko.cli.run.ServiceRunner = AnnouncingServiceRunner  # the class nameko's `run` instantiates
 
 if __name__ == "__main__":
     sys.exit(main())

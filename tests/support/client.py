@@ -8,18 +8,20 @@ import requests
 
 
 class Api:
-    """``Api(stack.url, token)``: requests with ``Authorization: Token <token>`` (or another form)."""
+    """``Api(stack.url, token)``: requests with ``Authorization: Token <token>`` (or another form),
+    each given up after ``timeout`` seconds."""
 
     def __init__(self, base_url: str, token: str | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+                 headers: dict[str, str] | None = None, timeout: float = 30) -> None:
         self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
         self.http = requests.Session()
         if token is not None:
             self.http.headers["Authorization"] = f"Token {token}"
         self.http.headers.update(headers or {})
 
     def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
-        kwargs.setdefault("timeout", 30)
+        kwargs.setdefault("timeout", self.timeout)
         return self.http.request(method, self.base_url + path, **kwargs)
 
     def get(self, path: str, **kwargs: Any) -> requests.Response:

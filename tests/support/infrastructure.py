@@ -16,6 +16,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[2]
 PG_ADMIN_DSN = os.environ.get("SETLIST_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 STARTUP_SECONDS = 90
+STOP_SECONDS = 90  # the runner gives gateways, then services, up to 30 s each
 
 
 def rabbitmqctl(*args: str) -> None:
@@ -31,8 +32,8 @@ def delete_vhost(vhost: str) -> None:
     rabbitmqctl("delete_vhost", vhost)
 
 
-def _pg_admin(*statements: str) -> None:
-    connection = psycopg2.connect(PG_ADMIN_DSN)
+def _pg_admin(*statements: str, dsn: str = PG_ADMIN_DSN) -> None:
+    connection = psycopg2.connect(dsn)
     connection.autocommit = True
     try:
         with connection.cursor() as cursor:
@@ -42,10 +43,11 @@ def _pg_admin(*statements: str) -> None:
         connection.close()
 
 
-def create_databases(names: dict[str, str]) -> dict[str, str]:
-    base = PG_ADMIN_DSN.rsplit("/", 1)[0]
+def create_databases(names: dict[str, str], admin_dsn: str = PG_ADMIN_DSN) -> dict[str, str]:
+    """service → URL of a new, empty database ``names[service]`` on the server of ``admin_dsn``."""
+    base = admin_dsn.rsplit("/", 1)[0]
     for name in names.values():
-        _pg_admin(f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
+        _pg_admin(f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"', dsn=admin_dsn)
     return {svc: f"{base}/{name}".replace("postgresql://", "postgresql+psycopg2://")
             for svc, name in names.items()}
 
@@ -94,18 +96,41 @@ class Stack:
         raise RuntimeError(f"stack not healthy in {seconds} s (last: "
                            f"{last.text if last is not None else 'no answer'}):\n{self.log_tail()}")
 
+    def wait_for_log(self, text: str, seconds: float) -> None:
+        """Waits until a line of the stack's output contains ``text``."""
+        deadline = time.monotonic() + seconds
+        while text not in self.log_path.read_text(errors="replace"):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no {text!r} in the log within {seconds} s:\n"
+                                     f"{self.log_tail()}")
+            time.sleep(0.2)
+
     def log_tail(self, lines: int = 60) -> str:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
+    def pid(self, label: str) -> int | None:
+        """The pid of the stack's process ``label`` (``events.2``, ``gateway``), from the runner's
+        pid file; None while it has none."""
+        try:
+            return int((Path(self.env["SETLIST_VAR"]) / "run" / f"{label}.pid").read_text())
+        except (FileNotFoundError, ValueError):
+            return None
+
     def stop(self) -> None:
+        """Ctrl-C, as a person at the terminal would; the runner stops every process gracefully."""
         if self.process is None or self.process.poll() is not None:
             return
         self.process.send_signal(signal.SIGINT)
         try:
-            self.process.wait(timeout=30)
+            self.process.wait(timeout=STOP_SECONDS)
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
+            for pid_file in (Path(self.env["SETLIST_VAR"]) / "run").glob("*.pid"):
+                try:  # each child runs in a session of its own
+                    os.kill(int(pid_file.read_text()), signal.SIGKILL)
+                except (ValueError, ProcessLookupError):
+                    pass
 
     def setlist(self, *args: str) -> str:
         """Run the `setlist` command with this stack's environment; returns its stdout."""
