@@ -3,6 +3,9 @@ change made through a socket on one gateway reaches every socket on both, once e
 
 from __future__ import annotations
 
+import os
+import re
+import signal
 from pathlib import Path
 
 import pytest
@@ -58,3 +61,21 @@ def test_a_change_on_one_gateway_reaches_every_socket_on_both_once(scaled):
                 assert (event["event"], event["request_id"]) == ("event.changed", "end")
                 assert playlist["payload"]["revision"] == start + 10
                 assert len(playlist["payload"]["playlist"]["tracks"]) == 10
+
+
+def test_a_gateway_that_stops_closes_its_sockets_with_1001(scaled):
+    """SIGTERM (what `docker stop` and Kubernetes send) to the second gateway; runs last here,
+    since the runner then stops the whole copy."""
+    stack, second_url = scaled
+    owner = new_user(stack, "owner")
+    admin = Api(stack.url, stack.create_user("stop-admin", "pw-stop-admin", admin=True))
+    organizer = new_organizer(admin, "stopping")
+    new_team(admin, organizer, [owner.user_id], can_create_events=True)
+    event_id = new_event(owner.api, organizer, "stopping")
+    pid = int(re.search(r"started gateway\.2 \(pid (\d+)\)", stack.log_path.read_text())[1])
+    with RoomClient(second_url, event_id, owner.token) as first, \
+            RoomClient(second_url, event_id, owner.token) as second:
+        first.send("sync")
+        first.recv_many(2)
+        os.kill(pid, signal.SIGTERM)
+        assert first.closed_with() == second.closed_with() == 1001

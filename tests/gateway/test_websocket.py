@@ -60,11 +60,27 @@ def test_older_revisions_are_dropped_and_echoes_go_to_the_sender_only():
                     room_message(3)):
         hub.deliver(message)
     settle()
-    assert revisions(sender) == revisions(other) == [2, 4]
+    assert revisions(sender) == revisions(other) == [2, 3, 4]
     assert sender.ws.frames[0]["request_id"] == "r1" and "request_id" not in other.ws.frames[0]
     hub.deliver({**room_message(5), "room": 8})  # another room: nobody here
     settle()
-    assert revisions(other) == [2, 4]
+    assert revisions(other) == [2, 3, 4]
+
+
+def test_a_message_ahead_of_a_gap_waits_for_it_then_goes_out_anyway(monkeypatch):
+    monkeypatch.setattr(websocket, "REORDER_SECONDS", 0.01)
+    hub = RoomHub()
+    listener = joined(hub, 1)
+    hub.deliver(room_message(5))
+    hub.deliver(room_message(7))
+    hub.deliver(room_message(9))
+    settle()
+    assert revisions(listener) == [5]
+    eventlet.sleep(0.05)  # the window passes without revisions 6 and 8
+    assert revisions(listener) == [5, 7, 9]
+    hub.deliver(room_message(6))
+    settle()
+    assert revisions(listener) == [5, 7, 9]
 
 
 def test_a_socket_never_gets_older_than_what_it_was_sent():
@@ -73,8 +89,9 @@ def test_a_socket_never_gets_older_than_what_it_was_sent():
     synced.send({"event": "event.changed", "payload": {"revision": 6}}, 6)
     hub.deliver(room_message(5))
     hub.deliver(room_message(6))
+    hub.deliver(room_message(7))
     settle()
-    assert revisions(synced) == [6, 6]
+    assert revisions(synced) == [6, 6, 7]
 
 
 def test_revocation_closes_that_users_sockets_and_deletion_everyones():
