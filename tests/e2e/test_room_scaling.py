@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 from pathlib import Path
 
 import pytest
@@ -18,10 +19,10 @@ from tests.support.rooms import RoomClient, new_event
 @pytest.fixture(scope="module")
 def scaled(service_env: dict, tmp_path_factory: pytest.TempPathFactory):
     """A second copy of the system on this session's broker and databases: two gateways (on
-    consecutive ports) and two realtime processes."""
+    consecutive ports) and two realtime processes; 8 frames queued per socket at most."""
     running = Stack(service_env, Path(tmp_path_factory.mktemp("scaled")) / "stack.log",
                     extra_env={"LOG_FORMAT": "json", "GATEWAY_INSTANCES": "2",
-                               "REALTIME_INSTANCES": "2"})
+                               "REALTIME_INSTANCES": "2", "WEBSOCKET_SEND_QUEUE": "8"})
     running.start()
     running.wait_healthy(STARTUP_SECONDS, running.gateway_url(1))
     yield running, running.gateway_url(1)
@@ -61,6 +62,27 @@ def test_a_change_on_one_gateway_reaches_every_socket_on_both_once(scaled):
                 assert (event["event"], event["request_id"]) == ("event.changed", "end")
                 assert playlist["payload"]["revision"] == start + 10
                 assert len(playlist["payload"]["playlist"]["tracks"]) == 10
+
+
+def test_a_client_that_does_not_read_is_closed_1013_and_the_room_goes_on(scaled):
+    stack, _ = scaled
+    owner = new_user(stack, "owner")
+    admin = Api(stack.url, stack.create_user("slow-admin", "pw-slow-admin", admin=True))
+    organizer = new_organizer(admin, "slow")
+    new_team(admin, organizer, [owner.user_id], can_create_events=True)
+    event_id = new_event(owner.api, organizer, "slow")
+    track = admin.post("/api/v1/tracks/", {"name": "n" * 255, "artist": "a" * 255}).json()["id"]
+    tiny = socket.socket()
+    tiny.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    tiny.connect(("127.0.0.1", stack.port))
+    with RoomClient(stack.url, event_id, owner.token, sock=tiny, max_queue=1) as slow, \
+            RoomClient(stack.url, event_id, owner.token) as fast:
+        for number in range(150):  # ever longer playlists: megabytes the slow client never takes
+            fast.send("add_track", {"track_id": track}, request_id=number)
+            assert fast.recv()["request_id"] == number
+        assert slow.closed_with() == 1013
+        fast.send("sync", request_id="after")
+        assert fast.recv()["request_id"] == "after"
 
 
 def test_a_gateway_that_stops_closes_its_sockets_with_1001(scaled):
