@@ -50,6 +50,7 @@ from gateway.responses import json_response
 from services.common import errors
 from services.common.logs import CORRELATION_ID
 from services.common.metrics import gauge
+from services.common.room_messages import ACCESS_DENIED, EVENT_NOT_FOUND
 
 log = logging.getLogger(__name__)
 
@@ -64,11 +65,13 @@ CLOSE_TIMEOUT = 10.0
 MAX_FRAME = 64 * 1024
 #: how long a room message that arrives ahead of a missing revision waits for it
 REORDER_SECONDS = float(os.environ.get("WEBSOCKET_REORDER_SECONDS", "0.2"))
+#: snapshots a `sync` takes at most when each turns out older than a broadcast already sent
+SYNC_ATTEMPTS = 3
 #: request ids kept per socket until the broadcast their action caused comes back
 PENDING_ECHOES = 64
 
 TRY_AGAIN_LATER = 1013
-CLOSE_REASONS = {4403: "Access denied", 4404: "Event not found",
+CLOSE_REASONS = {ACCESS_DENIED: "Access denied", EVENT_NOT_FOUND: "Event not found",
                  TRY_AGAIN_LATER: "Too slow to read", CloseCode.GOING_AWAY: "Server shutting down"}
 
 
@@ -234,6 +237,7 @@ class RoomHub(ProviderCollector, SharedExtension):
         super().__init__()
         self.rooms: dict[int, set[RoomConnection]] = defaultdict(set)
         self.order: dict[int, RoomOrder] = {}
+        self.access_types: dict[int, str] = {}
         self.finished: dict[RoomConnection, Event] = {}
         self.accepting = True
         self.request_entrypoint: Entrypoint | None = None
@@ -257,6 +261,7 @@ class RoomHub(ProviderCollector, SharedExtension):
                 order = self.order.pop(connection.room, None)
                 if order is not None:
                     order.forget()
+                self.access_types.pop(connection.room, None)
         self.finished.pop(connection).send()
         OPEN_SOCKETS.dec()
 
@@ -276,6 +281,19 @@ class RoomHub(ProviderCollector, SharedExtension):
             if room not in self.order:
                 self.order[room] = RoomOrder(self._send_to_room)
             self.order[room].arrived(message)
+
+    def turned_private(self, message: dict) -> list[RoomConnection]:
+        """The room's sockets when `message` makes its event private (public before, or not known
+        here): whoever was a guest only because it was public must lose the room."""
+        body = message.get("message") or {}
+        if body.get("event") != "event.changed" or message["room"] not in self.rooms:
+            return []
+        access_type = body["payload"]["event"]["access_type"]
+        before = self.access_types.get(message["room"])
+        self.access_types[message["room"]] = access_type
+        if access_type != "private" or before == "private":
+            return []
+        return list(self.rooms[message["room"]])
 
     def _send_to_room(self, message: dict) -> None:
         for connection in list(self.rooms.get(message["room"], ())):
@@ -362,9 +380,9 @@ class RoomJoinEntrypoint(Entrypoint):
                                     {CORRELATION_ID: correlation_id(request)})
             refusal = None
         except errors.NotFound:
-            principal, refusal = {}, 4404
+            principal, refusal = {}, EVENT_NOT_FOUND
         except errors.PermissionDenied:
-            principal, refusal = {}, 4403
+            principal, refusal = {}, ACCESS_DENIED
         except Exception as exc:  # 401 for credentials, 503 for a service that is down
             return error_response(exc)
         return RoomSession(self.hub, event_id, principal, refusal)
@@ -417,11 +435,14 @@ class RoomSession:
                 connection.expect_echo(origin, request_id)
             entrypoint = self.hub.request_entrypoint
             assert entrypoint is not None, "the gateway has no @room_request method"
-            frames = call_worker(entrypoint, (self.principal, self.room, request.action,
-                                              request.fields), {CORRELATION_ID: origin})
-            for message in frames:
-                connection.send(room_protocol.with_request_id(message, request_id),
-                                message["payload"]["revision"])
+            for _ in range(SYNC_ATTEMPTS):
+                frames = call_worker(entrypoint, (self.principal, self.room, request.action,
+                                                  request.fields), {CORRELATION_ID: origin})
+                if all(connection.send(room_protocol.with_request_id(message, request_id),
+                                       message["payload"]["revision"]) for message in frames) \
+                        or connection.closing:
+                    return
+                # a `sync` snapshot older than a broadcast already queued here: take a newer one
             return
         except room_protocol.RoomError as refused:
             reply = room_protocol.error_message(refused, request_id)
