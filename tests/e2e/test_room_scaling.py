@@ -10,7 +10,8 @@ import socket
 from pathlib import Path
 
 import pytest
-from tests.events.support import new_organizer, new_team, new_user
+
+from tests.events.support import Caller, new_organizer, new_team, new_user
 from tests.support.client import Api
 from tests.support.infrastructure import STARTUP_SECONDS, Stack
 from tests.support.rooms import RoomClient, new_event
@@ -29,13 +30,24 @@ def scaled(service_env: dict, tmp_path_factory: pytest.TempPathFactory):
     running.stop()
 
 
-def test_a_change_on_one_gateway_reaches_every_socket_on_both_once(scaled):
+@pytest.fixture(scope="module")
+def admin(scaled) -> Api:
+    stack = scaled[0]
+    return Api(stack.url, stack.create_user("scaled-admin", "pw-scaled-admin", admin=True))
+
+
+def owned_event(stack: Stack, admin: Api, prefix: str) -> tuple[Caller, int]:
+    """A new user and the event they made in a new organizer."""
+    owner = new_user(stack, prefix)
+    organizer = new_organizer(admin, prefix)
+    new_team(admin, organizer, [owner.user_id], can_create_events=True)
+    return owner, new_event(owner.api, organizer, prefix)
+
+
+def test_a_change_on_one_gateway_reaches_every_socket_on_both_once(scaled, admin):
     stack, second_url = scaled
-    admin = Api(stack.url, stack.create_user("scaled-admin", "pw-scaled-admin", admin=True))
-    organizer = new_organizer(admin, "scaled")
-    author, mod = new_user(stack, "author"), new_user(stack, "mod")
-    new_team(admin, organizer, [author.user_id], can_create_events=True)
-    event_id = new_event(author.api, organizer, "scaled")
+    author, event_id = owned_event(stack, admin, "scaled")
+    mod = new_user(stack, "mod")
     tracks = [admin.post("/api/v1/tracks/", {"name": f"Scaled {n}"}).json()["id"]
               for n in range(2)]
 
@@ -64,13 +76,9 @@ def test_a_change_on_one_gateway_reaches_every_socket_on_both_once(scaled):
                 assert len(playlist["payload"]["playlist"]["tracks"]) == 10
 
 
-def test_a_client_that_does_not_read_is_closed_1013_and_the_room_goes_on(scaled):
+def test_a_client_that_does_not_read_is_closed_1013_and_the_room_goes_on(scaled, admin):
     stack, _ = scaled
-    owner = new_user(stack, "owner")
-    admin = Api(stack.url, stack.create_user("slow-admin", "pw-slow-admin", admin=True))
-    organizer = new_organizer(admin, "slow")
-    new_team(admin, organizer, [owner.user_id], can_create_events=True)
-    event_id = new_event(owner.api, organizer, "slow")
+    owner, event_id = owned_event(stack, admin, "slow")
     track = admin.post("/api/v1/tracks/", {"name": "n" * 255, "artist": "a" * 255}).json()["id"]
     tiny = socket.socket()
     tiny.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
@@ -85,15 +93,11 @@ def test_a_client_that_does_not_read_is_closed_1013_and_the_room_goes_on(scaled)
         assert fast.recv()["request_id"] == "after"
 
 
-def test_a_gateway_that_stops_closes_its_sockets_with_1001(scaled):
+def test_a_gateway_that_stops_closes_its_sockets_with_1001(scaled, admin):
     """SIGTERM (what `docker stop` and Kubernetes send) to the second gateway; runs last here,
     since the runner then stops the whole copy."""
     stack, second_url = scaled
-    owner = new_user(stack, "owner")
-    admin = Api(stack.url, stack.create_user("stop-admin", "pw-stop-admin", admin=True))
-    organizer = new_organizer(admin, "stopping")
-    new_team(admin, organizer, [owner.user_id], can_create_events=True)
-    event_id = new_event(owner.api, organizer, "stopping")
+    owner, event_id = owned_event(stack, admin, "stopping")
     pid = int(re.search(r"started gateway\.2 \(pid (\d+)\)", stack.log_path.read_text())[1])
     with RoomClient(second_url, event_id, owner.token) as first, \
             RoomClient(second_url, event_id, owner.token) as second:
