@@ -75,6 +75,10 @@ CLOSE_REASONS = {ACCESS_DENIED: "Access denied", EVENT_NOT_FOUND: "Event not fou
                  TRY_AGAIN_LATER: "Too slow to read", CloseCode.GOING_AWAY: "Server shutting down"}
 
 
+def encode(message: dict) -> bytes:
+    return json.dumps(message, ensure_ascii=False).encode()
+
+
 def call_worker(entrypoint: Entrypoint, args: tuple, context_data: dict) -> Any:
     """Run the entrypoint's method in a nameko worker and wait for its result (or exception)."""
     done = Event()
@@ -90,7 +94,8 @@ def call_worker(entrypoint: Entrypoint, args: tuple, context_data: dict) -> Any:
 
 class HijackedConnection(ServerConnection):
     """A websockets sync server connection on a socket whose HTTP request eventlet's WSGI server
-    has already read: the handshake answer is sent here instead of by ``handshake()``."""
+    has already read: the 101 answer (from ``ServerProtocol.accept``) is sent here instead of by
+    ``handshake()``."""
 
     def __init__(self, sock: Any, protocol: ServerProtocol, request: HandshakeRequest,
                  response: Any) -> None:
@@ -98,19 +103,19 @@ class HijackedConnection(ServerConnection):
                          ping_timeout=PING_INTERVAL, close_timeout=CLOSE_TIMEOUT)
         # frames can only come after the 101, so the request is known before any is read
         self.request = request
-        self.request_rcvd.set()
         self.response = response
         with self.send_context(expected_state=CONNECTING):
             self.protocol.send_response(response)
-            if response.status_code == 101:
-                # the sans-I/O parser started out waiting for the HTTP request; it now
-                # expects frames (ServerProtocol.parse skips the request once OPEN)
-                self.protocol.parser = self.protocol.parse()
-                next(self.protocol.parser)
+            # the sans-I/O parser started out waiting for the HTTP request; restarted now that
+            # the protocol is OPEN, it reads frames (ServerProtocol.parse skips the request)
+            self.protocol.parser = self.protocol.parse()
+            next(self.protocol.parser)
         self.start_keepalive()
 
 
 class Closing:
+    """In a socket's queue: close with `code` once what is ahead has been written."""
+
     def __init__(self, code: int) -> None:
         self.code = code
 
@@ -138,9 +143,10 @@ class RoomConnection:
     def take_echo(self, origin: str | None) -> Any:
         return self.echoes.pop(origin, None) if origin else None
 
-    def send(self, message: dict, revision: int | None = None) -> bool:
-        """Queue a frame. A room message (`revision` given) older than one already queued is
-        dropped (False); a full queue closes the socket with 1013."""
+    def send(self, message: dict | bytes, revision: int | None = None) -> bool:
+        """Queue a frame (a message, or one already encoded). A room message (`revision` given)
+        older than one already queued is dropped (False); a full queue closes the socket with
+        1013."""
         if self.closing:
             return False
         if revision is not None:
@@ -148,7 +154,7 @@ class RoomConnection:
                 return False
             self.last_revision = revision
         try:
-            self.outbox.put_nowait(json.dumps(message, ensure_ascii=False))
+            self.outbox.put_nowait(message if isinstance(message, bytes) else encode(message))
         except Full:
             log.warning("websocket in room %s too slow to read; closing it", self.room)
             self.close(TRY_AGAIN_LATER)
@@ -177,7 +183,7 @@ class RoomConnection:
                 if isinstance(item, Closing):
                     self.ws.close(item.code, CLOSE_REASONS.get(item.code, ""))
                     return
-                self.ws.send(item)
+                self.ws.send(item, text=True)
         except (ConnectionClosed, OSError):
             return
 
@@ -296,10 +302,13 @@ class RoomHub(ProviderCollector, SharedExtension):
         return list(self.rooms[message["room"]])
 
     def _send_to_room(self, message: dict) -> None:
+        """Encoded once for the room; the sender's copy again, with its request id."""
+        body, origin, revision = message["message"], message.get("origin"), message["revision"]
+        encoded = encode(body)
         for connection in list(self.rooms.get(message["room"], ())):
-            connection.send(room_protocol.with_request_id(
-                message["message"], connection.take_echo(message.get("origin"))),
-                message["revision"])
+            request_id = connection.take_echo(origin)
+            connection.send(encoded if request_id is None else
+                            encode(room_protocol.with_request_id(body, request_id)), revision)
 
     def shut_down(self) -> None:
         """Refuse new sockets, close every open one with 1001 and wait (bounded) for them."""

@@ -20,10 +20,11 @@ class FakeSocket:
         self.stuck = stuck
         self.state = None
 
-    def send(self, text: str) -> None:
+    def send(self, data: bytes, text: bool = False) -> None:
+        assert text, "frames go out as text"
         if self.stuck:
             self.release.wait()
-        self.frames.append(json.loads(text))
+        self.frames.append(json.loads(data))
 
     def close(self, code: int, reason: str = "") -> None:
         self.closed_with = code
