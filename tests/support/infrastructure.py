@@ -56,10 +56,23 @@ def drop_databases(names: dict[str, str]) -> None:
     _pg_admin(*(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in names.values()))
 
 
-def free_port() -> int:
+def free_port(count: int = 1) -> int:
+    """A free port; with `count`, the first of that many consecutive free ports."""
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        if all(_bindable(port + offset) for offset in range(1, count)):
+            return port
+
+
+def _bindable(port: int) -> bool:
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 class Stack:
@@ -67,8 +80,9 @@ class Stack:
 
     def __init__(self, env: dict[str, str], log_path: Path, extra_env: dict[str, str] | None = None
                  ) -> None:
-        self.port = free_port()
-        self.env = {**os.environ, **env, "GATEWAY_PORT": str(self.port), **(extra_env or {})}
+        extra_env = extra_env or {}
+        self.port = free_port(int(extra_env.get("GATEWAY_INSTANCES", "1")))
+        self.env = {**os.environ, **env, "GATEWAY_PORT": str(self.port), **extra_env}
         self.log_path = log_path
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
@@ -80,14 +94,20 @@ class Stack:
                                         start_new_session=True)
         self.wait_healthy(STARTUP_SECONDS)
 
-    def wait_healthy(self, seconds: float) -> dict:
+    def gateway_url(self, index: int) -> str:
+        """The `index`-th gateway's URL (with ``GATEWAY_INSTANCES``, on consecutive ports)."""
+        return f"http://127.0.0.1:{self.port + index}"
+
+    def wait_healthy(self, seconds: float, url: str | None = None) -> dict:
+        """Wait for ``/health`` of the first gateway (or of the one at `url`) to answer 200."""
+        url = url or self.url
         deadline = time.monotonic() + seconds
         last = None
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
                 raise RuntimeError(f"stack exited early:\n{self.log_tail()}")
             try:
-                last = requests.get(f"{self.url}/health", timeout=5)
+                last = requests.get(f"{url}/health", timeout=5)
                 if last.status_code == 200:
                     return last.json()
             except requests.RequestException:
