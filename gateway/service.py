@@ -14,6 +14,7 @@ from gateway.http import route
 from gateway.responses import json_response
 from gateway.routes.accounts import AccountRoutes
 from gateway.routes.events import EventRoutes
+from gateway.routes.pages import PageRoutes
 from gateway.rpc import TimedRpcProxy
 from gateway.server_identity import ServerIdentity
 from services.common import config
@@ -21,7 +22,7 @@ from services.common.logs import LogContext
 from services.common.metrics import Metrics
 
 
-class GatewayService(AccountRoutes, EventRoutes):
+class GatewayService(AccountRoutes, EventRoutes, PageRoutes):
     name = "gateway"
 
     accounts = TimedRpcProxy("accounts")
