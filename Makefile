@@ -22,6 +22,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/rpc.py
+	$(BIN)/python bench/fanout.py
 
 clean:
 	rm -rf $(VENV) var

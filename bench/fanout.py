@@ -1,0 +1,259 @@
+"""Event-room fan-out: N websockets in one room, spread over two gateways; how long an `add_track`
+takes to reach the last of them, how many messages per second the gateways deliver, and how much
+gateway memory a connection costs.
+
+It starts its own stack with two gateways (as `GATEWAY_INSTANCES=2 make run` does: SQLite, the local
+RabbitMQ, in a vhost of its own) and stops it afterwards. Run from the project root:
+
+    .venv/bin/python bench/fanout.py [--sockets 1000 5000] [--rounds 20]
+
+Each round one socket sends `add_track` (then `remove_track`, so the playlist and the message stay
+small); the round's time runs from that send to the moment the last of the N sockets has the
+resulting `playlist.changed`. The clients are one asyncio process (the `websockets` library) on the
+same two cores as the stack, so the figures include the client's own reading time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import resource
+import secrets
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import requests
+from websockets.asyncio.client import ClientConnection, connect
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.results import percentile, write_section  # noqa: E402
+from tests.support.infrastructure import Stack, create_vhost, delete_vhost  # noqa: E402
+from tests.support.room import room_url  # noqa: E402
+
+COMMAND = "python bench/fanout.py"
+GATEWAYS = 2
+CONNECT_BATCH = 100
+ROUND_SECONDS = 120
+
+
+def raise_file_limit() -> int:
+    """Open files: soft limit up to the hard one (inherited by the stack the bench starts)."""
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return hard
+
+
+def gateway_pids(runner_pid: int) -> list[int]:
+    """The runner's gateway children (their environment names them ``SETLIST_PROCESS=gateway…``)."""
+    pids = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines()
+                          if ":\t" in line)
+            environ = (status.parent / "environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if int(fields.get("PPid", "0")) == runner_pid and any(
+                item.startswith(b"SETLIST_PROCESS=gateway") for item in environ):
+            pids.append(int(status.parent.name))
+    return sorted(pids)
+
+
+def rss_bytes(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) * 1024
+    return total
+
+
+def wait_until_healthy(url: str, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{url}/health", timeout=5).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} not healthy in {seconds} s")
+
+
+@dataclass
+class Room:
+    """N sockets and what they received: per round, every arrival time after the baseline."""
+
+    size: int
+    baseline: int = 0
+    arrivals: list[float] = field(default_factory=list)
+    newest: int = 0
+    closed: list[int] = field(default_factory=list)
+    everyone: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def start_round(self) -> None:
+        self.baseline, self.arrivals = self.newest, []
+        self.everyone.clear()
+
+    async def read(self, socket: ClientConnection) -> None:
+        try:
+            async for frame in socket:
+                message = json.loads(frame)
+                revision = message.get("payload", {}).get("revision", 0)
+                if message.get("event") == "playlist.changed" and revision > self.baseline:
+                    self.arrivals.append(time.monotonic())
+                    self.newest = max(self.newest, revision)
+                    if len(self.arrivals) == self.size:
+                        self.everyone.set()
+        finally:
+            self.closed.append(socket.close_code or 0)
+
+
+async def open_sockets(urls: list[str], count: int) -> list[ClientConnection]:
+    """`count` sockets, socket i on gateway i mod len(urls), opened a batch at a time."""
+    sockets: list[ClientConnection] = []
+    for start in range(0, count, CONNECT_BATCH):
+        batch = range(start, min(count, start + CONNECT_BATCH))
+        sockets += await asyncio.gather(*(
+            connect(urls[i % len(urls)], ping_interval=None, open_timeout=60, max_size=None)
+            for i in batch))
+    return sockets
+
+
+async def measure(urls: list[str], count: int, rounds: int, track_id: int,
+                  gateway_rss: Callable[[], int]) -> dict:
+    before = gateway_rss()
+    started = time.monotonic()
+    sockets = await open_sockets(urls, count)
+    connect_seconds = time.monotonic() - started
+    room = Room(count)
+    readers = [asyncio.create_task(room.read(socket)) for socket in sockets]
+    sender = sockets[0]
+
+    async def one_round(action: str) -> tuple[float, list[float], int]:
+        room.start_round()
+        sent = time.monotonic()
+        await sender.send(json.dumps({"event": action, "payload": {"track_id": track_id}}))
+        try:
+            await asyncio.wait_for(room.everyone.wait(), ROUND_SECONDS)
+        except asyncio.TimeoutError:
+            pass
+        arrivals = list(room.arrivals)
+        return sent, arrivals, count - len(arrivals)
+
+    # warm up until every socket has joined the room (a socket that joined after a broadcast
+    # misses it), and so that the playlist holds the track before the measured rounds
+    for attempt in range(5):
+        _, _, missing = await one_round("add_track" if attempt % 2 == 0 else "remove_track")
+        if not missing and attempt % 2 == 0:
+            break
+    after = gateway_rss()
+    last, each, missed = [], [], 0
+    busy = 0.0
+    for index in range(rounds):
+        sent, arrivals, missing = await one_round("remove_track" if index % 2 == 0
+                                                  else "add_track")
+        missed += missing
+        if arrivals:
+            last.append(max(arrivals) - sent)
+            busy += max(arrivals) - sent
+            each += [arrival - sent for arrival in arrivals]
+    closed_early = len(room.closed)
+    for start in range(0, count, CONNECT_BATCH):
+        await asyncio.gather(*(socket.close() for socket in sockets[start:start + CONNECT_BATCH]))
+    await asyncio.gather(*readers, return_exceptions=True)
+    return {"sockets": count, "rounds": rounds, "connect_s": connect_seconds,
+            "last_p50_ms": percentile(last, 50) * 1000, "last_p99_ms": percentile(last, 99) * 1000,
+            "last_max_ms": max(last) * 1000,
+            "each_p50_ms": percentile(each, 50) * 1000, "each_p99_ms": percentile(each, 99) * 1000,
+            "per_s": len(each) / busy, "missed": missed, "closed_early": closed_early,
+            "rss_per_socket_kib": (after - before) / count / 1024,
+            "rss_before_mib": before / 2**20, "rss_after_mib": after / 2**20}
+
+
+def prepare_room(stack: Stack) -> tuple[str, int, int]:
+    """An administrator's token, an event of theirs, and a catalogue track."""
+    token = stack.create_user("bench", "bench-password", admin=True)
+    http = requests.Session()
+    http.headers["Authorization"] = f"Token {token}"
+    organizer = f"bench-{secrets.token_hex(3)}"
+    assert http.post(f"{stack.url}/api/v1/organizers/", json={"slug": organizer,
+                                                              "name": organizer}).ok
+    event = http.post(f"{stack.url}/api/v1/organizers/{organizer}/events/", json={
+        "name": "Fan-out", "slug": "fanout", "date_from": "2030-01-01T10:00:00Z"})
+    assert event.status_code == 201, event.text
+    track = http.post(f"{stack.url}/api/v1/tracks/", json={"name": "Bench track"})
+    assert track.status_code == 201, track.text
+    return token, event.json()["id"], track.json()["id"]
+
+
+def report(rows: list[dict], command: str, file_limit: int) -> str:
+    lines = ["## Event-room fan-out (`bench/fanout.py`)", "",
+             f"Command: `{command}` — the stack started by the benchmark with two gateways "
+             f"(`GATEWAY_INSTANCES=2`, SQLite, local RabbitMQ), the sockets spread evenly over both; "
+             f"open files limit {file_limit}. *last* is, per round, the time from sending "
+             "`add_track`/`remove_track` over one socket to the last socket receiving "
+             "`playlist.changed`; *each* is every single delivery; msg/s is deliveries per second "
+             "of round time; memory is the gateways' RSS growth per connected socket.", "",
+             "| sockets | rounds | last p50 ms | last p99 ms | last max ms | each p50 ms | "
+             "each p99 ms | msg/s | missed | closed early | KiB/socket | gateways RSS MiB | "
+             "connect s |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for row in rows:
+        lines.append(
+            f"| {row['sockets']} | {row['rounds']} | {row['last_p50_ms']:.0f} | "
+            f"{row['last_p99_ms']:.0f} | {row['last_max_ms']:.0f} | {row['each_p50_ms']:.0f} | "
+            f"{row['each_p99_ms']:.0f} | {row['per_s']:.0f} | {row['missed']} | "
+            f"{row['closed_early']} | {row['rss_per_socket_kib']:.1f} | "
+            f"{row['rss_before_mib']:.0f} → {row['rss_after_mib']:.0f} | {row['connect_s']:.1f} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sockets", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--rounds", type=int, default=20)
+    args = parser.parse_args()
+    command = f"{COMMAND} --sockets {' '.join(map(str, args.sockets))} --rounds {args.rounds}"
+    print(command, flush=True)
+    file_limit = raise_file_limit()
+    if file_limit < 2 * max(args.sockets) + 1000:
+        sys.exit(f"open files limit {file_limit} is too low for {max(args.sockets)} sockets")
+
+    vhost = f"setlist-bench-{secrets.token_hex(4)}"
+    create_vhost(vhost)
+    workdir = Path(tempfile.mkdtemp(prefix="setlist-bench-"))
+    stack = Stack({"AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
+                   "SETLIST_VAR": str(workdir), "GATEWAY_INSTANCES": str(GATEWAYS),
+                   "LOG_LEVEL": "WARNING"}, workdir / "stack.log")
+    rows = []
+    try:
+        stack.start()
+        gateways = [f"http://127.0.0.1:{stack.port + index}" for index in range(GATEWAYS)]
+        for url in gateways:
+            wait_until_healthy(url)
+        token, event_id, track_id = prepare_room(stack)
+        urls = [room_url(url, event_id, token) for url in gateways]
+        pids = gateway_pids(stack.process.pid)
+        assert len(pids) == GATEWAYS, pids
+        for count in args.sockets:
+            rows.append(asyncio.run(measure(urls, count, args.rounds, track_id,
+                                            lambda: rss_bytes(pids))))
+            print(report(rows[-1:], command, file_limit).splitlines()[-1], flush=True)
+    finally:
+        stack.stop()
+        delete_vhost(vhost)
+
+    text = report(rows, command, file_limit)
+    print(text)
+    print(f"\n{command}")
+    write_section("fanout", text)
+
+
+if __name__ == "__main__":
+    main()
