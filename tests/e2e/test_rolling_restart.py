@@ -1,0 +1,131 @@
+"""A rolling restart of a gateway (issue 6): room clients on gateway 1 are closed with 1001 when it
+gets SIGTERM, reconnect to gateway 2, `sync`, and end with exactly the state of a client that never
+disconnected, while changes go on during the restart; gateway 1 then comes back and serves again.
+
+Gateway 2 is the stack's own (the runner's); gateway 1 is a process the test starts beside it so that
+it can be stopped and started without the runner stopping everything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import eventlet
+import pytest
+from websockets.exceptions import ConnectionClosed
+
+from tests.events.support import new_organizer
+from tests.support.client import Api
+from tests.support.infrastructure import Gateway
+from tests.support.room import RoomClient
+
+CLIENTS = 5
+CHANGES = 40
+
+
+@pytest.fixture(scope="module")
+def gateway_1(stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
+    gateway = Gateway(stack, Path(tmp_path_factory.mktemp("gateway-1")) / "gateway.log")
+    gateway.start()
+    yield gateway
+    gateway.stop()
+
+
+class RoomView:
+    """What one client shows: the newest event and playlist it was sent (by revision)."""
+
+    def __init__(self, client: RoomClient) -> None:
+        self.client = client
+        self.revision = {"event.changed": -1, "playlist.changed": -1}
+        self.state: dict[str, dict] = {}
+
+    def apply(self, message: dict) -> None:
+        kind, payload = message.get("event"), message.get("payload", {})
+        assert kind in self.revision, message
+        assert payload["revision"] >= self.revision[kind], "an older revision after a newer one"
+        self.revision[kind] = payload["revision"]
+        self.state[kind] = payload["event"] if kind == "event.changed" else payload["playlist"]
+
+    def sync(self) -> None:
+        """`sync`, and apply its two answers."""
+        self.client.send("sync")
+        for _ in range(2):
+            self.apply(self.client.receive())
+
+    def follow_until(self, name: str) -> None:
+        """Apply messages until the event is called `name` (the last change of the test)."""
+        while self.state.get("event.changed", {}).get("name") != name:
+            self.apply(self.client.receive())
+
+    def close_code(self) -> int:
+        """Apply what is still queued, then the code the server closed the socket with."""
+        try:
+            while True:
+                self.apply(self.client.receive())
+        except ConnectionClosed as closed:
+            assert closed.rcvd is not None, "closed without a close frame"
+            return closed.rcvd.code
+
+
+def changes(track_ids: list[int]) -> list[tuple[str, int]]:
+    """The changes made during the restart: mostly additions, every fourth a removal."""
+    return [("remove_track" if index % 4 == 3 else "add_track", track_ids[index % len(track_ids)])
+            for index in range(CHANGES)]
+
+
+def expected_playlist(track_ids: list[int]) -> list[int]:
+    playlist: list[int] = []
+    for action, track_id in changes(track_ids):
+        playlist = playlist + [track_id] if action == "add_track" else [
+            kept for kept in playlist if kept != track_id]
+    return playlist
+
+
+def make_changes(url: str, event_id: int, token: str, track_ids: list[int]) -> None:
+    """Make the changes one at a time from a socket on gateway 2."""
+    with RoomClient(url, event_id, token) as writer:
+        for action, track_id in changes(track_ids):
+            writer.send(action, {"track_id": track_id})
+            writer.wait_for("playlist.changed")
+            eventlet.sleep(0.02)
+
+
+def test_clients_move_to_the_other_gateway_and_catch_up(stack, admin_token, gateway_1):
+    admin = Api(stack.url, admin_token)
+    organizer = new_organizer(admin, "rolling")
+    created = admin.post(f"/api/v1/organizers/{organizer}/events/", {
+        "name": "Rolling", "slug": "rolling", "date_from": "2030-01-01T10:00:00Z"})
+    assert created.status_code == 201, created.text
+    event_id = created.json()["id"]
+    track_ids = [admin.post("/api/v1/tracks/", {"name": f"Song {n}"}).json()["id"]
+                 for n in range(3)]
+
+    steady = RoomView(RoomClient(stack.url, event_id, admin_token))
+    moving = [RoomView(RoomClient(gateway_1.url, event_id, admin_token)) for _ in range(CLIENTS)]
+    for view in [steady, *moving]:
+        view.sync()
+
+    writer = eventlet.spawn(make_changes, stack.url, event_id, admin_token, track_ids)
+    eventlet.sleep(0.2)  # some changes reach gateway 1's clients before it stops
+    assert gateway_1.terminate() == 0
+    assert [view.close_code() for view in moving] == [1001] * CLIENTS
+
+    for view in moving:
+        view.client = RoomClient(stack.url, event_id, admin_token)
+        view.sync()
+    gateway_1.start()
+    back = RoomView(RoomClient(gateway_1.url, event_id, admin_token))
+    back.sync()
+    writer.wait()
+
+    with RoomClient(stack.url, event_id, admin_token) as last:
+        last.send("change_event", {"event_name": "Rolling done"})
+        last.wait_for("event.changed")
+    for view in [steady, *moving, back]:
+        view.follow_until("Rolling done")
+        view.client.close()
+    assert [entry["track"]["id"] for entry in steady.state["playlist.changed"]["tracks"]] == \
+        expected_playlist(track_ids)
+    for view in [*moving, back]:
+        assert view.state == steady.state
+        assert view.revision == steady.revision
