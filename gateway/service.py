@@ -15,6 +15,7 @@ from gateway.responses import json_response
 from gateway.routes.accounts import AccountRoutes
 from gateway.routes.events import EventRoutes
 from gateway.routes.pages import PageRoutes
+from gateway.routes.rooms import RoomRoutes
 from gateway.rpc import TimedRpcProxy
 from gateway.server_identity import ServerIdentity
 from services.common import config
@@ -22,7 +23,7 @@ from services.common.logs import LogContext
 from services.common.metrics import Metrics
 
 
-class GatewayService(AccountRoutes, EventRoutes, PageRoutes):
+class GatewayService(AccountRoutes, EventRoutes, RoomRoutes, PageRoutes):
     name = "gateway"
 
     accounts = TimedRpcProxy("accounts")

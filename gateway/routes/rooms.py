@@ -1,0 +1,36 @@
+"""The event room websocket (API.md §4): the handshake's checks, one request of an open socket,
+and the room messages the realtime service broadcasts to every gateway."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nameko.events import BROADCAST, event_handler
+from werkzeug.wrappers import Request
+
+from gateway.websocket import Rooms, room_join, room_request
+from services.common import room_messages
+
+
+class RoomRoutes:
+    rooms = Rooms()
+
+    @room_join("/ws/event/<int:event_id>/")
+    def join_room(self, request: Request, event_id: int) -> dict:
+        """The caller, who must have a role in the room (checked again on every request)."""
+        principal = self.auth.request_principal(request).to_dict()
+        self.events.room_role(principal, event_id)
+        return principal
+
+    @room_request
+    def room_request(self, principal: dict, event_id: int, action: str,
+                     fields: dict[str, Any]) -> list[dict]:
+        """One request; the events service checks the role. Returns the sender's frames."""
+        if action == "sync":
+            return room_messages.sync_messages(self.events.room_snapshot(principal, event_id))
+        getattr(self.events, action)(principal, event_id, **fields)
+        return []
+
+    @event_handler("realtime", "room_message", handler_type=BROADCAST, reliable_delivery=False)
+    def deliver_room_message(self, message: dict) -> None:
+        self.rooms.deliver(message)

@@ -1,0 +1,402 @@
+"""The event room websocket (API.md §4) as nameko extensions of the gateway.
+
+Transport: the route is served by the gateway's one web server (eventlet's WSGI server, the same
+port as REST). For an upgrade request the WSGI green thread takes the socket over from eventlet
+(``environ["eventlet.input"].get_socket()``, then ``WSGI_LOCAL.already_handled``) and runs a
+``websockets.sync`` server connection on it: websockets does the RFC 6455 handshake checks, the
+framing, ping/pong and the closing handshake; its threads are green threads under eventlet's
+monkey patching. A request that is no valid upgrade gets websockets' own HTTP answer.
+
+Per socket (:class:`RoomConnection`): the WSGI green thread reads requests one after the other
+and runs each in a nameko worker (``@room_request``); a writer green thread drains a bounded
+queue of outgoing frames, so a client that does not read fills only its own queue and is closed
+with 1013 — nobody else in the room waits for it.
+
+Per gateway (:class:`RoomHub`): the open sockets by room, and for each room the newest revision
+delivered, so that an older room message arriving late (several realtime instances, concurrent
+workers) is dropped instead of overwriting newer state. On stop every socket is closed with 1001.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import uuid
+from collections import OrderedDict, defaultdict
+from typing import Any
+
+import eventlet
+from eventlet import wsgi
+from eventlet.event import Event
+from eventlet.queue import Full, Queue
+from nameko.extensions import (DependencyProvider, Entrypoint, ProviderCollector,
+                               SharedExtension)
+from websockets.datastructures import Headers
+from websockets.exceptions import ConnectionClosed
+from websockets.frames import CloseCode
+from websockets.http11 import Request as HandshakeRequest
+from websockets.protocol import CLOSED, CONNECTING
+from websockets.server import ServerProtocol
+from websockets.sync.server import ServerConnection
+from werkzeug.routing import Rule
+from werkzeug.wrappers import Request
+
+from gateway import room_protocol
+from gateway.errors import error_response
+from gateway.http import GatewayServer, correlation_id
+from gateway.responses import json_response
+from services.common import errors
+from services.common.logs import CORRELATION_ID
+from services.common.metrics import gauge
+
+log = logging.getLogger(__name__)
+
+OPEN_SOCKETS = gauge("open_websockets", "Open event-room websockets of this gateway process.")
+
+#: frames queued for one socket before its client counts as too slow (close 1013)
+SEND_QUEUE = int(os.environ.get("WEBSOCKET_SEND_QUEUE", "256"))
+#: seconds between server pings, and to wait for the pong, before giving a socket up
+PING_INTERVAL = float(os.environ.get("WEBSOCKET_PING_SECONDS", "20"))
+#: seconds a closing handshake may take before the TCP connection is dropped
+CLOSE_TIMEOUT = 10.0
+MAX_FRAME = 64 * 1024
+#: request ids kept per socket until the broadcast their action caused comes back
+PENDING_ECHOES = 64
+
+TRY_AGAIN_LATER = 1013
+CLOSE_REASONS = {4403: "Access denied", 4404: "Event not found",
+                 TRY_AGAIN_LATER: "Too slow to read", CloseCode.GOING_AWAY: "Server shutting down"}
+
+
+def call_worker(entrypoint: Entrypoint, args: tuple, context_data: dict) -> Any:
+    """Run the entrypoint's method in a nameko worker and wait for its result (or exception)."""
+    done = Event()
+
+    def handle_result(worker_ctx: Any, result: Any, exc_info: Any) -> tuple:
+        done.send(result, exc_info)
+        return result, exc_info
+
+    entrypoint.container.spawn_worker(entrypoint, args, {}, context_data=context_data,
+                                      handle_result=handle_result)
+    return done.wait()
+
+
+class HijackedConnection(ServerConnection):
+    """A websockets sync server connection on a socket whose HTTP request eventlet's WSGI server
+    has already read: the handshake answer is sent here instead of by ``handshake()``."""
+
+    def __init__(self, sock: Any, protocol: ServerProtocol, request: HandshakeRequest,
+                 response: Any) -> None:
+        super().__init__(sock, protocol, None, ping_interval=PING_INTERVAL,  # type: ignore[arg-type]
+                         ping_timeout=PING_INTERVAL, close_timeout=CLOSE_TIMEOUT)
+        # frames can only come after the 101, so the request is known before any is read
+        self.request = request
+        self.request_rcvd.set()
+        self.response = response
+        with self.send_context(expected_state=CONNECTING):
+            self.protocol.send_response(response)
+            if response.status_code == 101:
+                # the sans-I/O parser started out waiting for the HTTP request; it now
+                # expects frames (ServerProtocol.parse skips the request once OPEN)
+                self.protocol.parser = self.protocol.parse()
+                next(self.protocol.parser)
+        self.start_keepalive()
+
+
+class Closing:
+    def __init__(self, code: int) -> None:
+        self.code = code
+
+
+class RoomConnection:
+    """One open socket in a room: who it is, its outgoing queue and its writer green thread."""
+
+    def __init__(self, ws: HijackedConnection, room: int, principal: dict) -> None:
+        self.ws = ws
+        self.room = room
+        self.principal = principal
+        self.user_id = principal.get("user_id")
+        self.outbox: Queue = Queue(SEND_QUEUE)
+        self.last_revision = 0
+        self.echoes: OrderedDict[str, Any] = OrderedDict()
+        self.closing = False
+        self.writer = eventlet.spawn(self._write)
+
+    def expect_echo(self, origin: str, request_id: Any) -> None:
+        """The broadcast caused by request `origin` carries `request_id` on this socket's copy."""
+        self.echoes[origin] = request_id
+        while len(self.echoes) > PENDING_ECHOES:
+            self.echoes.popitem(last=False)
+
+    def take_echo(self, origin: str | None) -> Any:
+        return self.echoes.pop(origin, None) if origin else None
+
+    def send(self, message: dict, revision: int | None = None) -> bool:
+        """Queue a frame. A room message (`revision` given) older than one already queued is
+        dropped (False); a full queue closes the socket with 1013."""
+        if self.closing:
+            return False
+        if revision is not None:
+            if revision < self.last_revision:
+                return False
+            self.last_revision = revision
+        try:
+            self.outbox.put_nowait(json.dumps(message, ensure_ascii=False))
+        except Full:
+            log.warning("websocket in room %s too slow to read; closing it", self.room)
+            self.close(TRY_AGAIN_LATER)
+            return False
+        return True
+
+    def close(self, code: int) -> None:
+        """Close with `code` after the frame being written; frames not yet written are dropped.
+        A client that does not take the close frame in time loses the TCP connection."""
+        if self.closing:
+            return
+        self.closing = True
+        while not self.outbox.empty():
+            self.outbox.get_nowait()
+        self.outbox.put_nowait(Closing(code))
+        eventlet.spawn_after(2 * CLOSE_TIMEOUT, self._abort)
+
+    def _abort(self) -> None:
+        if self.ws.state is not CLOSED:
+            self.ws.close_socket()
+
+    def _write(self) -> None:
+        try:
+            while True:
+                item = self.outbox.get()
+                if isinstance(item, Closing):
+                    self.ws.close(item.code, CLOSE_REASONS.get(item.code, ""))
+                    return
+                self.ws.send(item)
+        except (ConnectionClosed, OSError):
+            return
+
+    def finish(self) -> None:
+        """After the socket is closed: stop the writer."""
+        self.closing = True
+        self.writer.kill()
+
+
+class RoomHub(ProviderCollector, SharedExtension):
+    """The gateway process's open sockets by room, and the newest revision delivered per room."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rooms: dict[int, set[RoomConnection]] = defaultdict(set)
+        self.revisions: dict[int, int] = {}
+        self.finished: dict[RoomConnection, Event] = {}
+        self.accepting = True
+        self.request_entrypoint: Entrypoint | None = None
+
+    def register_provider(self, provider: Any) -> None:
+        super().register_provider(provider)
+        if isinstance(provider, RoomRequestEntrypoint):
+            self.request_entrypoint = provider
+
+    def add(self, connection: RoomConnection) -> None:
+        self.rooms[connection.room].add(connection)
+        self.finished[connection] = Event()
+        OPEN_SOCKETS.inc()
+
+    def remove(self, connection: RoomConnection) -> None:
+        room = self.rooms.get(connection.room)
+        if room is not None:
+            room.discard(connection)
+            if not room:
+                del self.rooms[connection.room]
+                self.revisions.pop(connection.room, None)
+        self.finished.pop(connection).send()
+        OPEN_SOCKETS.dec()
+
+    def deliver(self, message: dict) -> None:
+        """A ``room_message`` of the realtime service: close whom it says to close, then queue
+        its frame for every other socket in the room — unless a newer revision of this room was
+        already delivered."""
+        connections = self.rooms.get(message["room"])
+        if not connections:
+            return
+        close = message.get("close")
+        if close:  # applied even when late: a revoked user must not keep listening
+            for connection in list(connections):
+                if close["user_id"] is None or connection.user_id == close["user_id"]:
+                    connection.close(close["code"])
+        body, revision = message.get("message"), message["revision"]
+        if body is None or revision <= self.revisions.get(message["room"], 0):
+            return
+        self.revisions[message["room"]] = revision
+        for connection in list(connections):
+            connection.send(room_protocol.with_request_id(
+                body, connection.take_echo(message.get("origin"))), revision)
+
+    def shut_down(self) -> None:
+        """Refuse new sockets, close every open one with 1001 and wait (bounded) for them."""
+        if not self.accepting:
+            return
+        self.accepting = False
+        waiting = list(self.finished.values())
+        for connections in list(self.rooms.values()):
+            for connection in list(connections):
+                connection.close(CloseCode.GOING_AWAY)
+        with eventlet.Timeout(CLOSE_TIMEOUT, False):
+            for finished in waiting:
+                finished.wait()
+
+    def stop(self) -> None:
+        self.shut_down()
+        super().stop()
+
+
+class Rooms(DependencyProvider):
+    """``rooms = Rooms()`` on the gateway: the process's :class:`RoomHub`."""
+
+    hub = RoomHub()
+
+    def get_dependency(self, worker_ctx: Any) -> RoomHub:
+        return self.hub
+
+
+class RoomRequestEntrypoint(Entrypoint):
+    """``@room_request``: ``method(principal, event_id, action, fields)`` runs one request of an
+    open socket; it returns the frames for the sender (``sync``) or raises a Setlist error."""
+
+    hub = RoomHub()
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("expected_exceptions", errors.SetlistError)
+        super().__init__(**kwargs)
+
+    def setup(self) -> None:
+        self.hub.register_provider(self)
+
+    def stop(self) -> None:
+        self.hub.shut_down()
+        self.hub.unregister_provider(self)
+
+
+class RoomJoinEntrypoint(Entrypoint):
+    """``@room_join(url)``: the websocket route. ``method(request, event_id)`` authenticates the
+    handshake and checks access, returning the principal: an authentication error is the HTTP
+    answer (401), NotFound closes the accepted socket with 4404, PermissionDenied with 4403."""
+
+    server = GatewayServer()
+    hub = RoomHub()
+
+    def __init__(self, url: str, **kwargs: Any) -> None:
+        kwargs.setdefault("expected_exceptions", errors.SetlistError)
+        super().__init__(**kwargs)
+        self.url = url
+
+    def setup(self) -> None:
+        self.server.register_provider(self)
+        self.hub.register_provider(self)
+
+    def stop(self) -> None:
+        self.hub.shut_down()
+        self.server.unregister_provider(self)
+        self.hub.unregister_provider(self)
+
+    def get_url_rule(self) -> Rule:
+        return Rule(self.url, methods=["GET"], websocket=True)
+
+    def handle_request(self, request: Request) -> Any:
+        if not self.hub.accepting:
+            return json_response({"detail": "The server is shutting down."}, 503)
+        event_id = request.path_values["event_id"]
+        try:
+            principal = call_worker(self, (request, event_id),
+                                    {CORRELATION_ID: correlation_id(request)})
+            refusal = None
+        except errors.NotFound:
+            principal, refusal = {}, 4404
+        except errors.PermissionDenied:
+            principal, refusal = {}, 4403
+        except Exception as exc:  # 401 for credentials, 503 for a service that is down
+            return error_response(exc)
+        return RoomSession(self.hub, event_id, principal, refusal)
+
+
+class RoomSession:
+    """The WSGI answer to a websocket route: the upgrade, then the socket's whole life."""
+
+    def __init__(self, hub: RoomHub, room: int, principal: dict, refusal: int | None) -> None:
+        self.hub = hub
+        self.room = room
+        self.principal = principal
+        self.refusal = refusal
+
+    def __call__(self, environ: dict, start_response: Any) -> Any:
+        protocol = ServerProtocol(max_size=MAX_FRAME)
+        request = handshake_request(environ)
+        response = protocol.accept(request)
+        if response.status_code != 101:  # no valid upgrade: websockets' own answer
+            start_response(f"{response.status_code} {response.reason_phrase}",
+                           list(response.headers.raw_items()))
+            return [response.body]
+        wsgi.WSGI_LOCAL.already_handled = True
+        ws = HijackedConnection(environ["eventlet.input"].get_socket(), protocol, request,
+                                response)
+        if self.refusal is not None:
+            ws.close(self.refusal, CLOSE_REASONS[self.refusal])
+            return []
+        connection = RoomConnection(ws, self.room, self.principal)
+        self.hub.add(connection)
+        try:
+            while True:
+                self.answer(connection, ws.recv())
+        except ConnectionClosed:
+            pass
+        finally:
+            self.hub.remove(connection)
+            connection.finish()
+        return []
+
+    def answer(self, connection: RoomConnection, frame: str | bytes) -> None:
+        """Run one request; its refusals, crashes and ``sync`` frames go to this socket only.
+        A successful change is answered by its broadcast, which carries the ``request_id``."""
+        request_id = None
+        origin = uuid.uuid4().hex
+        try:
+            request = room_protocol.parse_request(frame)
+            request_id = request.request_id
+            if request_id is not None:
+                connection.expect_echo(origin, request_id)
+            entrypoint = self.hub.request_entrypoint
+            assert entrypoint is not None, "the gateway has no @room_request method"
+            frames = call_worker(entrypoint, (self.principal, self.room, request.action,
+                                              request.fields), {CORRELATION_ID: origin})
+            for message in frames:
+                connection.send(room_protocol.with_request_id(message, request_id),
+                                message["payload"]["revision"])
+            return
+        except room_protocol.RoomError as refused:
+            reply = room_protocol.error_message(refused, request_id)
+        except room_protocol.Crash as crash:
+            reply = room_protocol.crash_message(crash.short,
+                                                room_protocol.read_request_id(frame))
+        except errors.SetlistError as exc:
+            refused = room_protocol.refusal(exc)
+            reply = (room_protocol.error_message(refused, request_id) if refused else
+                     room_protocol.crash_message(exc.detail, request_id))
+        except Exception as exc:
+            reply = room_protocol.crash_message("Internal error", request_id, exc)
+        connection.take_echo(origin)
+        connection.send(reply)
+
+
+def handshake_request(environ: dict) -> HandshakeRequest:
+    """The upgrade request as websockets sees it, rebuilt from the WSGI environ."""
+    headers = Headers()
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            headers[key[5:].replace("_", "-").title()] = value
+    query = environ.get("QUERY_STRING")
+    path = environ.get("PATH_INFO", "/") + (f"?{query}" if query else "")
+    return HandshakeRequest(path, headers)
+
+
+room_join = RoomJoinEntrypoint.decorator
+room_request = RoomRequestEntrypoint.decorator

@@ -1,0 +1,63 @@
+"""A websocket client of the event room for end-to-end tests (the `websockets` sync client)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlsplit
+
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import ClientConnection, connect
+
+RECV_SECONDS = 20
+
+
+def room_url(base_url: str, event_id: int, query: str = "") -> str:
+    host = urlsplit(base_url).netloc
+    return f"ws://{host}/ws/event/{event_id}/" + (f"?{query}" if query else "")
+
+
+class RoomClient:
+    """``RoomClient(stack.url, event_id, token)``: sends ``Authorization: Bearer <token>`` unless
+    other `headers` or a `query` are given."""
+
+    def __init__(self, base_url: str, event_id: int, token: str | None = None,
+                 headers: dict[str, str] | None = None, query: str = "") -> None:
+        if headers is None:
+            headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.ws: ClientConnection = connect(room_url(base_url, event_id, query),
+                                            additional_headers=headers, open_timeout=30)
+
+    def __enter__(self) -> "RoomClient":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def send(self, event: str, payload: Any = None, request_id: Any = None, **extra: Any) -> None:
+        frame: dict[str, Any] = {"event": event}
+        if payload is not None:
+            frame["payload"] = payload
+        if request_id is not None:
+            frame["request_id"] = request_id
+        self.send_raw(json.dumps({**frame, **extra}))
+
+    def send_raw(self, text: str) -> None:
+        self.ws.send(text)
+
+    def recv(self) -> dict:
+        return json.loads(self.ws.recv(timeout=RECV_SECONDS))
+
+    def recv_many(self, count: int) -> list[dict]:
+        return [self.recv() for _ in range(count)]
+
+    def closed_with(self) -> int | None:
+        """Read until the server closes the socket; its close code."""
+        try:
+            while True:
+                self.ws.recv(timeout=RECV_SECONDS)
+        except ConnectionClosed as closed:
+            return closed.rcvd.code if closed.rcvd else None
+
+    def close(self) -> None:
+        self.ws.close()
