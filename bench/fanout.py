@@ -26,6 +26,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
+from urllib.parse import quote
 
 import requests
 from websockets.asyncio.client import ClientConnection, connect
@@ -33,7 +34,7 @@ from websockets.asyncio.client import ClientConnection, connect
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.results import percentile, write_section  # noqa: E402
 from tests.support.infrastructure import Stack, create_vhost, delete_vhost  # noqa: E402
-from tests.support.room import room_url  # noqa: E402
+from tests.support.rooms import room_url  # noqa: E402
 
 COMMAND = "python bench/fanout.py"
 GATEWAYS = 2
@@ -238,7 +239,7 @@ def main() -> None:
         for url in gateways:
             wait_until_healthy(url)
         token, event_id, track_id = prepare_room(stack)
-        urls = [room_url(url, event_id, token) for url in gateways]
+        urls = [room_url(url, event_id, f"token={quote(token)}") for url in gateways]
         pids = gateway_pids(stack.process.pid)
         assert len(pids) == GATEWAYS, pids
         for count in args.sockets:

@@ -15,7 +15,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from tests.events.support import new_organizer, new_user
 from tests.support.browser import headless_chromium
 from tests.support.client import Api
-from tests.support.room import WAIT_SECONDS, RoomClient
+from tests.support.rooms import RECV_SECONDS, RoomClient
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +27,8 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
 
 def new_event(api: Api, organizer: str, name: str) -> int:
     created = api.post(f"/api/v1/organizers/{organizer}/events/", {
-        "name": name, "slug": name.lower(), "date_from": "2030-01-01T10:00:00Z"})
+        "name": name, "slug": name.lower(), "date_from": "2030-01-01T10:00:00Z",
+        "is_public": False})
     assert created.status_code == 201, created.text
     return created.json()["id"]
 
@@ -37,8 +38,9 @@ def playlist_ids(payload: dict) -> list[int]:
 
 
 def page_tracks(browser) -> list[str]:
-    return [row.get_attribute("data-track-id")
-            for row in browser.find_elements(By.CSS_SELECTOR, "#playlist li")]
+    """The track ids the page lists, read in one go (the list is redrawn as messages arrive)."""
+    return browser.execute_script(
+        'return [...document.querySelectorAll("#playlist li")].map(row => row.dataset.trackId)')
 
 
 def test_page_follows_the_room_and_edits_the_playlist(stack, admin_token, browser):
@@ -47,7 +49,7 @@ def test_page_follows_the_room_and_edits_the_playlist(stack, admin_token, browse
     event_id = new_event(admin, organizer, "Live")
     first, second = (admin.post("/api/v1/tracks/", {"name": name, "artist": "The Testers"}).json()
                      for name in ("Opening <b>Song</b>", "Encore"))
-    wait = WebDriverWait(browser, WAIT_SECONDS)
+    wait = WebDriverWait(browser, RECV_SECONDS)
 
     browser.get(f"{stack.url}/rooms/{event_id}#token={admin_token}")
     wait.until(shown.text_to_be_present_in_element((By.ID, "status"), "live"))
@@ -56,10 +58,9 @@ def test_page_follows_the_room_and_edits_the_playlist(stack, admin_token, browse
 
     with RoomClient(stack.url, event_id, admin_token) as other:
         other.send("add_track", {"track_id": first["id"]})
-        wait.until(shown.presence_of_element_located(
-            (By.CSS_SELECTOR, f'#playlist li[data-track-id="{first["id"]}"]')))
-        row = browser.find_element(By.CSS_SELECTOR, "#playlist li")
-        assert "Opening <b>Song</b>" in row.text  # shown as text, never as markup
+        wait.until(lambda _: page_tracks(browser) == [str(first["id"])])
+        assert "Opening <b>Song</b>" in browser.find_element(By.ID, "playlist").text  # as text
+
         assert browser.find_elements(By.CSS_SELECTOR, "#playlist b") == []
 
         browser.find_element(By.ID, "add-track-id").send_keys(str(second["id"]))
@@ -87,7 +88,7 @@ def test_page_says_when_access_is_denied(stack, admin_token, browser):
     stranger = new_user(stack, "stranger")
 
     browser.get(f"{stack.url}/rooms/{event_id}#token={stranger.token}")
-    WebDriverWait(browser, WAIT_SECONDS).until(
+    WebDriverWait(browser, RECV_SECONDS).until(
         shown.text_to_be_present_in_element((By.ID, "error"), "Access denied"))
     assert browser.find_element(By.ID, "status").text == "closed"
 

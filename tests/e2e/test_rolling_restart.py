@@ -17,7 +17,7 @@ from websockets.exceptions import ConnectionClosed
 from tests.events.support import new_organizer
 from tests.support.client import Api
 from tests.support.infrastructure import Gateway
-from tests.support.room import RoomClient
+from tests.support.rooms import RoomClient
 
 CLIENTS = 5
 CHANGES = 40
@@ -50,18 +50,18 @@ class RoomView:
         """`sync`, and apply its two answers."""
         self.client.send("sync")
         for _ in range(2):
-            self.apply(self.client.receive())
+            self.apply(self.client.recv())
 
     def follow_until(self, name: str) -> None:
         """Apply messages until the event is called `name` (the last change of the test)."""
         while self.state.get("event.changed", {}).get("name") != name:
-            self.apply(self.client.receive())
+            self.apply(self.client.recv())
 
     def close_code(self) -> int:
         """Apply what is still queued, then the code the server closed the socket with."""
         try:
             while True:
-                self.apply(self.client.receive())
+                self.apply(self.client.recv())
         except ConnectionClosed as closed:
             assert closed.rcvd is not None, "closed without a close frame"
             return closed.rcvd.code
