@@ -45,6 +45,7 @@
       return;
     }
     requestCount += 1;
+    showError("");
     socket.send(JSON.stringify({ event, payload, request_id: `page-${requestCount}` }));
   }
 
