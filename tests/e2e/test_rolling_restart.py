@@ -7,6 +7,7 @@ it can be stopped and started without the runner stopping everything."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Iterator
 
@@ -20,7 +21,7 @@ from tests.support.infrastructure import Gateway
 from tests.support.rooms import RoomClient
 
 CLIENTS = 5
-CHANGES = 40
+MIN_CHANGES = 20
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +53,12 @@ class RoomView:
         for _ in range(2):
             self.apply(self.client.recv())
 
+    def next_change(self) -> None:
+        """Apply messages until one newer than everything the client had arrives."""
+        seen = max(self.revision.values())
+        while max(self.revision.values()) == seen:
+            self.apply(self.client.recv())
+
     def follow_until(self, name: str) -> None:
         """Apply messages until the event is called `name` (the last change of the test)."""
         while self.state.get("event.changed", {}).get("name") != name:
@@ -67,27 +74,32 @@ class RoomView:
             return closed.rcvd.code
 
 
-def changes(track_ids: list[int]) -> list[tuple[str, int]]:
-    """The changes made during the restart: mostly additions, every fourth a removal."""
-    return [("remove_track" if index % 4 == 3 else "add_track", track_ids[index % len(track_ids)])
-            for index in range(CHANGES)]
+def change(index: int, track_ids: list[int]) -> tuple[str, int]:
+    """The writer's index-th change: mostly additions, every fourth a removal."""
+    return ("remove_track" if index % 4 == 3 else "add_track", track_ids[index % len(track_ids)])
 
 
-def expected_playlist(track_ids: list[int]) -> list[int]:
+def expected_playlist(made: list[tuple[str, int]]) -> list[int]:
     playlist: list[int] = []
-    for action, track_id in changes(track_ids):
+    for action, track_id in made:
         playlist = playlist + [track_id] if action == "add_track" else [
             kept for kept in playlist if kept != track_id]
     return playlist
 
 
-def make_changes(url: str, event_id: int, token: str, track_ids: list[int]) -> None:
-    """Make the changes one at a time from a socket on gateway 2."""
+def make_changes(url: str, event_id: int, token: str, track_ids: list[int],
+                 stop: threading.Event) -> list[tuple[str, int]]:
+    """From a socket on gateway 2, change the playlist one change at a time until told to stop
+    (and at least MIN_CHANGES times); the changes made."""
+    made: list[tuple[str, int]] = []
     with RoomClient(url, event_id, token) as writer:
-        for action, track_id in changes(track_ids):
+        while len(made) < MIN_CHANGES or not stop.is_set():
+            action, track_id = change(len(made), track_ids)
             writer.send(action, {"track_id": track_id})
             writer.wait_for("playlist.changed")
+            made.append((action, track_id))
             eventlet.sleep(0.02)
+    return made
 
 
 def test_clients_move_to_the_other_gateway_and_catch_up(stack, admin_token, gateway_1):
@@ -105,8 +117,10 @@ def test_clients_move_to_the_other_gateway_and_catch_up(stack, admin_token, gate
     for view in [steady, *moving]:
         view.sync()
 
-    writer = eventlet.spawn(make_changes, stack.url, event_id, admin_token, track_ids)
-    eventlet.sleep(0.2)  # some changes reach gateway 1's clients before it stops
+    stop = threading.Event()
+    writer = eventlet.spawn(make_changes, stack.url, event_id, admin_token, track_ids, stop)
+    for view in moving:  # changes are under way before gateway 1 stops
+        view.next_change()
     assert gateway_1.terminate() == 0
     assert [view.close_code() for view in moving] == [1001] * CLIENTS
 
@@ -116,7 +130,8 @@ def test_clients_move_to_the_other_gateway_and_catch_up(stack, admin_token, gate
     gateway_1.start()
     back = RoomView(RoomClient(gateway_1.url, event_id, admin_token))
     back.sync()
-    writer.wait()
+    stop.set()
+    made = writer.wait()
 
     with RoomClient(stack.url, event_id, admin_token) as last:
         last.send("change_event", {"event_name": "Rolling done"})
@@ -125,7 +140,7 @@ def test_clients_move_to_the_other_gateway_and_catch_up(stack, admin_token, gate
         view.follow_until("Rolling done")
         view.client.close()
     assert [entry["track"]["id"] for entry in steady.state["playlist.changed"]["tracks"]] == \
-        expected_playlist(track_ids)
+        expected_playlist(made)
     for view in [*moving, back]:
         assert view.state == steady.state
         assert view.revision == steady.revision
