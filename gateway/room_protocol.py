@@ -32,6 +32,7 @@ class RoomError(Exception):
         super().__init__(message)
         self.message = message
         self.extra = extra
+        self.request_id: Any = None  # of the frame it refuses, once known
 
     def body(self) -> dict[str, Any]:
         return {"message": self.message, **self.extra}
@@ -126,6 +127,14 @@ def parse_request(text: str | bytes) -> RoomRequest:
         raise Crash("Invalid JSON") from None
     if not isinstance(frame, dict):
         raise Crash("A message is a JSON object")
+    try:
+        return read_frame(frame)
+    except RoomError as refused:
+        refused.request_id = frame.get("request_id")
+        raise
+
+
+def read_frame(frame: dict[str, Any]) -> RoomRequest:
     name = frame.get("event")
     action = snake(name) if isinstance(name, str) else None
     if action not in ACTIONS:
@@ -164,7 +173,8 @@ def with_request_id(message: dict[str, Any], request_id: Any) -> dict[str, Any]:
 
 
 def error_message(error: RoomError, request_id: Any = None) -> dict[str, Any]:
-    return with_request_id({"event": "error", "payload": {"error": error.body()}}, request_id)
+    return with_request_id({"event": "error", "payload": {"error": error.body()}},
+                           error.request_id if request_id is None else request_id)
 
 
 def crash_message(short: str, request_id: Any = None, exc: BaseException | None = None

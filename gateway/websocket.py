@@ -12,9 +12,10 @@ and runs each in a nameko worker (``@room_request``); a writer green thread drai
 queue of outgoing frames, so a client that does not read fills only its own queue and is closed
 with 1013 — nobody else in the room waits for it.
 
-Per gateway (:class:`RoomHub`): the open sockets by room, and for each room the newest revision
-delivered, so that an older room message arriving late (several realtime instances, concurrent
-workers) is dropped instead of overwriting newer state. On stop every socket is closed with 1001.
+Per gateway (:class:`RoomHub`): the open sockets by room, and each room's revision order
+(:class:`RoomOrder`): room messages can arrive out of order (several realtime instances,
+concurrent workers), so one that arrives early waits briefly for the missing revision, and one
+that arrives after a newer one was delivered is dropped. On stop every socket is closed with 1001.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import logging
 import os
 import uuid
 from collections import OrderedDict, defaultdict
-from typing import Any
+from typing import Any, Callable
 
 import eventlet
 from eventlet import wsgi
@@ -61,6 +62,8 @@ PING_INTERVAL = float(os.environ.get("WEBSOCKET_PING_SECONDS", "20"))
 #: seconds a closing handshake may take before the TCP connection is dropped
 CLOSE_TIMEOUT = 10.0
 MAX_FRAME = 64 * 1024
+#: how long a room message that arrives ahead of a missing revision waits for it
+REORDER_SECONDS = float(os.environ.get("WEBSOCKET_REORDER_SECONDS", "0.2"))
 #: request ids kept per socket until the broadcast their action caused comes back
 PENDING_ECHOES = 64
 
@@ -181,13 +184,56 @@ class RoomConnection:
         self.writer.kill()
 
 
+class RoomOrder:
+    """One room's revision order at this gateway. A message one revision after the last delivered
+    (or the first one) goes out at once, followed by any held ones that now follow on; one
+    further ahead waits up to ``REORDER_SECONDS`` for the gap to fill, then goes out anyway; one
+    not newer than the last delivered is dropped (it would take a client back in time)."""
+
+    def __init__(self, send: Callable[[dict], None]) -> None:
+        self.send = send
+        self.last = 0
+        self.held: dict[int, dict] = {}
+        self.timer: Any = None
+
+    def arrived(self, message: dict) -> None:
+        revision = message["revision"]
+        if revision <= self.last or revision in self.held:
+            return
+        if self.last and revision > self.last + 1:
+            self.held[revision] = message
+            if self.timer is None:
+                self.timer = eventlet.spawn_after(REORDER_SECONDS, self.flush)
+            return
+        self._deliver(message)
+        while self.last + 1 in self.held:
+            self._deliver(self.held.pop(self.last + 1))
+        if not self.held:
+            self.forget()
+
+    def flush(self) -> None:
+        """The gap did not fill in time: deliver what is held, in order."""
+        self.timer = None
+        for revision in sorted(self.held):
+            self._deliver(self.held.pop(revision))
+
+    def _deliver(self, message: dict) -> None:
+        self.last = message["revision"]
+        self.send(message)
+
+    def forget(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+
+
 class RoomHub(ProviderCollector, SharedExtension):
     """The gateway process's open sockets by room, and the newest revision delivered per room."""
 
     def __init__(self) -> None:
         super().__init__()
         self.rooms: dict[int, set[RoomConnection]] = defaultdict(set)
-        self.revisions: dict[int, int] = {}
+        self.order: dict[int, RoomOrder] = {}
         self.finished: dict[RoomConnection, Event] = {}
         self.accepting = True
         self.request_entrypoint: Entrypoint | None = None
@@ -208,15 +254,17 @@ class RoomHub(ProviderCollector, SharedExtension):
             room.discard(connection)
             if not room:
                 del self.rooms[connection.room]
-                self.revisions.pop(connection.room, None)
+                order = self.order.pop(connection.room, None)
+                if order is not None:
+                    order.forget()
         self.finished.pop(connection).send()
         OPEN_SOCKETS.dec()
 
     def deliver(self, message: dict) -> None:
         """A ``room_message`` of the realtime service: close whom it says to close, then queue
-        its frame for every other socket in the room — unless a newer revision of this room was
-        already delivered."""
-        connections = self.rooms.get(message["room"])
+        its frame for every other socket in the room, in revision order (see :class:`RoomOrder`)."""
+        room = message["room"]
+        connections = self.rooms.get(room)
         if not connections:
             return
         close = message.get("close")
@@ -224,13 +272,16 @@ class RoomHub(ProviderCollector, SharedExtension):
             for connection in list(connections):
                 if close["user_id"] is None or connection.user_id == close["user_id"]:
                     connection.close(close["code"])
-        body, revision = message.get("message"), message["revision"]
-        if body is None or revision <= self.revisions.get(message["room"], 0):
-            return
-        self.revisions[message["room"]] = revision
-        for connection in list(connections):
+        if message.get("message") is not None:
+            if room not in self.order:
+                self.order[room] = RoomOrder(self._send_to_room)
+            self.order[room].arrived(message)
+
+    def _send_to_room(self, message: dict) -> None:
+        for connection in list(self.rooms.get(message["room"], ())):
             connection.send(room_protocol.with_request_id(
-                body, connection.take_echo(message.get("origin"))), revision)
+                message["message"], connection.take_echo(message.get("origin"))),
+                message["revision"])
 
     def shut_down(self) -> None:
         """Refuse new sockets, close every open one with 1001 and wait (bounded) for them."""

@@ -200,7 +200,7 @@ class EventsService(ServiceBase):
     def _room(self, principal: dict, event_id: int, minimum: str) -> tuple[Principal, Event, str]:
         """The caller, the event and the caller's role, which must be at least `minimum`."""
         caller = Principal.from_dict(principal)
-        event = store.event_by_id(self.db, event_id)
+        event = store.event_by_id(self.db, event_id, for_update=minimum != "guest")
         role = rooms.room_role(event, caller, lambda: self._organizer_grants(caller, event))
         rooms.require_role(role, minimum)
         return caller, event, role

@@ -26,8 +26,10 @@ def find_event(session: Session, organizer: str, slug: str) -> Event:
     return event
 
 
-def event_by_id(session: Session, event_id: int) -> Event:
-    event = session.get(Event, event_id)
+def event_by_id(session: Session, event_id: int, for_update: bool = False) -> Event:
+    """The event; ``for_update`` locks its row until commit, so that concurrent changes of one
+    event (its playlist, its access list) run one after the other and each bumps the revision."""
+    event = session.get(Event, event_id, with_for_update=for_update)
     if event is None:
         raise NotFound("Event not found")
     return event

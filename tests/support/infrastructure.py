@@ -83,14 +83,20 @@ class Stack:
                                         start_new_session=True)
         self.wait_healthy(STARTUP_SECONDS)
 
-    def wait_healthy(self, seconds: float) -> dict:
+    def gateway_url(self, index: int) -> str:
+        """The `index`-th gateway's URL (with ``GATEWAY_INSTANCES``, on consecutive ports)."""
+        return f"http://127.0.0.1:{self.port + index}"
+
+    def wait_healthy(self, seconds: float, url: str | None = None) -> dict:
+        """Wait for ``/health`` of the first gateway (or of the one at `url`) to answer 200."""
+        url = url or self.url
         deadline = time.monotonic() + seconds
         last = None
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
                 raise RuntimeError(f"stack exited early:\n{self.log_tail()}")
             try:
-                last = requests.get(f"{self.url}/health", timeout=5)
+                last = requests.get(f"{url}/health", timeout=5)
                 if last.status_code == 200:
                     return last.json()
             except requests.RequestException:

@@ -69,3 +69,16 @@ class RoomClient:
 
     def close(self) -> None:
         self.ws.close()
+
+
+def new_event(author_api: Any, organizer: str, slug: str, **fields: Any) -> int:
+    """An event of `organizer` made by the caller behind `author_api`; returns its id."""
+    created = author_api.post(f"/api/v1/organizers/{organizer}/events/", {
+        "name": slug, "slug": slug, "date_from": "2030-01-01T10:00:00Z", "is_public": False,
+        **fields})
+    assert created.status_code == 201, created.text
+    return created.json()["id"]
+
+
+def username(caller: Any) -> str:
+    return caller.api.get("/users/me").json()["Name"]
