@@ -28,13 +28,15 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
 
-import requests
 from websockets.asyncio.client import ClientConnection, connect
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.results import percentile, write_section  # noqa: E402
-from tests.support.infrastructure import Stack, create_vhost, delete_vhost  # noqa: E402
-from tests.support.rooms import room_url  # noqa: E402
+from tests.events.support import new_organizer  # noqa: E402
+from tests.support.client import Api  # noqa: E402
+from tests.support.infrastructure import (STARTUP_SECONDS, Stack, create_vhost,  # noqa: E402
+                                          delete_vhost)
+from tests.support.rooms import new_event, room_url  # noqa: E402
 
 COMMAND = "python bench/fanout.py"
 GATEWAYS = 2
@@ -49,22 +51,6 @@ def raise_file_limit() -> int:
     return hard
 
 
-def gateway_pids(runner_pid: int) -> list[int]:
-    """The runner's gateway children (their environment names them ``SETLIST_PROCESS=gateway…``)."""
-    pids = []
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines()
-                          if ":\t" in line)
-            environ = (status.parent / "environ").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if int(fields.get("PPid", "0")) == runner_pid and any(
-                item.startswith(b"SETLIST_PROCESS=gateway") for item in environ):
-            pids.append(int(status.parent.name))
-    return sorted(pids)
-
-
 def rss_bytes(pids: list[int]) -> int:
     total = 0
     for pid in pids:
@@ -72,18 +58,6 @@ def rss_bytes(pids: list[int]) -> int:
             if line.startswith("VmRSS:"):
                 total += int(line.split()[1]) * 1024
     return total
-
-
-def wait_until_healthy(url: str, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{url}/health", timeout=5).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"{url} not healthy in {seconds} s")
 
 
 @dataclass
@@ -180,17 +154,11 @@ async def measure(urls: list[str], count: int, rounds: int, track_id: int,
 def prepare_room(stack: Stack) -> tuple[str, int, int]:
     """An administrator's token, an event of theirs, and a catalogue track."""
     token = stack.create_user("bench", "bench-password", admin=True)
-    http = requests.Session()
-    http.headers["Authorization"] = f"Token {token}"
-    organizer = f"bench-{secrets.token_hex(3)}"
-    assert http.post(f"{stack.url}/api/v1/organizers/", json={"slug": organizer,
-                                                              "name": organizer}).ok
-    event = http.post(f"{stack.url}/api/v1/organizers/{organizer}/events/", json={
-        "name": "Fan-out", "slug": "fanout", "date_from": "2030-01-01T10:00:00Z"})
-    assert event.status_code == 201, event.text
-    track = http.post(f"{stack.url}/api/v1/tracks/", json={"name": "Bench track"})
+    admin = Api(stack.url, token)
+    event_id = new_event(admin, new_organizer(admin, "bench"), "fanout")
+    track = admin.post("/api/v1/tracks/", {"name": "Bench track"})
     assert track.status_code == 201, track.text
-    return token, event.json()["id"], track.json()["id"]
+    return token, event_id, track.json()["id"]
 
 
 def report(rows: list[dict], command: str, file_limit: int) -> str:
@@ -237,13 +205,12 @@ def main() -> None:
     rows = []
     try:
         stack.start()
-        gateways = [f"http://127.0.0.1:{stack.port + index}" for index in range(GATEWAYS)]
+        gateways = [stack.gateway_url(index) for index in range(GATEWAYS)]
         for url in gateways:
-            wait_until_healthy(url)
+            stack.wait_healthy(STARTUP_SECONDS, url)
         token, event_id, track_id = prepare_room(stack)
         urls = [room_url(url, event_id, f"token={quote(token)}") for url in gateways]
-        pids = gateway_pids(stack.process.pid)
-        assert len(pids) == GATEWAYS, pids
+        pids = [stack.pid(f"gateway.{index + 1}") for index in range(GATEWAYS)]
         for count in args.sockets:
             rows.append(asyncio.run(measure(urls, count, args.rounds, track_id,
                                             lambda: rss_bytes(pids))))

@@ -15,7 +15,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from tests.events.support import new_organizer, new_user
 from tests.support.browser import headless_chromium
 from tests.support.client import Api
-from tests.support.rooms import RECV_SECONDS, RoomClient
+from tests.support.rooms import RECV_SECONDS, RoomClient, new_event
 
 
 @pytest.fixture(scope="module")
@@ -23,14 +23,6 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
     driver = headless_chromium(Path(tmp_path_factory.mktemp("chromium")))
     yield driver
     driver.quit()
-
-
-def new_event(api: Api, organizer: str, name: str) -> int:
-    created = api.post(f"/api/v1/organizers/{organizer}/events/", {
-        "name": name, "slug": name.lower(), "date_from": "2030-01-01T10:00:00Z",
-        "is_public": False})
-    assert created.status_code == 201, created.text
-    return created.json()["id"]
 
 
 def playlist_ids(payload: dict) -> list[int]:
@@ -46,7 +38,7 @@ def page_tracks(browser) -> list[str]:
 def test_page_follows_the_room_and_edits_the_playlist(stack, admin_token, browser):
     admin = Api(stack.url, admin_token)
     organizer = new_organizer(admin, "live")
-    event_id = new_event(admin, organizer, "Live")
+    event_id = new_event(admin, organizer, "live", name="Live")
     first, second = (admin.post("/api/v1/tracks/", {"name": name, "artist": "The Testers"}).json()
                      for name in ("Opening <b>Song</b>", "Encore"))
     wait = WebDriverWait(browser, RECV_SECONDS)
@@ -84,7 +76,7 @@ def test_page_follows_the_room_and_edits_the_playlist(stack, admin_token, browse
 
 def test_page_says_when_access_is_denied(stack, admin_token, browser):
     admin = Api(stack.url, admin_token)
-    event_id = new_event(admin, new_organizer(admin, "closed"), "Closed")
+    event_id = new_event(admin, new_organizer(admin, "closed"), "closed")
     stranger = new_user(stack, "stranger")
 
     browser.get(f"{stack.url}/rooms/{event_id}#token={stranger.token}")

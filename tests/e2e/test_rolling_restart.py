@@ -18,7 +18,7 @@ from websockets.exceptions import ConnectionClosed
 from tests.events.support import new_organizer
 from tests.support.client import Api
 from tests.support.infrastructure import Gateway
-from tests.support.rooms import RoomClient
+from tests.support.rooms import RoomClient, new_event
 
 CLIENTS = 5
 MIN_CHANGES = 20
@@ -105,10 +105,7 @@ def make_changes(url: str, event_id: int, token: str, track_ids: list[int],
 def test_clients_move_to_the_other_gateway_and_catch_up(stack, admin_token, gateway_1):
     admin = Api(stack.url, admin_token)
     organizer = new_organizer(admin, "rolling")
-    created = admin.post(f"/api/v1/organizers/{organizer}/events/", {
-        "name": "Rolling", "slug": "rolling", "date_from": "2030-01-01T10:00:00Z"})
-    assert created.status_code == 201, created.text
-    event_id = created.json()["id"]
+    event_id = new_event(admin, organizer, "rolling")
     track_ids = [admin.post("/api/v1/tracks/", {"name": f"Song {n}"}).json()["id"]
                  for n in range(3)]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -104,6 +105,11 @@ class Stack:
             time.sleep(0.5)
         raise RuntimeError(f"stack not healthy in {seconds} s (last: "
                            f"{last.text if last is not None else 'no answer'}):\n{self.log_tail()}")
+
+    def pid(self, label: str) -> int:
+        """The pid of the runner's process `label` (``gateway.2``), from the runner's output."""
+        return int(re.search(rf"started {re.escape(label)} \(pid (\d+)\)",
+                             self.log_path.read_text())[1])
 
     def log_tail(self, lines: int = 60) -> str:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
