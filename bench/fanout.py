@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import resource
 import secrets
 import sys
 import tempfile
@@ -32,6 +31,7 @@ from websockets.asyncio.client import ClientConnection, connect
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.results import percentile, write_section  # noqa: E402
+from setlist.limits import raise_open_files  # noqa: E402
 from tests.events.support import new_organizer  # noqa: E402
 from tests.support.client import Api  # noqa: E402
 from tests.support.infrastructure import (STARTUP_SECONDS, Stack, create_vhost,  # noqa: E402
@@ -42,13 +42,6 @@ COMMAND = "python bench/fanout.py"
 GATEWAYS = 2
 CONNECT_BATCH = 100
 ROUND_SECONDS = 120
-
-
-def raise_file_limit() -> int:
-    """Open files: soft limit up to the hard one (inherited by the stack the bench starts)."""
-    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    return hard
 
 
 def rss_bytes(pids: list[int]) -> int:
@@ -192,7 +185,7 @@ def main() -> None:
     args = parser.parse_args()
     command = f"{COMMAND} --sockets {' '.join(map(str, args.sockets))} --rounds {args.rounds}"
     print(command, flush=True)
-    file_limit = raise_file_limit()
+    file_limit = raise_open_files()
     if file_limit < 2 * max(args.sockets) + 1000:
         sys.exit(f"open files limit {file_limit} is too low for {max(args.sockets)} sockets")
 
