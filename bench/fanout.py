@@ -122,14 +122,12 @@ async def measure(urls: list[str], count: int, rounds: int, track_id: int,
             break
     after = gateway_rss()
     last, each, missed = [], [], 0
-    busy = 0.0
     for index in range(rounds):
         sent, arrivals, missing = await one_round("remove_track" if index % 2 == 0
                                                   else "add_track")
         missed += missing
         if arrivals:
             last.append(max(arrivals) - sent)
-            busy += max(arrivals) - sent
             each += [arrival - sent for arrival in arrivals]
     closed_early = len(room.closed)
     for start in range(0, count, CONNECT_BATCH):
@@ -139,7 +137,7 @@ async def measure(urls: list[str], count: int, rounds: int, track_id: int,
             "last_p50_ms": percentile(last, 50) * 1000, "last_p99_ms": percentile(last, 99) * 1000,
             "last_max_ms": max(last) * 1000,
             "each_p50_ms": percentile(each, 50) * 1000, "each_p99_ms": percentile(each, 99) * 1000,
-            "per_s": len(each) / busy, "missed": missed, "closed_early": closed_early,
+            "per_s": len(each) / sum(last), "missed": missed, "closed_early": closed_early,
             "rss_per_socket_kib": (after - before) / count / 1024,
             "rss_before_mib": before / 2**20, "rss_after_mib": after / 2**20}
 
@@ -161,8 +159,8 @@ def report(rows: list[dict], command: str, file_limit: int) -> str:
              f"open files limit {file_limit}. *last* is, per round, the time from sending "
              "`add_track`/`remove_track` over one socket to the last socket receiving "
              "`playlist.changed`; *each* is every single delivery; msg/s is deliveries per second "
-             "of round time; memory is the gateways' RSS growth per connected socket. The client is one "
-             "asyncio process on the same two cores as the stack, so times include its reading.",
+             "of round time; memory is the gateways' RSS growth per connected socket. The client is "
+             "one asyncio process on the same two cores as the stack, so times include its reading.",
              "",
              "| sockets | rounds | last p50 ms | last p99 ms | last max ms | each p50 ms | "
              "each p99 ms | msg/s | missed | closed early | KiB/socket | gateways RSS MiB | "
