@@ -155,12 +155,13 @@ def prepare_room(stack: Stack) -> tuple[str, int, int]:
 def report(rows: list[dict], command: str, file_limit: int) -> str:
     lines = ["## Event-room fan-out (`bench/fanout.py`)", "",
              f"Command: `{command}` — the stack started by the benchmark with two gateways "
-             f"(`GATEWAY_INSTANCES=2`, SQLite, local RabbitMQ), the sockets spread evenly over both; "
-             f"open files limit {file_limit}. *last* is, per round, the time from sending "
+             "(`GATEWAY_INSTANCES=2`, SQLite, local RabbitMQ), the sockets spread evenly over "
+             f"both; open files limit {file_limit}. *last* is, per round, the time from sending "
              "`add_track`/`remove_track` over one socket to the last socket receiving "
              "`playlist.changed`; *each* is every single delivery; msg/s is deliveries per second "
-             "of round time; memory is the gateways' RSS growth per connected socket. The client is "
-             "one asyncio process on the same two cores as the stack, so times include its reading.",
+             "of round time; memory is the gateways' RSS growth per connected socket. The client "
+             "is one asyncio process on the same two cores as the stack, so times include its "
+             "reading.",
              "",
              "| sockets | rounds | last p50 ms | last p99 ms | last max ms | each p50 ms | "
              "each p99 ms | msg/s | missed | closed early | KiB/socket | gateways RSS MiB | "

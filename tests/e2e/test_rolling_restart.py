@@ -2,8 +2,8 @@
 gets SIGTERM, reconnect to gateway 2, `sync`, and end with exactly the state of a client that never
 disconnected, while changes go on during the restart; gateway 1 then comes back and serves again.
 
-Gateway 2 is the stack's own (the runner's); gateway 1 is a process the test starts beside it so that
-it can be stopped and started without the runner stopping everything."""
+Gateway 2 is the stack's own (the runner's); gateway 1 is a process the test starts beside it, so
+that it can be stopped and started without the runner stopping everything."""
 
 from __future__ import annotations
 
