@@ -50,6 +50,7 @@ from gateway.responses import json_response
 from services.common import errors
 from services.common.logs import CORRELATION_ID
 from services.common.metrics import gauge
+from services.common.room_messages import ACCESS_DENIED, EVENT_NOT_FOUND
 
 log = logging.getLogger(__name__)
 
@@ -64,12 +65,18 @@ CLOSE_TIMEOUT = 10.0
 MAX_FRAME = 64 * 1024
 #: how long a room message that arrives ahead of a missing revision waits for it
 REORDER_SECONDS = float(os.environ.get("WEBSOCKET_REORDER_SECONDS", "0.2"))
+#: snapshots a `sync` takes at most when each turns out older than a broadcast already sent
+SYNC_ATTEMPTS = 3
 #: request ids kept per socket until the broadcast their action caused comes back
 PENDING_ECHOES = 64
 
 TRY_AGAIN_LATER = 1013
-CLOSE_REASONS = {4403: "Access denied", 4404: "Event not found",
+CLOSE_REASONS = {ACCESS_DENIED: "Access denied", EVENT_NOT_FOUND: "Event not found",
                  TRY_AGAIN_LATER: "Too slow to read", CloseCode.GOING_AWAY: "Server shutting down"}
+
+
+def encode(message: dict) -> bytes:
+    return json.dumps(message, ensure_ascii=False).encode()
 
 
 def call_worker(entrypoint: Entrypoint, args: tuple, context_data: dict) -> Any:
@@ -87,7 +94,8 @@ def call_worker(entrypoint: Entrypoint, args: tuple, context_data: dict) -> Any:
 
 class HijackedConnection(ServerConnection):
     """A websockets sync server connection on a socket whose HTTP request eventlet's WSGI server
-    has already read: the handshake answer is sent here instead of by ``handshake()``."""
+    has already read: the 101 answer (from ``ServerProtocol.accept``) is sent here instead of by
+    ``handshake()``."""
 
     def __init__(self, sock: Any, protocol: ServerProtocol, request: HandshakeRequest,
                  response: Any) -> None:
@@ -95,19 +103,19 @@ class HijackedConnection(ServerConnection):
                          ping_timeout=PING_INTERVAL, close_timeout=CLOSE_TIMEOUT)
         # frames can only come after the 101, so the request is known before any is read
         self.request = request
-        self.request_rcvd.set()
         self.response = response
         with self.send_context(expected_state=CONNECTING):
             self.protocol.send_response(response)
-            if response.status_code == 101:
-                # the sans-I/O parser started out waiting for the HTTP request; it now
-                # expects frames (ServerProtocol.parse skips the request once OPEN)
-                self.protocol.parser = self.protocol.parse()
-                next(self.protocol.parser)
+            # the sans-I/O parser started out waiting for the HTTP request; restarted now that
+            # the protocol is OPEN, it reads frames (ServerProtocol.parse skips the request)
+            self.protocol.parser = self.protocol.parse()
+            next(self.protocol.parser)
         self.start_keepalive()
 
 
 class Closing:
+    """In a socket's queue: close with `code` once what is ahead has been written."""
+
     def __init__(self, code: int) -> None:
         self.code = code
 
@@ -135,9 +143,10 @@ class RoomConnection:
     def take_echo(self, origin: str | None) -> Any:
         return self.echoes.pop(origin, None) if origin else None
 
-    def send(self, message: dict, revision: int | None = None) -> bool:
-        """Queue a frame. A room message (`revision` given) older than one already queued is
-        dropped (False); a full queue closes the socket with 1013."""
+    def send(self, message: dict | bytes, revision: int | None = None) -> bool:
+        """Queue a frame (a message, or one already encoded). A room message (`revision` given)
+        older than one already queued is dropped (False); a full queue closes the socket with
+        1013."""
         if self.closing:
             return False
         if revision is not None:
@@ -145,7 +154,7 @@ class RoomConnection:
                 return False
             self.last_revision = revision
         try:
-            self.outbox.put_nowait(json.dumps(message, ensure_ascii=False))
+            self.outbox.put_nowait(message if isinstance(message, bytes) else encode(message))
         except Full:
             log.warning("websocket in room %s too slow to read; closing it", self.room)
             self.close(TRY_AGAIN_LATER)
@@ -174,7 +183,7 @@ class RoomConnection:
                 if isinstance(item, Closing):
                     self.ws.close(item.code, CLOSE_REASONS.get(item.code, ""))
                     return
-                self.ws.send(item)
+                self.ws.send(item, text=True)
         except (ConnectionClosed, OSError):
             return
 
@@ -234,6 +243,7 @@ class RoomHub(ProviderCollector, SharedExtension):
         super().__init__()
         self.rooms: dict[int, set[RoomConnection]] = defaultdict(set)
         self.order: dict[int, RoomOrder] = {}
+        self.access_types: dict[int, str] = {}
         self.finished: dict[RoomConnection, Event] = {}
         self.accepting = True
         self.request_entrypoint: Entrypoint | None = None
@@ -257,6 +267,7 @@ class RoomHub(ProviderCollector, SharedExtension):
                 order = self.order.pop(connection.room, None)
                 if order is not None:
                     order.forget()
+                self.access_types.pop(connection.room, None)
         self.finished.pop(connection).send()
         OPEN_SOCKETS.dec()
 
@@ -277,11 +288,27 @@ class RoomHub(ProviderCollector, SharedExtension):
                 self.order[room] = RoomOrder(self._send_to_room)
             self.order[room].arrived(message)
 
+    def turned_private(self, message: dict) -> list[RoomConnection]:
+        """The room's sockets when `message` makes its event private (public before, or not known
+        here): whoever was a guest only because it was public must lose the room."""
+        body = message.get("message") or {}
+        if body.get("event") != "event.changed" or message["room"] not in self.rooms:
+            return []
+        access_type = body["payload"]["event"]["access_type"]
+        before = self.access_types.get(message["room"])
+        self.access_types[message["room"]] = access_type
+        if access_type != "private" or before == "private":
+            return []
+        return list(self.rooms[message["room"]])
+
     def _send_to_room(self, message: dict) -> None:
+        """Encoded once for the room; the sender's copy again, with its request id."""
+        body, origin, revision = message["message"], message.get("origin"), message["revision"]
+        encoded = encode(body)
         for connection in list(self.rooms.get(message["room"], ())):
-            connection.send(room_protocol.with_request_id(
-                message["message"], connection.take_echo(message.get("origin"))),
-                message["revision"])
+            request_id = connection.take_echo(origin)
+            connection.send(encoded if request_id is None else
+                            encode(room_protocol.with_request_id(body, request_id)), revision)
 
     def shut_down(self) -> None:
         """Refuse new sockets, close every open one with 1001 and wait (bounded) for them."""
@@ -362,9 +389,9 @@ class RoomJoinEntrypoint(Entrypoint):
                                     {CORRELATION_ID: correlation_id(request)})
             refusal = None
         except errors.NotFound:
-            principal, refusal = {}, 4404
+            principal, refusal = {}, EVENT_NOT_FOUND
         except errors.PermissionDenied:
-            principal, refusal = {}, 4403
+            principal, refusal = {}, ACCESS_DENIED
         except Exception as exc:  # 401 for credentials, 503 for a service that is down
             return error_response(exc)
         return RoomSession(self.hub, event_id, principal, refusal)
@@ -417,11 +444,14 @@ class RoomSession:
                 connection.expect_echo(origin, request_id)
             entrypoint = self.hub.request_entrypoint
             assert entrypoint is not None, "the gateway has no @room_request method"
-            frames = call_worker(entrypoint, (self.principal, self.room, request.action,
-                                              request.fields), {CORRELATION_ID: origin})
-            for message in frames:
-                connection.send(room_protocol.with_request_id(message, request_id),
-                                message["payload"]["revision"])
+            for _ in range(SYNC_ATTEMPTS):
+                frames = call_worker(entrypoint, (self.principal, self.room, request.action,
+                                                  request.fields), {CORRELATION_ID: origin})
+                if all(connection.send(room_protocol.with_request_id(message, request_id),
+                                       message["payload"]["revision"]) for message in frames) \
+                        or connection.closing:
+                    return
+                # a `sync` snapshot older than a broadcast already queued here: take a newer one
             return
         except room_protocol.RoomError as refused:
             reply = room_protocol.error_message(refused, request_id)

@@ -10,6 +10,8 @@ from werkzeug.wrappers import Request
 
 from gateway.websocket import Rooms, room_join, room_request
 from services.common import room_messages
+from services.common.errors import NotFound, PermissionDenied
+from services.common.room_messages import ACCESS_DENIED, EVENT_NOT_FOUND
 
 
 class RoomRoutes:
@@ -33,4 +35,13 @@ class RoomRoutes:
 
     @event_handler("realtime", "room_message", handler_type=BROADCAST, reliable_delivery=False)
     def deliver_room_message(self, message: dict) -> None:
+        """Deliver to this gateway's sockets in the room; when the event just became private,
+        close the sockets of those who no longer have a role (4403)."""
         self.rooms.deliver(message)
+        for connection in self.rooms.turned_private(message):
+            try:
+                self.events.room_role(connection.principal, message["room"])
+            except PermissionDenied:
+                connection.close(ACCESS_DENIED)
+            except NotFound:
+                connection.close(EVENT_NOT_FOUND)

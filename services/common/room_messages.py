@@ -9,6 +9,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
+#: close codes: no (more) access to the room; its event does not exist (any more)
+ACCESS_DENIED = 4403
+EVENT_NOT_FOUND = 4404
+
 EVENT_CHANGE_MESSAGE = "Someone change event data"
 PLAYLIST_CHANGE_MESSAGES = {"add": "{username} add track {track_name} to playlist",
                             "remove": "{username} remove track {track_name} from playlist"}

@@ -11,10 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.common import room_messages
-
-#: close codes of API.md §4
-ACCESS_REVOKED = 4403
-EVENT_GONE = 4404
+from services.common.room_messages import ACCESS_DENIED, EVENT_NOT_FOUND
 
 
 def room_message(payload: dict[str, Any], origin: str | None, message: dict | None,
@@ -37,9 +34,9 @@ def access_changed(payload: dict[str, Any], origin: str | None) -> dict[str, Any
     """``event.changed`` for the room; a revocation (no mode left) also closes that user's
     sockets in the room with 4403."""
     close = (None if payload.get("access_mode") is not None else
-             {"code": ACCESS_REVOKED, "user_id": payload["user_id"]})
+             {"code": ACCESS_DENIED, "user_id": payload["user_id"]})
     return {**event_changed(payload, origin), "close": close}
 
 
 def event_deleted(payload: dict[str, Any], origin: str | None) -> dict[str, Any]:
-    return room_message(payload, origin, None, {"code": EVENT_GONE, "user_id": None})
+    return room_message(payload, origin, None, {"code": EVENT_NOT_FOUND, "user_id": None})

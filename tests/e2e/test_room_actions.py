@@ -222,3 +222,19 @@ def test_revisions_never_go_back_under_rapid_changes_from_two_sockets(world):
                 revisions = [frame["payload"]["revision"] for frame in seen]
                 assert revisions == sorted(set(revisions)), revisions
                 assert len(seen[-1]["payload"]["playlist"]["tracks"]) == 50
+
+
+def test_guests_of_a_public_event_lose_the_room_when_it_turns_private(world):
+    event_id = new_event(world.author.api, world.organizer, "turns", is_public=True)
+    with connect(world, event_id, world.author) as author, \
+            connect(world, event_id, world.stranger) as stranger:
+        stranger.send("sync", request_id="s")
+        assert [frame["request_id"] for frame in stranger.recv_many(2)] == ["s", "s"]
+        stranger.send("add_track", {"track_id": world.tracks[0]["id"]}, request_id="no")
+        assert refused(stranger, "add_track", "no") == {"message": "Access denied"}
+        author.send("change_event", {"event_access_type": "private"})
+        assert everyone_gets([author], "event.changed")["event"]["access_type"] == "private"
+        assert stranger.closed_with() == 4403
+        author.send("change_event", {"event_name": "Still here"}, request_id="here")
+        assert everyone_gets([author], "event.changed", author, "here")["event"][
+            "name"] == "Still here"

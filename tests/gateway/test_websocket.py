@@ -20,10 +20,11 @@ class FakeSocket:
         self.stuck = stuck
         self.state = None
 
-    def send(self, text: str) -> None:
+    def send(self, data: bytes, text: bool = False) -> None:
+        assert text, "frames go out as text"
         if self.stuck:
             self.release.wait()
-        self.frames.append(json.loads(text))
+        self.frames.append(json.loads(data))
 
     def close(self, code: int, reason: str = "") -> None:
         self.closed_with = code
@@ -130,3 +131,18 @@ def test_shut_down_closes_every_socket_with_1001():
     assert not hub.accepting
     for connection in connections:
         hub.remove(connection)
+
+
+def test_sockets_are_checked_again_when_their_event_turns_private():
+    hub = RoomHub()
+    connections = [joined(hub, user) for user in (1, 2)]
+
+    def changed(revision: int, access_type: str) -> dict:
+        return {**room_message(revision), "message": {"event": "event.changed", "payload": {
+            "revision": revision, "event": {"access_type": access_type}}}}
+
+    assert hub.turned_private(changed(1, "public")) == []
+    assert set(hub.turned_private(changed(2, "private"))) == set(connections)
+    assert hub.turned_private(changed(3, "private")) == []
+    assert hub.turned_private(room_message(4)) == []
+    assert hub.turned_private({**changed(5, "private"), "room": 8}) == []

@@ -19,14 +19,15 @@ def room_url(base_url: str, event_id: int, query: str = "") -> str:
 
 class RoomClient:
     """``RoomClient(stack.url, event_id, token)``: sends ``Authorization: Bearer <token>`` unless
-    other `headers` or a `query` are given."""
+    other `headers` or a `query` are given; `options` go to websockets' ``connect``."""
 
     def __init__(self, base_url: str, event_id: int, token: str | None = None,
-                 headers: dict[str, str] | None = None, query: str = "") -> None:
+                 headers: dict[str, str] | None = None, query: str = "", **options: Any) -> None:
         if headers is None:
             headers = {"Authorization": f"Bearer {token}"} if token else {}
         self.ws: ClientConnection = connect(room_url(base_url, event_id, query),
-                                            additional_headers=headers, open_timeout=30)
+                                            additional_headers=headers, open_timeout=30,
+                                            **options)
 
     def __enter__(self) -> "RoomClient":
         return self
