@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/rpc.py
 	$(BIN)/python bench/events.py
 	$(BIN)/python bench/playstate.py
+	$(BIN)/python bench/fanout.py
 
 bench-pretix:
 	bench/pretix.sh

@@ -14,6 +14,7 @@ from gateway.http import route
 from gateway.responses import json_response
 from gateway.routes.accounts import AccountRoutes
 from gateway.routes.events import EventRoutes
+from gateway.routes.pages import PageRoutes
 from gateway.routes.playstate import PlaystateRoutes
 from gateway.routes.rooms import RoomRoutes
 from gateway.rpc import TimedRpcProxy
@@ -23,7 +24,7 @@ from services.common.logs import LogContext
 from services.common.metrics import Metrics
 
 
-class GatewayService(AccountRoutes, EventRoutes, PlaystateRoutes, RoomRoutes):
+class GatewayService(AccountRoutes, EventRoutes, PlaystateRoutes, RoomRoutes, PageRoutes):
     name = "gateway"
 
     accounts = TimedRpcProxy("accounts")

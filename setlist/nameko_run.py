@@ -1,5 +1,6 @@
-"""``python -m setlist.nameko_run run …``: nameko's own command line, minus eventlet's notice, and
-saying in the log when a process stops and how many workers it lets finish first.
+"""``python -m setlist.nameko_run run …``: nameko's own command line, minus eventlet's notice, with
+the open-files limit raised (a gateway needs a descriptor per websocket), and saying in the log when
+a process stops and how many workers it lets finish first.
 
 On SIGTERM (or Ctrl-C) nameko stops its entrypoints, so no new message or request is taken, waits
 for the running workers, then stops its dependencies; the runner that sent the signal kills the
@@ -17,6 +18,7 @@ import logging  # noqa: E402
 import sys  # noqa: E402
 
 import nameko.cli.run  # noqa: E402
+from setlist.limits import raise_open_files  # noqa: E402
 from nameko.cli.main import main  # noqa: E402
 from nameko.runners import ServiceRunner  # noqa: E402
 
@@ -34,4 +36,5 @@ class AnnouncingServiceRunner(ServiceRunner):
 nameko.cli.run.ServiceRunner = AnnouncingServiceRunner  # the class nameko's `run` instantiates
 
 if __name__ == "__main__":
+    raise_open_files()
     sys.exit(main())

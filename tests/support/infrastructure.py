@@ -13,6 +13,8 @@ from pathlib import Path
 import psycopg2
 import requests
 
+from setlist.processes import nameko_argv
+
 ROOT = Path(__file__).resolve().parents[2]
 PG_ADMIN_DSN = os.environ.get("SETLIST_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 STARTUP_SECONDS = 90
@@ -87,9 +89,12 @@ class Stack:
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
 
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "setlist.cli", "run"]
+
     def start(self) -> None:
-        log = open(self.log_path, "wb")
-        self.process = subprocess.Popen([sys.executable, "-m", "setlist.cli", "run"], cwd=ROOT,
+        log = open(self.log_path, "ab")
+        self.process = subprocess.Popen(self.command(), cwd=ROOT,
                                         env=self.env, stdout=log, stderr=subprocess.STDOUT,
                                         start_new_session=True)
         self.wait_healthy(STARTUP_SECONDS)
@@ -165,3 +170,23 @@ class Stack:
         self.setlist("admin", "create-user", name, "--password", password,
                      *(["--admin"] if admin else []))
         return self.setlist("admin", "create-token", name)
+
+
+class Gateway(Stack):
+    """One more gateway for a running stack, as a process of its own (not the runner's child), so
+    that a test can stop it (``terminate`` sends SIGTERM, as a rolling restart does) and start it
+    again on the same port."""
+
+    def __init__(self, stack: Stack, log_path: Path) -> None:
+        super().__init__(stack.env, log_path)
+        self.env["WEB_SERVER_ADDRESS"] = f"127.0.0.1:{self.port}"
+        self.env["SETLIST_PROCESS"] = "gateway.extra"
+
+    def command(self) -> list[str]:
+        return nameko_argv("gateway")
+
+    def terminate(self) -> int:
+        """SIGTERM, and the exit code once the process has stopped by itself."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=60)

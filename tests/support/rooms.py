@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from websockets.exceptions import ConnectionClosed
@@ -48,6 +48,14 @@ class RoomClient:
 
     def recv(self) -> dict:
         return json.loads(self.ws.recv(timeout=RECV_SECONDS))
+
+    def wait_for(self, event: str, matches: Callable[[dict], bool] = lambda payload: True
+                 ) -> dict:
+        """The payload of the next `event` message that `matches`; earlier messages are skipped."""
+        while True:
+            message = self.recv()
+            if message.get("event") == event and matches(message.get("payload", {})):
+                return message["payload"]
 
     def recv_many(self, count: int) -> list[dict]:
         return [self.recv() for _ in range(count)]
