@@ -24,6 +24,7 @@ from typing import Callable, Protocol
 import psycopg2
 import requests
 
+from services.events.idempotency import IN_FLIGHT
 from tests.events.support import new_organizer
 from tests.support.client import Api
 from tests.support.infrastructure import Stack
@@ -54,11 +55,12 @@ class RequestKind(Protocol):
 class EventCreates:
     """POST of a new pretix event, with an idempotency key, as a client retrying safely would.
 
-    Known limitation (docs/operations.md, "At-least-once RPC"): a create that an events instance
+    Known limitation (docs/operations.md, "At-least-once RPC"): an RPC that an events instance
     committed but could not acknowledge (killed, or the broker went away before its reply) is
-    delivered again, and the second run answers that the slug is taken. Each slug here is sent
-    once, so that answer can only mean this: it is counted as ``redelivered_create``, not as a
-    failure, and the event must then exist.
+    delivered again and runs a second time. For the create that answers that the slug is taken
+    (counted as ``redelivered_create``; the event must then exist), for the idempotency claim
+    before it that the key is in flight (``redelivered_claim``). Each slug and key here is sent
+    once, so those answers can mean nothing else; they are counted, not failures.
     """
 
     SLUG_TAKEN = "This slug has already been used for a different event."
@@ -81,14 +83,17 @@ class EventCreates:
             with self.lock:
                 self.acknowledged.add(slug)
             client.events.append(slug)
-        elif self.known_answer(response):
+        elif self.known_answer(response) == "redelivered_create":
             with self.lock:
                 self.redelivered.add(slug)
         return response
 
     def known_answer(self, response: requests.Response) -> str | None:
-        taken = response.status_code == 400 and response.json() == {"slug": [self.SLUG_TAKEN]}
-        return "redelivered_create" if taken else None
+        if response.status_code == 400 and response.json() == {"slug": [self.SLUG_TAKEN]}:
+            return "redelivered_create"
+        if response.status_code == 409 and response.json() == {"detail": IN_FLIGHT}:
+            return "redelivered_claim"
+        return None
 
     def verify(self, api: Api) -> list[str]:
         problems = []
