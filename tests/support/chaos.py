@@ -1,15 +1,17 @@
-"""Chaos tests' tools: waiting for /health, and steady load: a few client loops, each sending one kind of request after another
-to the gateway until told to stop, counting what every request got back and remembering each
-write the server acknowledged, so that a test can check afterwards that none of them was lost.
+"""Chaos tests' tools: steady load, waiting for /health, and holding a database lock.
+
+The load is a few client loops, each sending one kind of request after another to the gateway until
+told to stop, counting what every request got back and remembering each write the server
+acknowledged, so that a test can check afterwards that none of them was lost.
 
 A kind of request is a class with ``send(client)`` (one request, or None when it has nothing to
-do yet) and ``verify(api)`` (what is wrong in the system now, given the acknowledged writes); add
-one to ``Load(kinds=[...])`` to put it under the same load.
+do yet), ``known_answer(response)`` and ``verify(api)`` (what is wrong in the system now, given the
+acknowledged writes); add one to ``Load(kinds=[...])`` to put it under the same load.
 
 Every answer must be a success (2xx) or a clean 503 ("try again"); anything else — a 500, another
-error, no answer within ``ANSWER_SECONDS`` — is recorded as a failure. A 503'd write may or may not
-have been applied (the service may have done it after the gateway gave up), so only acknowledged
-writes are checked, and a 503'd one only ever counts as "possibly applied".
+error, no answer within ``ANSWER_SECONDS`` — is recorded as a failure, unless the kind names it as a
+known limitation. A 503'd write may or may not have been applied (the service may have done it
+after the gateway gave up), so only acknowledged writes are checked.
 """
 
 from __future__ import annotations
