@@ -1,15 +1,17 @@
-"""Chaos tests' tools: waiting for /health, and steady load: a few client loops, each sending one kind of request after another
-to the gateway until told to stop, counting what every request got back and remembering each
-write the server acknowledged, so that a test can check afterwards that none of them was lost.
+"""Chaos tests' tools: steady load, waiting for /health, and holding a database lock.
+
+The load is a few client loops, each sending one kind of request after another to the gateway until
+told to stop, counting what every request got back and remembering each write the server
+acknowledged, so that a test can check afterwards that none of them was lost.
 
 A kind of request is a class with ``send(client)`` (one request, or None when it has nothing to
-do yet) and ``verify(api)`` (what is wrong in the system now, given the acknowledged writes); add
-one to ``Load(kinds=[...])`` to put it under the same load.
+do yet), ``known_answer(response)`` and ``verify(api)`` (what is wrong in the system now, given the
+acknowledged writes); add one to ``Load(kinds=[...])`` to put it under the same load.
 
 Every answer must be a success (2xx) or a clean 503 ("try again"); anything else — a 500, another
-error, no answer within ``ANSWER_SECONDS`` — is recorded as a failure. A 503'd write may or may not
-have been applied (the service may have done it after the gateway gave up), so only acknowledged
-writes are checked, and a 503'd one only ever counts as "possibly applied".
+error, no answer within ``ANSWER_SECONDS`` — is recorded as a failure, unless the kind names it as a
+known limitation. A 503'd write may or may not have been applied (the service may have done it
+after the gateway gave up), so only acknowledged writes are checked.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Callable, Protocol
 import psycopg2
 import requests
 
+from services.events.idempotency import IN_FLIGHT
 from tests.events.support import new_organizer
 from tests.support.client import Api
 from tests.support.infrastructure import Stack
@@ -54,11 +57,12 @@ class RequestKind(Protocol):
 class EventCreates:
     """POST of a new pretix event, with an idempotency key, as a client retrying safely would.
 
-    Known limitation (docs/operations.md, "At-least-once RPC"): a create that an events instance
+    Known limitation (docs/operations.md, "At-least-once RPC"): an RPC that an events instance
     committed but could not acknowledge (killed, or the broker went away before its reply) is
-    delivered again, and the second run answers that the slug is taken. Each slug here is sent
-    once, so that answer can only mean this: it is counted as ``redelivered_create``, not as a
-    failure, and the event must then exist.
+    delivered again and runs a second time. For the create that answers that the slug is taken
+    (counted as ``redelivered_create``; the event must then exist), for the idempotency claim
+    before it that the key is in flight (``redelivered_claim``). Each slug and key here is sent
+    once, so those answers can mean nothing else; they are counted, not failures.
     """
 
     SLUG_TAKEN = "This slug has already been used for a different event."
@@ -81,14 +85,17 @@ class EventCreates:
             with self.lock:
                 self.acknowledged.add(slug)
             client.events.append(slug)
-        elif self.known_answer(response):
+        elif self.known_answer(response) == "redelivered_create":
             with self.lock:
                 self.redelivered.add(slug)
         return response
 
     def known_answer(self, response: requests.Response) -> str | None:
-        taken = response.status_code == 400 and response.json() == {"slug": [self.SLUG_TAKEN]}
-        return "redelivered_create" if taken else None
+        if response.status_code == 400 and response.json() == {"slug": [self.SLUG_TAKEN]}:
+            return "redelivered_create"
+        if response.status_code == 409 and response.json() == {"detail": IN_FLIGHT}:
+            return "redelivered_claim"
+        return None
 
     def verify(self, api: Api) -> list[str]:
         problems = []

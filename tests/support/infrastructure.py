@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -133,11 +134,15 @@ class Stack:
     def log_tail(self, lines: int = 60) -> str:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
+    def run_folder(self) -> Path:
+        """Where the runner keeps its pid files (``setlist.runner.pid_file``)."""
+        return Path(self.env["SETLIST_VAR"]) / "run"
+
     def pid(self, label: str) -> int | None:
         """The pid of the stack's process ``label`` (``events.2``, ``gateway``), from the runner's
         pid file; None while it has none."""
         try:
-            return int((Path(self.env["SETLIST_VAR"]) / "run" / f"{label}.pid").read_text())
+            return int((self.run_folder() / f"{label}.pid").read_text())
         except (FileNotFoundError, ValueError):
             return None
 
@@ -151,11 +156,11 @@ class Stack:
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
-            for pid_file in (Path(self.env["SETLIST_VAR"]) / "run").glob("*.pid"):
-                try:  # each child runs in a session of its own
-                    os.kill(int(pid_file.read_text()), signal.SIGKILL)
-                except (ValueError, ProcessLookupError):
-                    pass
+            for pid_file in self.run_folder().glob("*.pid"):  # each child has a session of its own
+                pid = self.pid(pid_file.stem)
+                if pid:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
 
     def setlist(self, *args: str) -> str:
         """Run the `setlist` command with this stack's environment; returns its stdout."""
