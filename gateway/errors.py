@@ -10,14 +10,12 @@ from __future__ import annotations
 import logging
 import uuid
 
-import eventlet
-from kombu.exceptions import OperationalError
-from nameko.exceptions import RpcTimeout, UnknownService
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from gateway.responses import json_response
 from services.common import errors
+from services.common.transport import is_transport_failure
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +47,7 @@ def error_response(exc: BaseException) -> Response:
     if isinstance(exc, HTTPException):
         detail = HTTP_DETAIL.get(exc.code or 500, exc.description)
         return json_response({"detail": detail}, exc.code or 500)
-    if isinstance(exc, (UnknownService, RpcTimeout, eventlet.Timeout, OperationalError,
-                        ConnectionError)):
+    if is_transport_failure(exc):
         log.warning("service unavailable: %s: %s", type(exc).__name__, exc)
         return json_response({"detail": errors.ServiceUnavailable.default_detail}, 503)
     error_id = uuid.uuid4().hex[:12]

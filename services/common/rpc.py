@@ -1,5 +1,6 @@
 """The RPC entrypoint every service uses: nameko's, with Setlist errors marked as expected, and a
-database that cannot be reached turned into ServiceUnavailable (a 503 for the client, not a 500).
+database that cannot be reached, or a failed call to another service, turned into
+ServiceUnavailable (a 503 for the client, not a 500).
 
 The worker's database session (the service's ``db``) is committed before the result is returned,
 and rolled back before an error is raised: nameko sends the reply first and only then calls the
@@ -22,6 +23,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from services.common.errors import ServiceUnavailable, SetlistError
+from services.common.transport import is_transport_failure
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -60,6 +62,10 @@ def rpc(method: F) -> F:
             if database_unavailable(exc):
                 raise ServiceUnavailable("The database is unavailable; try again shortly.") \
                     from exc
+            raise
+        except Exception as exc:
+            if is_transport_failure(exc):  # this service's own call to another one failed
+                raise ServiceUnavailable() from exc
             raise
 
     return nameko_rpc(expected_exceptions=SetlistError)(entrypoint)  # type: ignore[return-value]

@@ -21,6 +21,8 @@ from services.common import errors
     (errors.UnsupportedMediaType(), 415, {"detail": "Unsupported media type in request."}),
     (UnknownService("events"), 503,
      {"detail": "A service needed for this request is unavailable."}),
+    (RemoteError("ConnectionForced", "broker shutdown"), 503,
+     {"detail": "A service needed for this request is unavailable."}),
 ])
 def test_status_and_body(exc, status, body):
     response = error_response(exc)
