@@ -312,6 +312,10 @@ def main() -> None:
     parser.add_argument("--pretix-token")
     parser.add_argument("--no-pretix", action="store_true")
     args = parser.parse_args()
+    if args.setlist_url and not args.setlist_admin_token:
+        parser.error("--setlist-url needs --setlist-admin-token")
+    if args.pretix_url and not (args.pretix_organizer and args.pretix_token):
+        parser.error("--pretix-url needs --pretix-organizer and --pretix-token")
     command = f"{COMMAND} --requests {args.requests} --concurrency " + " ".join(
         map(str, args.concurrency))
 
