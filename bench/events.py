@@ -260,18 +260,21 @@ def _ratio(ours: float, theirs: float) -> str:
     return f"{ours / theirs:.2f}" if theirs else "–"
 
 
-def report(rows: list[dict], command: str, requests_per_row: int, pretix: str | None) -> str:
+def report(rows: list[dict], command: str, requests_per_row: int, pretix: str | None,
+           load: float) -> str:
     lines = ["## pretix events resource: Setlist and pretix side by side (`bench/events.py`)", "",
              f"Command: `{command}` — {requests_per_row} requests per row and server, "
              f"{EVENTS_IN_LIST} events in the organizer (the list is one full page). Setlist: the "
              "stack started by the benchmark (SQLite, local RabbitMQ, one process per service, "
              "through the gateway). pretix 2026.8.0 from PyPI in its own venv, started by "
-             "`bench/pretix.sh` (SQLite, gunicorn with pretix's documented 2 sync workers, DEBUG "
-             "off, no Redis or Celery). Same client code, bodies and team API token on both "
-             "sides; the clients are green threads in the benchmark's process.", "",
-             "The machine has 2 cores, shared with other developers' test runs while this ran: "
-             "treat the figures as rough. Ratio = Setlist / pretix: below 1 is better for "
-             "latency, above 1 is better for requests/s.", ""]
+             "`bench/pretix.sh` (SQLite, gunicorn with pretix's documented command: 2 sync "
+             "workers, each restarted after about 1200 requests; DEBUG off, no Redis or Celery). "
+             "Same client code, bodies and team API token on both sides; the clients are green "
+             "threads in the benchmark's process. Each row runs on Setlist, then on pretix.", "",
+             f"The machine has 2 cores, shared with other developers' test runs while this ran "
+             f"(load average {load:.1f} when it started): treat the figures as rough. "
+             "Ratio = Setlist / pretix: below 1 is better for latency, above 1 is better for "
+             "requests/s.", ""]
     if pretix is not None:
         lines += ["**pretix could not be measured:**", "", "```", pretix, "```", ""]
     lines += ["| operation | clients | Setlist p50 ms | pretix p50 ms | ratio | Setlist p99 ms | "
@@ -309,9 +312,14 @@ def main() -> None:
     parser.add_argument("--pretix-token")
     parser.add_argument("--no-pretix", action="store_true")
     args = parser.parse_args()
+    if args.setlist_url and not args.setlist_admin_token:
+        parser.error("--setlist-url needs --setlist-admin-token")
+    if args.pretix_url and not (args.pretix_organizer and args.pretix_token):
+        parser.error("--pretix-url needs --pretix-organizer and --pretix-token")
     command = f"{COMMAND} --requests {args.requests} --concurrency " + " ".join(
         map(str, args.concurrency))
 
+    load = os.getloadavg()[0]
     with ExitStack() as running:
         if args.setlist_url:
             url, admin_token = args.setlist_url.rstrip("/"), args.setlist_admin_token
@@ -336,7 +344,7 @@ def main() -> None:
                 print(f"pretix unavailable: {exc}", file=sys.stderr)
         rows = measure(targets, args.requests, args.concurrency)
 
-    text = report(rows, command, args.requests, pretix_problem)
+    text = report(rows, command, args.requests, pretix_problem, load)
     print(text)
     write_section("events", text)
 

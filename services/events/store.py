@@ -84,12 +84,16 @@ def create_event(session: Session, organizer: str, body: dict[str, Any],
 def clone_event(session: Session, source: Event, body: dict[str, Any],
                 author: int | None) -> Event:
     """A new event from `body` (validated as on create) with the source's public flag, test
-    mode, plugins, meta data and playlist tracks, each unless the body sets it."""
+    mode, plugins, meta data and playlist tracks, each unless the body sets it; without an
+    admission time of its own it is admitted as long before its start as the source (pretix)."""
     properties = meta_properties.of_organizer(session, source.organizer)
     changes = event_changes(body, _rules(session, source.organizer, properties, False, None))
     for field in CLONED:
         changes.setdefault(field, getattr(source, field))
     changes.setdefault("meta_data", meta_properties.own_values(source))
+    if changes.get("date_admission") is None and source.date_admission is not None:
+        changes["date_admission"] = changes["date_from"] + (source.date_admission -
+                                                            source.date_from)
     event = _new_event(session, source.organizer, changes, properties, author)
     playlists.copy_entries(source.playlist, event.playlist)
     session.flush()

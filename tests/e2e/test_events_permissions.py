@@ -104,3 +104,25 @@ def test_live_event_cannot_be_deleted(admin, world):
     assert admin.patch(events + f"{slug}/", {"live": False}).status_code == 200
     assert admin.delete(events + f"{slug}/").status_code == 204
     assert admin.delete(events + f"{slug}/").status_code == 403
+
+
+def test_cloning_needs_change_settings_on_the_source_event_itself(stack, admin, world):
+    organizer, events = world["organizer"], world["events"]
+    cloner = new_user(stack, "cloner")
+    new_team(admin, organizer, [cloner.user_id], can_create_events=True, all_events=True)
+    new_team(admin, organizer, [cloner.user_id], can_change_event_settings=True,
+             limit_events=["a"])
+    assert cloner.api.post(events + "a/clone/", {**BASE, "slug": unique("ok")}).status_code == 201
+    refused = cloner.api.post(events + "b/clone/", {**BASE, "slug": unique("no")})
+    assert (refused.status_code, refused.json()) == (403, DENIED)
+    assert cloner.api.put(events + "b/", {**BASE, "slug": "b"}).json() == DENIED
+
+
+def test_every_write_to_an_unknown_organizer_is_the_one_403(admin):
+    events = "/api/v1/organizers/no-such-org/events/"
+    for method, path in (("post", events), ("post", events + "a/clone/"),
+                         ("patch", events + "a/"), ("put", events + "a/"),
+                         ("delete", events + "a/")):
+        kwargs = {} if method == "delete" else {"json": {**BASE, "slug": "a"}}
+        response = getattr(admin, method)(path, **kwargs)
+        assert (response.status_code, response.json()) == (403, DENIED), (method, path)

@@ -75,6 +75,22 @@ def test_clone_copies_flags_plugins_own_meta_values_and_tracks(session):
                                                                                        {})
 
 
+def test_clone_keeps_the_sources_admission_lead_unless_the_body_sets_one(session):
+    source = store.create_event(session, "org-s", {**BASE, "slug": "adm",
+                                                   "date_admission": "2030-01-01T09:30:00Z"},
+                                None)
+    later = {**BASE, "date_from": "2031-06-01T20:00:00Z"}
+    copy = store.clone_event(session, source, {**later, "slug": "adm2", "date_admission": None},
+                             None)
+    assert copy.date_admission == copy.date_from - timedelta(minutes=30)
+    own = store.clone_event(session, source, {**later, "slug": "adm3",
+                                              "date_admission": "2031-06-01T18:00:00Z"}, None)
+    assert own.date_admission.hour == 18
+    plain = store.create_event(session, "org-s", {**BASE, "slug": "noadm"}, None)
+    assert store.clone_event(session, plain, {**BASE, "slug": "noadm2"},
+                             None).date_admission is None
+
+
 def test_delete_removes_the_playlist_access_list_and_meta_values(session):
     meta_properties.create_property(session, "org-s", {"name": "Format", "default": ""})
     event = store.create_event(session, "org-s", {**BASE, "slug": "gone",
