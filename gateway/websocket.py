@@ -237,7 +237,7 @@ class RoomOrder:
 
 
 class RoomHub(ProviderCollector, SharedExtension):
-    """The gateway process's open sockets by room, and the newest revision delivered per room."""
+    """The gateway process's open sockets by room, and each room's revision order."""
 
     def __init__(self) -> None:
         super().__init__()

@@ -36,12 +36,22 @@ class RoomRoutes:
     @event_handler("realtime", "room_message", handler_type=BROADCAST, reliable_delivery=False)
     def deliver_room_message(self, message: dict) -> None:
         """Deliver to this gateway's sockets in the room; when the event just became private,
-        close the sockets of those who no longer have a role (4403)."""
+        close the sockets of those who no longer have a role (4403), asking once per user."""
         self.rooms.deliver(message)
+        refusals: dict[Any, int | None] = {}
         for connection in self.rooms.turned_private(message):
-            try:
-                self.events.room_role(connection.principal, message["room"])
-            except PermissionDenied:
-                connection.close(ACCESS_DENIED)
-            except NotFound:
-                connection.close(EVENT_NOT_FOUND)
+            if connection.user_id not in refusals:
+                refusals[connection.user_id] = self._refusal(connection.principal,
+                                                             message["room"])
+            if refusals[connection.user_id] is not None:
+                connection.close(refusals[connection.user_id])
+
+    def _refusal(self, principal: dict, event_id: int) -> int | None:
+        """The close code for a principal without a role in the room, None while it has one."""
+        try:
+            self.events.room_role(principal, event_id)
+        except PermissionDenied:
+            return ACCESS_DENIED
+        except NotFound:
+            return EVENT_NOT_FOUND
+        return None

@@ -3,6 +3,10 @@ database that cannot be reached turned into ServiceUnavailable (a 503 for the cl
 
 Expected errors are a client's mistake, not the service's: nameko logs them as warnings and they
 reach the caller as the same error class.
+
+A worker's database session is committed before the reply leaves: nameko sends an RPC's reply before
+dependencies see the result (where the Database provider would commit), so a caller could otherwise
+act on a write (use a token just made) before other workers can read it.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from typing import Any, Callable, TypeVar
 
 from nameko.rpc import rpc as nameko_rpc
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from services.common.errors import ServiceUnavailable, SetlistError
 
@@ -28,7 +33,11 @@ def rpc(method: F) -> F:
     @functools.wraps(method)
     def entrypoint(*args: Any, **kwargs: Any) -> Any:
         try:
-            return method(*args, **kwargs)
+            result = method(*args, **kwargs)
+            for dependency in vars(args[0]).values():
+                if isinstance(dependency, Session):
+                    dependency.commit()
+            return result
         except DBAPIError as exc:
             if database_unavailable(exc):
                 raise ServiceUnavailable("The database is unavailable; try again shortly.") \

@@ -2,6 +2,7 @@
 
 import pytest
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
 
 from services.common.errors import ServiceUnavailable
 from services.common.rpc import rpc
@@ -34,3 +35,17 @@ def test_other_database_errors_pass_through():
 def test_entrypoint_is_still_a_nameko_rpc():
     assert Service().fine(3) == 3
     assert Service.fine.nameko_entrypoints
+
+
+class CountingSession(Session):
+    commits = 0
+
+    def commit(self):
+        self.commits += 1
+
+
+def test_the_session_is_committed_before_the_reply():
+    service = Service()
+    service.db = CountingSession()
+    assert service.fine(4) == 4
+    assert service.db.commits == 1

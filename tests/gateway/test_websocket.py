@@ -5,6 +5,7 @@ import json
 
 import eventlet
 from eventlet.event import Event
+from prometheus_client import REGISTRY
 
 from gateway import websocket
 from gateway.websocket import RoomConnection, RoomHub
@@ -122,15 +123,22 @@ def test_a_client_that_does_not_read_is_closed_1013_and_nobody_waits(monkeypatch
     assert slow.ws.closed_with == 1013
 
 
+def open_sockets() -> float:
+    return REGISTRY.get_sample_value("setlist_open_websockets")
+
+
 def test_shut_down_closes_every_socket_with_1001():
     hub = RoomHub()
+    before = open_sockets()
     connections = [joined(hub, user) for user in (1, 2)]
+    assert open_sockets() == before + 2
     eventlet.spawn(hub.shut_down)
     settle()
     assert [c.ws.closed_with for c in connections] == [1001, 1001]
     assert not hub.accepting
     for connection in connections:
         hub.remove(connection)
+    assert open_sockets() == before
 
 
 def test_sockets_are_checked_again_when_their_event_turns_private():

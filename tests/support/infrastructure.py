@@ -57,10 +57,23 @@ def drop_databases(names: dict[str, str]) -> None:
     _pg_admin(*(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in names.values()))
 
 
-def free_port() -> int:
+def free_port(count: int = 1) -> int:
+    """A free port; with `count`, the first of that many consecutive free ports."""
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        if all(_bindable(port + offset) for offset in range(1, count)):
+            return port
+
+
+def _bindable(port: int) -> bool:
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 class Stack:
@@ -68,8 +81,9 @@ class Stack:
 
     def __init__(self, env: dict[str, str], log_path: Path, extra_env: dict[str, str] | None = None
                  ) -> None:
-        self.port = free_port()
-        self.env = {**os.environ, **env, "GATEWAY_PORT": str(self.port), **(extra_env or {})}
+        extra_env = extra_env or {}
+        self.port = free_port(int(extra_env.get("GATEWAY_INSTANCES", "1")))
+        self.env = {**os.environ, **env, "GATEWAY_PORT": str(self.port), **extra_env}
         self.log_path = log_path
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
