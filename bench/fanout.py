@@ -216,8 +216,8 @@ def main() -> None:
     create_vhost(vhost)
     workdir = Path(tempfile.mkdtemp(prefix="setlist-bench-"))
     stack = Stack({"AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
-                   "SETLIST_VAR": str(workdir), "GATEWAY_INSTANCES": str(GATEWAYS),
-                   "LOG_LEVEL": "WARNING"}, workdir / "stack.log")
+                   "SETLIST_VAR": str(workdir), "LOG_LEVEL": "WARNING"}, workdir / "stack.log",
+                  extra_env={"GATEWAY_INSTANCES": str(GATEWAYS)})
     rows = []
     try:
         stack.start()
