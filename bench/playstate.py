@@ -64,15 +64,9 @@ class Player:
         assert started.status_code == 204, started.text
 
     def _login(self, name: str, password: str, device: str) -> requests.Response:
-        """AuthenticateByName; retried briefly, as accounts' RPC answers /Users/New before its
-        commit (the worker's session is committed after the reply is sent)."""
-        for _ in range(50):
-            login = self.http.post(f"{self.url}/Users/AuthenticateByName",
-                                   json={"Username": name, "Pw": password},
-                                   headers={"Authorization": device})
-            if login.status_code != 401:
-                break
-            eventlet.sleep(0.1)
+        login = self.http.post(f"{self.url}/Users/AuthenticateByName",
+                               json={"Username": name, "Pw": password},
+                               headers={"Authorization": device})
         assert login.status_code == 200, login.text
         return login
 

@@ -139,7 +139,6 @@ class PlaystateService(ServiceBase):
             raise BadRequest("The playSessionId field is required.")
         user = access.caller_id(Principal.from_dict(principal))
         sessions.ping(self.db, user, play_session_id, sessions.epoch_us(utcnow()))
-        self.db.commit()  # before the reply, so the caller's next request sees it
 
     @timer(interval=EXPIRY_INTERVAL_SECONDS)
     def stop_silent_sessions(self) -> None:
