@@ -61,11 +61,13 @@ class EventsService(ServiceBase):
                                                     "event": event_snapshot(event, view)})
         return view
 
-    def _event_for(self, principal: Principal, organizer: str, slug: str) -> Event:
-        """An event the principal may change (pretix's one 403 for anything else)."""
+    def _event_for(self, principal: Principal, organizer: str, slug: str,
+                   for_update: bool = False) -> Event:
+        """An event the principal may change (pretix's one 403 for anything else); locked for a
+        write, so that its revision counts every change."""
         permissions.require(self._permissions(principal, organizer), "can_change_event_settings",
                             slug)
-        return store.find_event(self.db, organizer, slug)
+        return store.find_event(self.db, organizer, slug, for_update)
 
     # track catalogue ----------------------------------------------------------------------------
     @rpc
@@ -127,7 +129,7 @@ class EventsService(ServiceBase):
     def update_event(self, principal: dict, organizer: str, slug: str, body: dict,
                      partial: bool) -> dict:
         caller = Principal.from_dict(principal)
-        event = store.update_event(self.db, self._event_for(caller, organizer, slug), body,
+        event = store.update_event(self.db, self._event_for(caller, organizer, slug, True), body,
                                    partial)
         audit.record(self.db, caller, "event.changed", organizer, event.id,
                      {"fields": sorted(body)})
@@ -136,7 +138,7 @@ class EventsService(ServiceBase):
     @rpc
     def delete_event(self, principal: dict, organizer: str, slug: str) -> None:
         caller = Principal.from_dict(principal)
-        event = self._event_for(caller, organizer, slug)
+        event = self._event_for(caller, organizer, slug, True)
         event_id, revision = event.id, event.revision + 1
         store.delete_event(self.db, event)
         audit.record(self.db, caller, "event.deleted", organizer, event_id, {"slug": slug})

@@ -17,10 +17,11 @@ from services.events.validation import Rules, event_changes
 CLONED = ("is_public", "testmode", "plugins")
 
 
-def find_event(session: Session, organizer: str, slug: str) -> Event:
-    """The organizer's event; PermissionDenied when there is none (pretix never says which)."""
-    event = session.scalars(select(Event).where(Event.organizer == organizer,
-                                                Event.slug == slug)).first()
+def find_event(session: Session, organizer: str, slug: str, for_update: bool = False) -> Event:
+    """The organizer's event; PermissionDenied when there is none (pretix never says which).
+    ``for_update`` locks its row until commit (see :func:`event_by_id`)."""
+    query = select(Event).where(Event.organizer == organizer, Event.slug == slug)
+    event = session.scalars(query.with_for_update() if for_update else query).first()
     if event is None:
         raise PermissionDenied()
     return event

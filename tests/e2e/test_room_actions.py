@@ -238,3 +238,14 @@ def test_guests_of_a_public_event_lose_the_room_when_it_turns_private(world):
         author.send("change_event", {"event_name": "Still here"}, request_id="here")
         assert everyone_gets([author], "event.changed", author, "here")["event"][
             "name"] == "Still here"
+
+
+def test_deleting_the_event_closes_its_room_with_4404(world):
+    event_id = new_event(world.author.api, world.organizer, "gone")
+    with connect(world, event_id, world.author) as first, \
+            connect(world, event_id, world.author) as second:
+        deleted = world.admin.delete(f"/api/v1/organizers/{world.organizer}/events/gone/")
+        assert deleted.status_code == 204
+        assert first.closed_with() == second.closed_with() == 4404
+    with connect(world, event_id, world.author) as late:
+        assert late.closed_with() == 4404

@@ -79,3 +79,10 @@ def test_sync_answers_the_sender_with_the_room_state(stack, room, credentials):
 def test_a_plain_get_is_no_upgrade(stack, room):
     response = room["author"].api.get(f"/ws/event/{room['event_id']}/")
     assert response.status_code == 400
+
+
+def test_pings_are_answered(stack, room):
+    with RoomClient(stack.url, room["event_id"], room["author"].token) as client:
+        assert client.ws.ping(b"are you there").wait(30)
+        client.send("sync", request_id="still")
+        assert [frame["request_id"] for frame in client.recv_many(2)] == ["still", "still"]
