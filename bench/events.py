@@ -273,8 +273,10 @@ def report(rows: list[dict], command: str, requests_per_row: int, pretix: str | 
              "threads in the benchmark's process. Each row runs on Setlist, then on pretix.", "",
              f"The machine has 2 cores, shared with other developers' test runs while this ran "
              f"(load average {load:.1f} when it started): treat the figures as rough. "
-             "Ratio = Setlist / pretix: below 1 is better for latency, above 1 is better for "
-             "requests/s.", ""]
+             "Runs differ by up to 2× per figure here: compare the ratios within one run. "
+             "pretix's own documentation wants PostgreSQL in production; SQLite is used on both "
+             "sides as asked. Ratio = Setlist / pretix: below 1 is better for latency, above 1 "
+             "is better for requests/s.", ""]
     if pretix is not None:
         lines += ["**pretix could not be measured:**", "", "```", pretix, "```", ""]
     lines += ["| operation | clients | Setlist p50 ms | pretix p50 ms | ratio | Setlist p99 ms | "
