@@ -22,7 +22,7 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Protocol
+from typing import Callable, Protocol, TypeVar
 
 import psycopg2
 import requests
@@ -37,6 +37,7 @@ from tests.support.infrastructure import Stack
 ANSWER_SECONDS = 60
 PAUSE_SECONDS = 0.05
 LOG = logging.getLogger(__name__)
+Value = TypeVar("Value")
 
 
 @dataclass
@@ -55,6 +56,13 @@ class RequestKind(Protocol):
         """The name of a known limitation this non-2xx, non-503 answer shows, else None."""
 
     def verify(self, api: Api) -> list[str]: ...
+
+
+def since_last_acknowledged(sent: list[tuple[Value, bool]]) -> list[Value]:
+    """What a series of writes (value, acknowledged), in order, may have left: the last acknowledged
+    value or one sent after it that was applied but not answered; [] when none was acknowledged."""
+    acknowledged = [index for index, (_, ok) in enumerate(sent) if ok]
+    return [value for value, _ in sent[acknowledged[-1]:]] if acknowledged else []
 
 
 class EventCreates:
@@ -136,15 +144,13 @@ class EventPatches:
     def verify(self, api: Api) -> list[str]:
         problems = []
         for slug, sent in self.sent.items():
-            acknowledged = [index for index, (_, ok) in enumerate(sent) if ok]
-            if not acknowledged:
+            allowed = since_last_acknowledged(sent)
+            if not allowed:
                 continue
-            # the last acknowledged value, or one sent after it that was applied but not answered
-            allowed = {value for value, _ in sent[acknowledged[-1]:]}
             name = api.get(self.path + f"{slug}/").json()["name"]["en"]
             if name not in allowed:
                 problems.append(f"{slug} is named {name!r}, the acknowledged PATCH set "
-                                f"{sent[acknowledged[-1]][0]!r}")
+                                f"{allowed[0]!r}")
         return problems
 
 
@@ -210,10 +216,9 @@ class ProgressReports:
     def verify(self, api: Api) -> list[str]:
         problems = []
         for player in self.players:
-            acknowledged = [index for index, (_, ok) in enumerate(player.sent) if ok]
-            if not acknowledged:
+            allowed = since_last_acknowledged(player.sent)
+            if not allowed:
                 continue
-            allowed = [position for position, _ in player.sent[acknowledged[-1]:]]
             stored = player.api.get(f"/Users/{player.user_id}/Items/{self.track}/UserData")
             if stored.status_code != 200 or stored.json()["PlaybackPositionTicks"] not in allowed:
                 problems.append(f"player {player.user_id} is at {stored.text}, its last "
