@@ -242,14 +242,14 @@ class Load:
         self.clients = clients
         self.outcomes: Counter[str] = Counter()
         self.sent: Counter[str] = Counter()  # requests by kind
-        self.seconds = 0.0
+        self.started = self.seconds = 0.0
         self.failures: list[str] = []
         self.lock = threading.Lock()
         self.stopping = threading.Event()
         self.threads: list[threading.Thread] = []
 
     def __enter__(self) -> Load:
-        self.seconds = time.monotonic()
+        self.started = time.monotonic()
         for number in range(self.clients):
             client = Client(Api(self.url, self.token, timeout=ANSWER_SECONDS), number)
             thread = threading.Thread(target=self._loop, args=(client,), daemon=True)
@@ -261,7 +261,7 @@ class Load:
         self.stopping.set()
         for thread in self.threads:
             thread.join()
-        self.seconds = time.monotonic() - self.seconds
+        self.seconds = time.monotonic() - self.started
         LOG.info("load: %s in %.0f s (%s)", self.mix(), self.seconds, dict(self.outcomes))
 
     def mix(self) -> str:
