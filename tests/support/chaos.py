@@ -16,24 +16,28 @@ after the gateway gave up), so only acknowledged writes are checked.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Protocol
+from typing import Callable, Protocol, TypeVar
 
 import psycopg2
 import requests
 
 from services.events.idempotency import IN_FLIGHT
-from tests.events.support import new_organizer
+from tests.e2e.playstate_support import TICKS, new_track
+from tests.events.support import new_organizer, unique
 from tests.support.client import Api
 from tests.support.infrastructure import Stack
 
 #: no answer within this is a hang: several RPCs per request, each bounded by the RPC timeout
 ANSWER_SECONDS = 60
 PAUSE_SECONDS = 0.05
+LOG = logging.getLogger(__name__)
+Value = TypeVar("Value")
 
 
 @dataclass
@@ -52,6 +56,13 @@ class RequestKind(Protocol):
         """The name of a known limitation this non-2xx, non-503 answer shows, else None."""
 
     def verify(self, api: Api) -> list[str]: ...
+
+
+def since_last_acknowledged(sent: list[tuple[Value, bool]]) -> list[Value]:
+    """What a series of writes (value, acknowledged), in order, may have left: the last acknowledged
+    value or one sent after it that was applied but not answered; [] when none was acknowledged."""
+    acknowledged = [index for index, (_, ok) in enumerate(sent) if ok]
+    return [value for value, _ in sent[acknowledged[-1]:]] if acknowledged else []
 
 
 class EventCreates:
@@ -133,15 +144,85 @@ class EventPatches:
     def verify(self, api: Api) -> list[str]:
         problems = []
         for slug, sent in self.sent.items():
-            acknowledged = [index for index, (_, ok) in enumerate(sent) if ok]
-            if not acknowledged:
+            allowed = since_last_acknowledged(sent)
+            if not allowed:
                 continue
-            # the last acknowledged value, or one sent after it that was applied but not answered
-            allowed = {value for value, _ in sent[acknowledged[-1]:]}
             name = api.get(self.path + f"{slug}/").json()["name"]["en"]
             if name not in allowed:
                 problems.append(f"{slug} is named {name!r}, the acknowledged PATCH set "
-                                f"{sent[acknowledged[-1]][0]!r}")
+                                f"{allowed[0]!r}")
+        return problems
+
+
+@dataclass
+class Player:
+    """A user playing one long track on their own device: the positions they reported, in order,
+    each with whether it was acknowledged."""
+
+    api: Api
+    user_id: str
+    session: str
+    started: bool = False
+    sent: list[tuple[int, bool]] = field(default_factory=list)
+
+
+class ProgressReports:
+    """Jellyfin progress reports (API.md §3): each of the first ``players`` client loops plays the
+    hour-long resumable ``track`` as a user of its own, a start (``POST /Sessions/Playing``), then
+    progress (``POST /Sessions/Playing/Progress``) one second further each time, from 10 % — inside
+    the 5-90 % range where the position is kept (services/playstate/rules.py).
+
+    Afterwards each player's stored position is its last acknowledged one or a later 503'd one: a
+    report is applied only if newer than the newest applied (the gateway's time of receipt), so an
+    earlier report that was applied late cannot win.
+    """
+
+    RUNTIME_SECONDS = 3600
+    FIRST = RUNTIME_SECONDS * TICKS // 10
+    STEP = TICKS
+
+    def __init__(self, url: str, admin: Api, players: int = 4) -> None:
+        self.track = new_track(admin, self.RUNTIME_SECONDS, resumable=True)
+        self.players = [self._player(url, admin, number) for number in range(players)]
+
+    def _player(self, url: str, admin: Api, number: int) -> Player:
+        name = unique(f"player{number}")
+        created = admin.post("/Users/New", {"Name": name, "Password": name})
+        assert created.status_code == 200, created.text
+        device = f'MediaBrowser Client="chaos", Device="player", DeviceId="{name}", Version="1"'
+        login = Api(url, headers={"Authorization": device}).post(
+            "/Users/AuthenticateByName", {"Username": name, "Pw": name})
+        assert login.status_code == 200, login.text
+        return Player(Api(url, headers={"X-Emby-Token": login.json()["AccessToken"]},
+                          timeout=ANSWER_SECONDS), created.json()["Id"], uuid.uuid4().hex)
+
+    def send(self, client: Client) -> requests.Response | None:
+        if client.number >= len(self.players):
+            return None
+        player = self.players[client.number]
+        report = {"ItemId": self.track, "PlaySessionId": player.session, "CanSeek": True}
+        if not player.started:  # a 503'd start does not matter: progress opens the session too
+            player.started = True
+            return player.api.post("/Sessions/Playing", {**report, "PositionTicks": self.FIRST})
+        position = self.FIRST + len(player.sent) * self.STEP
+        response = player.api.post("/Sessions/Playing/Progress",
+                                   {**report, "PositionTicks": position, "IsPaused": False})
+        player.sent.append((position, response.ok))
+        return response
+
+    def known_answer(self, response: requests.Response) -> None:
+        return None
+
+    def verify(self, api: Api) -> list[str]:
+        problems = []
+        for player in self.players:
+            allowed = since_last_acknowledged(player.sent)
+            if not allowed:
+                continue
+            stored = player.api.get(f"/Users/{player.user_id}/Items/{self.track}/UserData")
+            if stored.status_code != 200 or stored.json()["PlaybackPositionTicks"] not in allowed:
+                problems.append(f"player {player.user_id} is at {stored.text}, its last "
+                                f"acknowledged report was {allowed[0]}")
         return problems
 
 
@@ -160,12 +241,15 @@ class Load:
         self.url, self.token, self.kinds = url, token, kinds
         self.clients = clients
         self.outcomes: Counter[str] = Counter()
+        self.sent: Counter[str] = Counter()  # requests by kind
+        self.started = self.seconds = 0.0
         self.failures: list[str] = []
         self.lock = threading.Lock()
         self.stopping = threading.Event()
         self.threads: list[threading.Thread] = []
 
     def __enter__(self) -> Load:
+        self.started = time.monotonic()
         for number in range(self.clients):
             client = Client(Api(self.url, self.token, timeout=ANSWER_SECONDS), number)
             thread = threading.Thread(target=self._loop, args=(client,), daemon=True)
@@ -177,6 +261,13 @@ class Load:
         self.stopping.set()
         for thread in self.threads:
             thread.join()
+        self.seconds = time.monotonic() - self.started
+        LOG.info("load: %s in %.0f s (%s)", self.mix(), self.seconds, dict(self.outcomes))
+
+    def mix(self) -> str:
+        """Requests per second by kind, once the load has stopped."""
+        return ", ".join(f"{name} {count / self.seconds:.1f}/s"
+                         for name, count in self.sent.items())
 
     def _loop(self, client: Client) -> None:
         while not self.stopping.is_set():
@@ -204,6 +295,7 @@ class Load:
                 failure = f"{name}: {response.status_code} {response.text[:300]}"
         with self.lock:
             self.outcomes[outcome] += 1
+            self.sent[name] += 1
             if failure is not None:
                 self.failures.append(failure)
 
@@ -218,9 +310,12 @@ class Load:
 
 
 def event_load(url: str, token: str) -> Load:
-    """Creates and PATCHes of pretix events in a new organizer."""
-    organizer = new_organizer(Api(url, token), "chaos")
-    return Load(url, token, [EventCreates(organizer), EventPatches(organizer)])
+    """Creates and PATCHes of pretix events in a new organizer, and progress reports of a few
+    players."""
+    admin = Api(url, token)
+    organizer = new_organizer(admin, "chaos")
+    return Load(url, token, [EventCreates(organizer), EventPatches(organizer),
+                             ProgressReports(url, admin)])
 
 
 def wait_for_health(api: Api, status: int, seconds: float) -> dict:
