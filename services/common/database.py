@@ -7,6 +7,7 @@ write that could still be rolled back.
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timezone
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -38,6 +39,35 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+    dbapi_connection.isolation_level = None  # transactions begin where SQLAlchemy begins them
+
+
+def _one_sqlite_transaction_at_a_time(engine: Engine) -> None:
+    """Serialize an engine's SQLite transactions within the process, and begin each IMMEDIATE.
+
+    SQLite has one writer. Two green threads of one process that both read and then write would
+    otherwise collide: the second's busy wait is a blocking C call that stops the eventlet hub, so
+    the first can never commit, and one of them ends in "database is locked". A green (monkey-
+    patched) lock held from BEGIN to COMMIT/ROLLBACK makes them take turns instead; BEGIN IMMEDIATE
+    takes SQLite's write lock up front, so between processes the wait happens before anything is
+    read. Reentrant: a worker that opens a second connection of its own is not blocked by itself.
+    """
+    turn = threading.RLock()
+
+    def begin(connection: Any) -> None:
+        turn.acquire()
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            turn.release()
+            raise
+
+    def end(_connection: Any) -> None:
+        turn.release()
+
+    event.listen(engine, "begin", begin)
+    event.listen(engine, "commit", end)
+    event.listen(engine, "rollback", end)
 
 
 def make_engine(url: str) -> Engine:
@@ -47,6 +77,7 @@ def make_engine(url: str) -> Engine:
             config.var_dir().mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        _one_sqlite_transaction_at_a_time(engine)
         return engine
     if url.startswith("postgresql"):
         make_psycopg_green()
