@@ -33,7 +33,7 @@ class Writer:
     """A service worker handling the call `call_id`: it adds a track and answers the track's id."""
 
     def __init__(self, engine, call_id, wait=None):
-        self.db = Session(engine)
+        self.db = Session(engine, expire_on_commit=False)  # as the services' sessions
         self.rpc_call_id = call_id
         self.wait = wait
         self.announced = []
