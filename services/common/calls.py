@@ -9,7 +9,7 @@ own transaction, or with its expected error in a transaction of its own after th
 call whose id is already recorded gets the recorded answer without running.
 
 Each service owns the table, in its own database: its models add :func:`call_records` to their
-metadata and its migrations create it. Records are kept for :data:`KEPT`; older ones are deleted
+metadata and a migration of its own creates it (:func:`create_table`, :func:`drop_table`). Records are kept for :data:`KEPT`; older ones are deleted
 now and then by the writes themselves (:func:`purge_now_and_then`).
 """
 
@@ -20,7 +20,8 @@ from datetime import timedelta
 from typing import Any
 
 from nameko.exceptions import deserialize, serialize
-from sqlalchemy import JSON, Column, MetaData, Row, String, Table, delete, insert, select
+from sqlalchemy import (JSON, Column, MetaData, PrimaryKeyConstraint, Row, String, Table, delete,
+                        insert, select)
 from sqlalchemy.orm import Session
 
 from services.common.database import UTCDateTime, utcnow
@@ -48,6 +49,27 @@ def call_records(metadata: MetaData) -> Table:
 
 #: the shape every service's table has; the queries below use it
 CALLS = call_records(MetaData())
+
+
+def create_table(op: Any) -> None:
+    """The migration step that creates the table, in the shape its first migration gave it."""
+    op.create_table(
+        "rpc_calls",
+        Column("call_id", String(length=64), nullable=False),
+        Column("method", String(length=100), nullable=False),
+        Column("at", UTCDateTime(timezone=True), nullable=False),
+        Column("reply", JSON(), nullable=True),
+        Column("error", JSON(), nullable=True),
+        PrimaryKeyConstraint("call_id"),
+    )
+    with op.batch_alter_table("rpc_calls", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_rpc_calls_at"), ["at"], unique=False)
+
+
+def drop_table(op: Any) -> None:
+    with op.batch_alter_table("rpc_calls", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_rpc_calls_at"))
+    op.drop_table("rpc_calls")
 
 
 def recorded(session: Session, call_id: str) -> Row[Any] | None:

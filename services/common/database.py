@@ -3,7 +3,7 @@
 The session is committed when the worker succeeds and rolled back when it fails. An RPC entrypoint
 that dispatches a domain event hands the dispatch to :func:`after_commit`: the ``rpc`` decorator
 commits the worker's write and only then runs it, so an event never announces a write that could
-still be rolled back (code outside an RPC entrypoint, a timer, commits explicitly first).
+still be rolled back (code outside an RPC entrypoint, a timer, calls :func:`commit` itself).
 """
 
 from __future__ import annotations
@@ -115,6 +115,12 @@ def after_commit(session: Session, action: Callable[[], Any]) -> None:
 def run_after_commit(session: Session) -> None:
     for action in session.info.pop(AFTER_COMMIT, []):
         action()
+
+
+def commit(session: Session) -> None:
+    """Commit, then run what waited for the commit."""
+    session.commit()
+    run_after_commit(session)
 
 
 def forget_after_commit(session: Session) -> None:

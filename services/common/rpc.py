@@ -31,7 +31,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from services.common import calls
-from services.common.database import forget_after_commit, run_after_commit
+from services.common.database import commit, forget_after_commit, run_after_commit
 from services.common.errors import ServiceUnavailable, SetlistError
 from services.common.transport import is_transport_failure
 
@@ -87,8 +87,7 @@ def _finish(service: Any, method: Callable[..., Any], *args: Any, **kwargs: Any)
         _rollback(session)
         raise
     if session is not None:
-        session.commit()
-        run_after_commit(session)
+        commit(session)
     return result
 
 

@@ -2,11 +2,11 @@
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-23 12:50:00.000000
+Create Date: 2026-11-23 12:30:00.000000
 """
 from alembic import op
-import sqlalchemy as sa
-import services.common.database
+
+from services.common import calls
 
 
 revision = '0003'
@@ -16,20 +16,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table('rpc_calls',
-    sa.Column('call_id', sa.String(length=64), nullable=False),
-    sa.Column('method', sa.String(length=100), nullable=False),
-    sa.Column('at', services.common.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('reply', sa.JSON(), nullable=True),
-    sa.Column('error', sa.JSON(), nullable=True),
-    sa.PrimaryKeyConstraint('call_id')
-    )
-    with op.batch_alter_table('rpc_calls', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_rpc_calls_at'), ['at'], unique=False)
+    calls.create_table(op)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('rpc_calls', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_rpc_calls_at'))
-
-    op.drop_table('rpc_calls')
+    calls.drop_table(op)
