@@ -15,10 +15,12 @@ now and then by the writes themselves (:func:`purge_now_and_then`).
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import timedelta
 from typing import Any
 
+from kombu.utils import json as kombu_json
 from nameko.exceptions import deserialize, serialize
 from sqlalchemy import (JSON, Column, MetaData, PrimaryKeyConstraint, Row, String, Table, delete,
                         insert, select)
@@ -85,8 +87,11 @@ def replay(record: Row[Any]) -> Any:
 
 
 def record_reply(session: Session, call_id: str, method: str, reply: Any) -> None:
+    """Records `reply` as nameko's serializer (kombu's JSON) sends it: a datetime, a UUID… as the
+    tagged objects that the caller's side turns back into them."""
+    sent = json.loads(kombu_json.dumps(reply))
     session.execute(insert(CALLS).values(call_id=call_id, method=method, at=utcnow(),
-                                         reply=reply, error=None))
+                                         reply=sent, error=None))
 
 
 def record_error(session: Session, call_id: str, method: str, error: Exception) -> None:

@@ -157,3 +157,23 @@ def test_a_redelivered_idempotency_claim_gets_the_first_answer(events_service, a
                 connection.drain_events(timeout=30)
     assert answers[:2] == [{"result": None, "error": None}] * 2
     assert answers[2]["error"]["exc_type"] == "Conflict"
+
+
+class Dated:
+    def __init__(self, engine, call_id):
+        self.db = Session(engine, expire_on_commit=False)
+        self.rpc_call_id = call_id
+
+    @rpc(once=True)
+    def when(self):
+        return {"at": utcnow()}
+
+
+def test_a_reply_is_recorded_as_nameko_sends_it(engine):
+    """A datetime in a reply is stored as kombu's JSON tags it, so the caller rebuilds it."""
+    from kombu.utils import json as kombu_json
+
+    call_id = str(uuid.uuid4())
+    first = Dated(engine, call_id).when()
+    again = Dated(engine, call_id).when()
+    assert kombu_json.loads(kombu_json.dumps(again)) == first
