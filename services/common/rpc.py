@@ -23,6 +23,7 @@ domain events to :func:`services.common.database.after_commit`.
 from __future__ import annotations
 
 import functools
+import logging
 from typing import Any, Callable, TypeVar
 
 from nameko.extensions import DependencyProvider
@@ -36,6 +37,8 @@ from services.common.errors import ServiceUnavailable, SetlistError
 from services.common.transport import is_transport_failure
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+_log = logging.getLogger(__name__)
 
 #: the worker's context data key of the request's call id (taken out again by RpcCallId)
 CALL_ID = "setlist.rpc_call_id"
@@ -91,7 +94,13 @@ def _finish(service: Any, method: Callable[..., Any], *args: Any, **kwargs: Any)
     return result
 
 
-def _answer_recorded(session: Session, call_id: str, failure: BaseException) -> Any:
+def _replayed(method: str, call_id: str, found: Any) -> Any:
+    _log.info("%s: call %s was handled before; answered from its record", method, call_id)
+    return calls.replay(found)
+
+
+def _answer_recorded(session: Session, method: str, call_id: str,
+                     failure: BaseException) -> Any:
     """The recorded answer of a call that another delivery of it has just recorded; `failure`
     (what this delivery met) when there is none."""
     session.rollback()
@@ -99,7 +108,7 @@ def _answer_recorded(session: Session, call_id: str, failure: BaseException) -> 
     session.rollback()
     if found is None:
         raise failure
-    return calls.replay(found)
+    return _replayed(method, call_id, found)
 
 
 def _finish_once(service: Any, method: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -112,14 +121,14 @@ def _finish_once(service: Any, method: Callable[..., Any], *args: Any, **kwargs:
     found = calls.recorded(session, call_id)
     if found is not None:
         session.rollback()
-        return calls.replay(found)
+        return _replayed(name, call_id, found)
     try:
         result = method(service, *args, **kwargs)
         calls.record_reply(session, call_id, name, result)
         session.commit()
     except IntegrityError as exc:  # e.g. a concurrent delivery committed the record first
         forget_after_commit(session)
-        return _answer_recorded(session, call_id, exc)
+        return _answer_recorded(session, name, call_id, exc)
     except SetlistError as exc:
         _rollback(session)
         if isinstance(exc, ServiceUnavailable):  # not an answer: a retry may succeed
@@ -128,7 +137,7 @@ def _finish_once(service: Any, method: Callable[..., Any], *args: Any, **kwargs:
             calls.record_error(session, call_id, name, exc)
             session.commit()
         except IntegrityError:
-            return _answer_recorded(session, call_id, exc)
+            return _answer_recorded(session, name, call_id, exc)
         raise
     except BaseException:
         _rollback(session)
