@@ -91,7 +91,10 @@ def test_an_unavailable_service_is_not_an_answer_a_retry_runs(engine):
 
 def test_concurrent_deliveries_write_once_and_give_one_answer(engine):
     """The first delivery waits after its write; the second one runs and commits meanwhile. The
-    first then fails at commit on the call's record, rolls its write back and answers from it."""
+    first then fails at commit on the call's record, rolls its write back and answers from it.
+    (PostgreSQL only: SQLite has one writer at a time, and a second one waits blocking the hub.)"""
+    if engine.dialect.name == "sqlite":
+        pytest.skip("SQLite runs one write transaction at a time")
     call_id = str(uuid.uuid4())
     release = eventlet.event.Event()
     first = eventlet.spawn(Writer(engine, call_id, wait=release).add, "concurrent")
