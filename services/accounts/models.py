@@ -7,11 +7,16 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from services.common.calls import call_records
 from services.common.database import UTCDateTime, utcnow
 
 
 class Base(DeclarativeBase):
     pass
+
+
+#: handled RPC calls, answered again from here when their request is redelivered
+rpc_calls = call_records(Base.metadata)
 
 
 class User(Base):

@@ -1,11 +1,15 @@
-"""The accounts service: RPC entrypoints over users, tokens, organizers and teams."""
+"""The accounts service: RPC entrypoints over users, tokens, organizers and teams.
+
+Writes are ``@rpc(once=True)`` (a redelivered request is answered from its record, not run again),
+except the two whose reply holds a new token, which is never stored in the clear: a redelivered
+``login`` or ``create_token`` makes a second token that nobody receives."""
 
 from __future__ import annotations
 
 from nameko.events import EventDispatcher
 
 from services.accounts import organizers, server, teams, tokens, users
-from services.common.database import Database
+from services.common.database import Database, after_commit
 from services.common.base import ServiceBase
 from services.common.principal import Principal
 from services.common.rpc import rpc
@@ -18,10 +22,10 @@ class AccountsService(ServiceBase):
     dispatch = EventDispatcher()
 
     def _announce_revoked(self, token_hashes: list[str]) -> None:
-        """Commit, then tell every gateway to forget these tokens."""
-        self.db.commit()
+        """Once the write is committed, tell every gateway to forget these tokens."""
         if token_hashes:
-            self.dispatch("token_revoked", {"token_hashes": token_hashes})
+            after_commit(self.db, lambda: self.dispatch("token_revoked",
+                                                        {"token_hashes": token_hashes}))
 
     # authentication ------------------------------------------------------------------------
     @rpc
@@ -40,7 +44,7 @@ class AccountsService(ServiceBase):
         return server.server_identity(self.db)
 
     # users ----------------------------------------------------------------------------------
-    @rpc
+    @rpc(once=True)
     def create_user(self, principal: dict, username: str, password: str,
                     is_admin: bool = False) -> dict:
         user = users.create_user_as(self.db, Principal.from_dict(principal), username, password,
@@ -52,7 +56,7 @@ class AccountsService(ServiceBase):
         return users.user_view(users.find_user(self.db, ref))
 
     # organizers -------------------------------------------------------------------------------
-    @rpc
+    @rpc(once=True)
     def create_organizer(self, principal: dict, body: dict) -> dict:
         organizer = organizers.create_organizer(self.db, Principal.from_dict(principal), body)
         return organizers.organizer_view(organizer)
@@ -81,7 +85,7 @@ class AccountsService(ServiceBase):
         managed = teams.managed_organizer(self.db, Principal.from_dict(principal), organizer)
         return [teams.team_view(team) for team in teams.list_teams(self.db, managed)]
 
-    @rpc
+    @rpc(once=True)
     def create_team(self, principal: dict, organizer: str, body: dict) -> dict:
         managed = teams.managed_organizer(self.db, Principal.from_dict(principal), organizer)
         return teams.team_view(teams.create_team(self.db, managed, body))
@@ -90,13 +94,13 @@ class AccountsService(ServiceBase):
     def get_team(self, principal: dict, organizer: str, team_id: int) -> dict:
         return teams.team_view(self._team(principal, organizer, team_id))
 
-    @rpc
+    @rpc(once=True)
     def update_team(self, principal: dict, organizer: str, team_id: int, body: dict,
                     partial: bool) -> dict:
         team = self._team(principal, organizer, team_id)
         return teams.team_view(teams.update_team(team, body, partial))
 
-    @rpc
+    @rpc(once=True)
     def delete_team(self, principal: dict, organizer: str, team_id: int) -> None:
         team = self._team(principal, organizer, team_id)
         self._announce_revoked(teams.delete_team(self.db, team))
@@ -106,12 +110,12 @@ class AccountsService(ServiceBase):
         team = self._team(principal, organizer, team_id)
         return [teams.member_view(user) for user in teams.members(self.db, team)]
 
-    @rpc
+    @rpc(once=True)
     def add_member(self, principal: dict, organizer: str, team_id: int, body: dict) -> dict:
         team = self._team(principal, organizer, team_id)
         return teams.member_view(teams.add_member(self.db, team, body))
 
-    @rpc
+    @rpc(once=True)
     def remove_member(self, principal: dict, organizer: str, team_id: int, user_id: int) -> None:
         teams.remove_member(self.db, self._team(principal, organizer, team_id), user_id)
 
@@ -126,7 +130,7 @@ class AccountsService(ServiceBase):
                                            body)
         return {**tokens.token_view(record), "token": token}
 
-    @rpc
+    @rpc(once=True)
     def revoke_token(self, principal: dict, organizer: str, team_id: int, token_id: int) -> dict:
         record = teams.find_token(self.db, self._team(principal, organizer, team_id), token_id)
         self._announce_revoked(tokens.revoke([record]))

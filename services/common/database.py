@@ -1,15 +1,16 @@
 """SQLAlchemy 2.x engines and the nameko DependencyProvider that gives each worker one session.
 
-The session is committed when the worker succeeds and rolled back when it fails. Entrypoints that
-dispatch a domain event commit explicitly first (``self.db.commit()``), so an event never announces a
-write that could still be rolled back.
+The session is committed when the worker succeeds and rolled back when it fails. An RPC entrypoint
+that dispatches a domain event hands the dispatch to :func:`after_commit`: the ``rpc`` decorator
+commits the worker's write and only then runs it, so an event never announces a write that could
+still be rolled back (code outside an RPC entrypoint, a timer, calls :func:`commit` itself).
 """
 
 from __future__ import annotations
 
 import threading
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Callable
 from weakref import WeakKeyDictionary
 
 from nameko.extensions import DependencyProvider
@@ -132,6 +133,30 @@ class Database(DependencyProvider):
                 session.rollback()
         finally:
             session.close()
+
+
+AFTER_COMMIT = "setlist.after_commit"
+
+
+def after_commit(session: Session, action: Callable[[], Any]) -> None:
+    """Run `action` (a domain event's dispatch) once the RPC entrypoint has committed `session`."""
+    session.info.setdefault(AFTER_COMMIT, []).append(action)
+
+
+def run_after_commit(session: Session) -> None:
+    for action in session.info.pop(AFTER_COMMIT, []):
+        action()
+
+
+def commit(session: Session) -> None:
+    """Commit, then run what waited for the commit."""
+    session.commit()
+    run_after_commit(session)
+
+
+def forget_after_commit(session: Session) -> None:
+    """The write was rolled back: what was to follow its commit must not happen."""
+    session.info.pop(AFTER_COMMIT, None)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

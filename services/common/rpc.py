@@ -11,21 +11,57 @@ busy wait (which blocks the eventlet hub) ended in "database is locked".
 
 Expected errors are a client's mistake, not the service's: nameko logs them as warnings and they
 reach the caller as the same error class.
+
+A write entrypoint is ``@rpc(once=True)``: nameko may deliver its request again after the write
+committed (see `services/common/calls.py`), so the call's id (the request message's
+``correlation_id``, which :class:`Rpc` hands to the worker and :class:`RpcCallId` gives the service
+as ``rpc_call_id``) is recorded with the answer in the write's transaction, and a call already
+recorded is answered from the record. Such an entrypoint must not commit itself: it hands its
+domain events to :func:`services.common.database.after_commit`.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 from typing import Any, Callable, TypeVar
 
-from nameko.rpc import rpc as nameko_rpc
-from sqlalchemy.exc import DBAPIError
+from nameko.extensions import DependencyProvider
+from nameko.rpc import Rpc as NamekoRpc
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
+from services.common import calls
+from services.common.database import commit, forget_after_commit, run_after_commit
 from services.common.errors import ServiceUnavailable, SetlistError
 from services.common.transport import is_transport_failure
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+_log = logging.getLogger(__name__)
+
+#: the worker's context data key of the request's call id (taken out again by RpcCallId)
+CALL_ID = "setlist.rpc_call_id"
+
+
+class Rpc(NamekoRpc):
+    """nameko's RPC entrypoint, also giving the worker the request message's correlation id."""
+
+    def unpack_message_headers(self, message: Any) -> dict[str, Any]:
+        data = super().unpack_message_headers(message)
+        data.pop(CALL_ID, None)  # a header never names the call: only the message does
+        call_id = message.properties.get("correlation_id")
+        if call_id:
+            data[CALL_ID] = call_id
+        return data
+
+
+class RpcCallId(DependencyProvider):
+    """``rpc_call_id``: the id of the RPC call the worker handles (None for other workers). It is
+    taken out of the context data, so that the worker's own calls and events do not carry it."""
+
+    def get_dependency(self, worker_ctx: Any) -> str | None:
+        return worker_ctx.data.pop(CALL_ID, None)
 
 
 def database_unavailable(exc: DBAPIError) -> bool:
@@ -39,25 +75,87 @@ def _session(service: Any) -> Session | None:
     return session if isinstance(session, Session) else None
 
 
+def _rollback(session: Session | None) -> None:
+    if session is not None:
+        session.rollback()
+        forget_after_commit(session)
+
+
 def _finish(service: Any, method: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Run `method`; commit its session when it returns, roll it back when it raises."""
     session = _session(service)
     try:
         result = method(service, *args, **kwargs)
     except BaseException:
-        if session is not None:
-            session.rollback()
+        _rollback(session)
         raise
     if session is not None:
-        session.commit()
+        commit(session)
     return result
 
 
-def rpc(method: F) -> F:
+def _replayed(method: str, call_id: str, found: Any) -> Any:
+    _log.info("%s: call %s was handled before; answered from its record", method, call_id)
+    return calls.replay(found)
+
+
+def _answer_recorded(session: Session, method: str, call_id: str,
+                     failure: BaseException) -> Any:
+    """The recorded answer of a call that another delivery of it has just recorded; `failure`
+    (what this delivery met) when there is none."""
+    session.rollback()
+    found = calls.recorded(session, call_id)
+    session.rollback()
+    if found is None:
+        raise failure
+    return _replayed(method, call_id, found)
+
+
+def _finish_once(service: Any, method: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """:func:`_finish`, recording the answer under the call's id, or answering from the record."""
+    session, call_id = _session(service), getattr(service, "rpc_call_id", None)
+    if session is None or not call_id:  # not called over RPC (a test, a script)
+        return _finish(service, method, *args, **kwargs)
+    name = method.__name__
+    calls.purge_now_and_then(session)
+    found = calls.recorded(session, call_id)
+    if found is not None:
+        session.rollback()
+        return _replayed(name, call_id, found)
+    try:
+        result = method(service, *args, **kwargs)
+        calls.record_reply(session, call_id, name, result)
+        session.commit()
+    except IntegrityError as exc:  # e.g. a concurrent delivery committed the record first
+        forget_after_commit(session)
+        return _answer_recorded(session, name, call_id, exc)
+    except SetlistError as exc:
+        _rollback(session)
+        if isinstance(exc, ServiceUnavailable):  # not an answer: a retry may succeed
+            raise
+        try:
+            calls.record_error(session, call_id, name, exc)
+            session.commit()
+        except IntegrityError:
+            return _answer_recorded(session, name, call_id, exc)
+        raise
+    except BaseException:
+        _rollback(session)
+        raise
+    run_after_commit(session)
+    return result
+
+
+def rpc(method: F | None = None, *, once: bool = False) -> Any:
+    """``@rpc`` for a read, ``@rpc(once=True)`` for a write (see the module's docstring)."""
+    if method is None:
+        return functools.partial(rpc, once=once)
+    finish = _finish_once if once else _finish
+
     @functools.wraps(method)
     def entrypoint(service: Any, *args: Any, **kwargs: Any) -> Any:
         try:
-            return _finish(service, method, *args, **kwargs)
+            return finish(service, method, *args, **kwargs)
         except DBAPIError as exc:
             if database_unavailable(exc):
                 raise ServiceUnavailable("The database is unavailable; try again shortly.") \
@@ -68,4 +166,4 @@ def rpc(method: F) -> F:
                 raise ServiceUnavailable() from exc
             raise
 
-    return nameko_rpc(expected_exceptions=SetlistError)(entrypoint)  # type: ignore[return-value]
+    return Rpc.decorator(expected_exceptions=SetlistError)(entrypoint)

@@ -9,11 +9,16 @@ from sqlalchemy import (JSON, Boolean, Float, ForeignKey, Integer, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from services.common.calls import call_records
 from services.common.database import UTCDateTime, utcnow
 
 
 class Base(DeclarativeBase):
     pass
+
+
+#: handled RPC calls, answered again from here when their request is redelivered
+rpc_calls = call_records(Base.metadata)
 
 
 class Track(Base):

@@ -1,6 +1,7 @@
 """The events service: RPC entrypoints over the track catalogue, events, meta properties, event
-access and playlists. Each entrypoint calls domain modules; a write commits, then dispatches its
-domain event with a snapshot and the event's revision."""
+access and playlists. Each entrypoint calls domain modules. A write is ``@rpc(once=True)`` (a
+redelivered request is answered from its record, not run again); it dispatches its domain event,
+with a snapshot and the event's revision, once the write is committed."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from nameko.events import EventDispatcher
 from nameko.rpc import RpcProxy
 
-from services.common.database import Database
+from services.common.database import Database, after_commit
 from services.common.base import ServiceBase
 from services.common.errors import NotFound, PermissionDenied
 from services.common.permissions import OrganizerPermissions
@@ -48,15 +49,14 @@ class EventsService(ServiceBase):
     def _snapshot(self, event: Event) -> dict:
         return event_snapshot(event, self._view(event))
 
-    def _commit_and_announce(self, kind: str, payload: dict) -> None:
-        """Commit, then tell the other services (the write can no longer be rolled back)."""
-        self.db.commit()
-        self.dispatch(kind, payload)
+    def _announce(self, kind: str, payload: dict) -> None:
+        """Tell the other services once the write is committed (can no longer be rolled back)."""
+        after_commit(self.db, lambda: self.dispatch(kind, payload))
 
     def _announce_event(self, event: Event) -> dict:
-        """Commit and dispatch ``event_changed``; returns the REST view of the event."""
+        """Dispatch ``event_changed`` after the commit; returns the REST view of the event."""
         view = self._view(event)
-        self._commit_and_announce("event_changed", {"event_id": event.id,
+        self._announce("event_changed", {"event_id": event.id,
                                                     "revision": event.revision,
                                                     "event": event_snapshot(event, view)})
         return view
@@ -79,7 +79,7 @@ class EventsService(ServiceBase):
         count, page = tracks.list_tracks(self.db, offset, limit)
         return {"count": count, "results": [tracks.track_view(track) for track in page]}
 
-    @rpc
+    @rpc(once=True)
     def create_track(self, principal: dict, body: dict) -> dict:
         """Admins, and principals that may create events in some organizer, add tracks."""
         caller = Principal.from_dict(principal)
@@ -105,7 +105,7 @@ class EventsService(ServiceBase):
     def get_event(self, principal: dict, organizer: str, slug: str) -> dict:
         return self._view(self._event_for(Principal.from_dict(principal), organizer, slug))
 
-    @rpc
+    @rpc(once=True)
     def create_event(self, principal: dict, organizer: str, body: dict) -> dict:
         caller = Principal.from_dict(principal)
         permissions.require(self._permissions(caller, organizer), "can_create_events")
@@ -113,7 +113,7 @@ class EventsService(ServiceBase):
         audit.record(self.db, caller, "event.created", organizer, event.id, {"slug": event.slug})
         return self._announce_event(event)
 
-    @rpc
+    @rpc(once=True)
     def clone_event(self, principal: dict, organizer: str, slug: str, body: dict) -> dict:
         caller = Principal.from_dict(principal)
         granted = self._permissions(caller, organizer)
@@ -125,7 +125,7 @@ class EventsService(ServiceBase):
                      {"slug": event.slug, "source": source.id})
         return self._announce_event(event)
 
-    @rpc
+    @rpc(once=True)
     def update_event(self, principal: dict, organizer: str, slug: str, body: dict,
                      partial: bool) -> dict:
         caller = Principal.from_dict(principal)
@@ -135,14 +135,14 @@ class EventsService(ServiceBase):
                      {"fields": sorted(body)})
         return self._announce_event(event)
 
-    @rpc
+    @rpc(once=True)
     def delete_event(self, principal: dict, organizer: str, slug: str) -> None:
         caller = Principal.from_dict(principal)
         event = self._event_for(caller, organizer, slug, True)
         event_id, revision = event.id, event.revision + 1
         store.delete_event(self.db, event)
         audit.record(self.db, caller, "event.deleted", organizer, event_id, {"slug": slug})
-        self._commit_and_announce("event_deleted", {"event_id": event_id, "revision": revision})
+        self._announce("event_deleted", {"event_id": event_id, "revision": revision})
 
     # organizer meta properties ------------------------------------------------------------------
     @rpc
@@ -163,13 +163,13 @@ class EventsService(ServiceBase):
         permissions.require(self._permissions(caller, organizer), "can_change_teams")
         audit.record(self.db, caller, action, organizer, None, data)
 
-    @rpc
+    @rpc(once=True)
     def create_meta_property(self, principal: dict, organizer: str, body: dict) -> dict:
         self._manage_properties(principal, organizer, "meta_property.created", body)
         return meta_properties.property_view(
             meta_properties.create_property(self.db, organizer, body))
 
-    @rpc
+    @rpc(once=True)
     def update_meta_property(self, principal: dict, organizer: str, property_id: int,
                              body: dict, partial: bool) -> dict:
         self._manage_properties(principal, organizer, "meta_property.changed",
@@ -178,7 +178,7 @@ class EventsService(ServiceBase):
         return meta_properties.property_view(
             meta_properties.update_property(self.db, prop, body, partial))
 
-    @rpc
+    @rpc(once=True)
     def delete_meta_property(self, principal: dict, organizer: str, property_id: int) -> None:
         self._manage_properties(principal, organizer, "meta_property.deleted",
                                 {"id": property_id})
@@ -186,15 +186,15 @@ class EventsService(ServiceBase):
             self.db, meta_properties.find_property(self.db, organizer, property_id))
 
     # idempotency keys (called by the gateway around writes) -------------------------------------
-    @rpc
+    @rpc(once=True)
     def idempotency_claim(self, credential: str, key: str, fingerprint: str) -> dict | None:
         return idempotency.claim(self.db, credential, key, fingerprint)
 
-    @rpc
+    @rpc(once=True)
     def idempotency_store(self, credential: str, key: str, status: int, body: str) -> None:
         idempotency.store(self.db, credential, key, status, body)
 
-    @rpc
+    @rpc(once=True)
     def idempotency_release(self, credential: str, key: str) -> None:
         idempotency.release(self.db, credential, key)
 
@@ -225,7 +225,7 @@ class EventsService(ServiceBase):
         audit.record(self.db, caller, "access.changed", event.organizer, event.id,
                      {"user_id": user_id, "access_mode": mode})
         self.db.flush()
-        self._commit_and_announce("access_changed", {
+        self._announce("access_changed", {
             "event_id": event.id, "revision": event.revision, "event": self._snapshot(event),
             "user_id": user_id, "access_mode": mode})
 
@@ -235,7 +235,7 @@ class EventsService(ServiceBase):
         audit.record(self.db, caller, f"playlist.{action}", event.organizer, event.id,
                      {"track": track.id})
         self.db.flush()
-        self._commit_and_announce("playlist_changed", {
+        self._announce("playlist_changed", {
             "event_id": event.id, "revision": event.revision,
             "playlist": playlist_snapshot(event.playlist),
             "change": {"action": action, "username": caller.username or "",
@@ -251,21 +251,21 @@ class EventsService(ServiceBase):
         return {"event": self._snapshot(event), "playlist": playlist_snapshot(event.playlist),
                 "revision": event.revision}
 
-    @rpc
+    @rpc(once=True)
     def add_track(self, principal: dict, event_id: int, track_id: int) -> None:
         caller, event, _ = self._room(principal, event_id, "moderator")
         track = tracks.find_track(self.db, track_id)
         playlists.add_track(event.playlist, track)
         self._playlist_changed(caller, event, "add", track)
 
-    @rpc
+    @rpc(once=True)
     def remove_track(self, principal: dict, event_id: int, track_id: int) -> None:
         caller, event, _ = self._room(principal, event_id, "moderator")
         track = tracks.find_track(self.db, track_id)
         playlists.remove_track(event.playlist, track)
         self._playlist_changed(caller, event, "remove", track)
 
-    @rpc
+    @rpc(once=True)
     def change_event(self, principal: dict, event_id: int, event_name: str | None = None,
                      event_access_type: str | None = None) -> None:
         caller, event, _ = self._room(principal, event_id, "administrator")
@@ -276,21 +276,21 @@ class EventsService(ServiceBase):
         self.db.flush()
         self._announce_event(event)
 
-    @rpc
+    @rpc(once=True)
     def invite_to_event(self, principal: dict, event_id: int, user_id: int) -> None:
         caller, event, _ = self._room(principal, event_id, "moderator")
         user = self._find_user(user_id)
         rooms.invite(event, user["id"])
         self._access_changed(caller, event, user["id"], "guest")
 
-    @rpc
+    @rpc(once=True)
     def revoke_from_event(self, principal: dict, event_id: int, user_id: int) -> None:
         caller, event, _ = self._room(principal, event_id, "moderator")
         user = self._find_user(user_id)
         rooms.revoke(event, user["id"])
         self._access_changed(caller, event, user["id"], None)
 
-    @rpc
+    @rpc(once=True)
     def change_user_access_mode(self, principal: dict, event_id: int, user_id: int,
                                 access_mode: str) -> None:
         caller, event, _ = self._room(principal, event_id, "administrator")

@@ -1,13 +1,15 @@
 """The playstate service: Jellyfin's per-user item data and playback sessions (API.md §3).
 
 Each entrypoint reads its input, checks the caller, resolves the item (a cached catalogue lookup,
-before any write), then writes with atomic upserts, commits, and only then dispatches
-``user_data_changed`` / ``playback_started`` / ``playback_stopped``. A timer stops sessions that
+before any write), then writes with atomic upserts; ``user_data_changed`` / ``playback_started`` /
+``playback_stopped`` are dispatched once the write is committed. Writes are ``@rpc(once=True)``: a
+redelivered report is answered from its record, not counted again. A timer stops sessions that
 have been silent for ``PLAYSTATE_SESSION_TIMEOUT_SECONDS`` at their last reported position.
 """
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Callable
 
@@ -17,7 +19,7 @@ from nameko.timer import timer
 
 from services.common import config
 from services.common.base import ServiceBase
-from services.common.database import Database, utcnow
+from services.common.database import Database, after_commit, commit, utcnow
 from services.common.errors import BadRequest, NotFound
 from services.common.principal import Principal
 from services.common.rpc import rpc
@@ -54,11 +56,10 @@ class PlaystateService(ServiceBase):
         except NotFound:
             return None
 
-    def _commit_and_announce(self, *announcements: playback.Announcement) -> None:
-        """Commit, then tell the other services (the write can no longer be rolled back)."""
-        self.db.commit()
+    def _announce(self, *announcements: playback.Announcement) -> None:
+        """Tell the other services once the write is committed (can no longer be rolled back)."""
         for kind, payload in announcements:
-            self.dispatch(kind, payload)
+            after_commit(self.db, functools.partial(self.dispatch, kind, payload))
 
     def _report(self, principal: dict, user_id: str | None, info: dict, starting: bool = False
                 ) -> tuple[str, str, reports.PlaybackReport, Item | None]:
@@ -89,10 +90,10 @@ class PlaystateService(ServiceBase):
         owner = self._owner(principal, user_id)
         item = self.items(item_key)
         data = write(owner, item, utcnow())
-        self._commit_and_announce(playback.data_changed(data, item))
+        self._announce(playback.data_changed(data, item))
         return userdata.dto(data, item)
 
-    @rpc
+    @rpc(once=True)
     def mark_played(self, principal: dict, user_id: str | None, item_id: str,
                     date_played: str | None = None) -> dict:
         when = reports.parse_date(date_played)
@@ -100,36 +101,36 @@ class PlaystateService(ServiceBase):
                           userdata.mark_played(self.db, owner, item.id, when, now,
                                                sessions.epoch_us(now)))
 
-    @rpc
+    @rpc(once=True)
     def mark_unplayed(self, principal: dict, user_id: str | None, item_id: str) -> dict:
         return self._mark(principal, user_id, item_id, lambda owner, item, now:
                           userdata.mark_unplayed(self.db, owner, item.id, sessions.epoch_us(now)))
 
     # playback sessions --------------------------------------------------------------------------
-    @rpc
+    @rpc(once=True)
     def playback_start(self, principal: dict, user_id: str | None, info: dict,
                        reported_us: int | None = None) -> None:
         user, device, report, item = self._report(principal, user_id, info, starting=True)
         if item is not None:
             now = utcnow()
-            self._commit_and_announce(*playback.start(
+            self._announce(*playback.start(
                 self.db, user, device, report, item, now, reported_us or sessions.epoch_us(now)))
 
-    @rpc
+    @rpc(once=True)
     def playback_progress(self, principal: dict, user_id: str | None, info: dict,
                           reported_us: int | None = None) -> None:
         user, device, report, item = self._report(principal, user_id, info)
         if item is not None:
             now_us = sessions.epoch_us(utcnow())
-            self._commit_and_announce(*playback.progress(
+            self._announce(*playback.progress(
                 self.db, user, device, report, item, now_us, reported_us or now_us, THRESHOLDS))
 
-    @rpc
+    @rpc(once=True)
     def playback_stop(self, principal: dict, user_id: str | None, info: dict,
                       reported_us: int | None = None) -> None:
         user, device, report, item = self._report(principal, user_id, info)
         if item is not None:
-            self._commit_and_announce(*playback.stop(
+            self._announce(*playback.stop(
                 self.db, user, device, report, item,
                 reported_us or sessions.epoch_us(utcnow()), THRESHOLDS))
 
@@ -149,5 +150,6 @@ class PlaystateService(ServiceBase):
         self.db.rollback()  # no transaction stays open across the catalogue lookups
         for row in silent:
             item = self._item_if_known(row.item_id)
-            self._commit_and_announce(*playback.expire(self.db, row, item, now_us, THRESHOLDS))
+            self._announce(*playback.expire(self.db, row, item, now_us, THRESHOLDS))
+            commit(self.db)
         sessions.purge_inactive(self.db, now_us - INACTIVE_KEPT_US)

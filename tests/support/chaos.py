@@ -5,13 +5,13 @@ told to stop, counting what every request got back and remembering each write th
 acknowledged, so that a test can check afterwards that none of them was lost.
 
 A kind of request is a class with ``send(client)`` (one request, or None when it has nothing to
-do yet), ``known_answer(response)`` and ``verify(api)`` (what is wrong in the system now, given the
-acknowledged writes); add one to ``Load(kinds=[...])`` to put it under the same load.
+do yet) and ``verify(api)`` (what is wrong in the system now, given the acknowledged writes); add
+one to ``Load(kinds=[...])`` to put it under the same load.
 
 Every answer must be a success (2xx) or a clean 503 ("try again"); anything else — a 500, another
-error, no answer within ``ANSWER_SECONDS`` — is recorded as a failure, unless the kind names it as a
-known limitation. A 503'd write may or may not have been applied (the service may have done it
-after the gateway gave up), so only acknowledged writes are checked.
+error, no answer within ``ANSWER_SECONDS`` — is recorded as a failure. A 503'd write may or may not
+have been applied (the service may have done it after the gateway gave up), so only acknowledged
+writes are checked.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from typing import Callable, Protocol, TypeVar
 import psycopg2
 import requests
 
-from services.events.idempotency import IN_FLIGHT
 from tests.e2e.playstate_support import TICKS, new_track
 from tests.events.support import new_organizer, unique
 from tests.support.client import Api
@@ -52,9 +51,6 @@ class Client:
 class RequestKind(Protocol):
     def send(self, client: Client) -> requests.Response | None: ...
 
-    def known_answer(self, response: requests.Response) -> str | None:
-        """The name of a known limitation this non-2xx, non-503 answer shows, else None."""
-
     def verify(self, api: Api) -> list[str]: ...
 
 
@@ -68,21 +64,16 @@ def since_last_acknowledged(sent: list[tuple[Value, bool]]) -> list[Value]:
 class EventCreates:
     """POST of a new pretix event, with an idempotency key, as a client retrying safely would.
 
-    Known limitation (docs/operations.md, "At-least-once RPC"): an RPC that an events instance
+    Each slug and key is sent once. A create or idempotency claim that an events instance
     committed but could not acknowledge (killed, or the broker went away before its reply) is
-    delivered again and runs a second time. For the create that answers that the slug is taken
-    (counted as ``redelivered_create``; the event must then exist), for the idempotency claim
-    before it that the key is in flight (``redelivered_claim``). Each slug and key here is sent
-    once, so those answers can mean nothing else; they are counted, not failures.
+    delivered again; it must be answered from the record of the first run (services/common/calls.py),
+    so a 400 "slug already used" or a 409 "key in flight" here is a failure like any other.
     """
-
-    SLUG_TAKEN = "This slug has already been used for a different event."
 
     def __init__(self, organizer: str) -> None:
         self.path = f"/api/v1/organizers/{organizer}/events/"
         self.acknowledged: set[str] = set()
         self.attempted: set[str] = set()
-        self.redelivered: set[str] = set()
         self.lock = threading.Lock()
 
     def send(self, client: Client) -> requests.Response:
@@ -96,21 +87,11 @@ class EventCreates:
             with self.lock:
                 self.acknowledged.add(slug)
             client.events.append(slug)
-        elif self.known_answer(response) == "redelivered_create":
-            with self.lock:
-                self.redelivered.add(slug)
         return response
-
-    def known_answer(self, response: requests.Response) -> str | None:
-        if response.status_code == 400 and response.json() == {"slug": [self.SLUG_TAKEN]}:
-            return "redelivered_create"
-        if response.status_code == 409 and response.json() == {"detail": IN_FLIGHT}:
-            return "redelivered_claim"
-        return None
 
     def verify(self, api: Api) -> list[str]:
         problems = []
-        for slug in self.acknowledged | self.redelivered:
+        for slug in self.acknowledged:
             found = api.get(self.path + f"{slug}/")
             if found.status_code != 200:
                 problems.append(f"created event {slug} is missing: {found.status_code}")
@@ -137,9 +118,6 @@ class EventPatches:
         with self.lock:
             self.sent.setdefault(slug, []).append((value, response.ok))
         return response
-
-    def known_answer(self, response: requests.Response) -> None:
-        return None
 
     def verify(self, api: Api) -> list[str]:
         problems = []
@@ -209,9 +187,6 @@ class ProgressReports:
                                    {**report, "PositionTicks": position, "IsPaused": False})
         player.sent.append((position, response.ok))
         return response
-
-    def known_answer(self, response: requests.Response) -> None:
-        return None
 
     def verify(self, api: Api) -> list[str]:
         problems = []
@@ -288,8 +263,6 @@ class Load:
                 outcome, failure = "acknowledged", None
             elif response.status_code == 503:
                 outcome, failure = "unavailable", None
-            elif (known := kind.known_answer(response)) is not None:
-                outcome, failure = known, None
             else:
                 outcome = "failed"
                 failure = f"{name}: {response.status_code} {response.text[:300]}"

@@ -1,0 +1,23 @@
+"""records of handled RPC calls (services/common/calls.py)
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-23 12:40:00.000000
+"""
+from alembic import op
+
+from services.common import calls
+
+
+revision = '0002'
+down_revision = '0001'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    calls.create_table(op)
+
+
+def downgrade() -> None:
+    calls.drop_table(op)
