@@ -57,3 +57,32 @@ def test_datetimes_come_back_aware_in_utc(provider):
     with provider.make_session() as fresh:
         stored = fresh.get(User, user.id).created_at
     assert stored == moment and stored.utcoffset() == timedelta(0)
+
+
+def test_sqlite_workers_that_read_then_write_take_turns(tmp_path):
+    """Two green threads that each read, yield (as a worker does on an RPC) and then write: on
+    SQLite the second would otherwise hit the first's lock with a busy wait that stops the hub."""
+    import eventlet
+    from sqlalchemy import text
+    from sqlalchemy.orm import Session
+
+    from services.common.database import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'turns.db'}")
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE counter (value INTEGER)"))
+        connection.execute(text("INSERT INTO counter VALUES (0)"))
+
+    def increment() -> None:
+        with Session(engine) as session:
+            value = session.execute(text("SELECT value FROM counter")).scalar_one()
+            eventlet.sleep(0.05)
+            session.execute(text("UPDATE counter SET value = :value"), {"value": value + 1})
+            session.commit()
+
+    workers = [eventlet.spawn(increment) for _ in range(5)]
+    for worker in workers:
+        worker.wait()
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT value FROM counter")).scalar_one() == 5
+    engine.dispose()
