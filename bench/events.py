@@ -208,7 +208,7 @@ def own_pretix() -> Iterator[Target]:
     env = {**os.environ, "PRETIX_PORT": str(port)}
     _pretix_step("install", env)
     organizer, token = _pretix_step("setup", env).splitlines()[-1].split()
-    log_path = HERE / ".pretix" / "serve.log"
+    log_path = Path(os.environ.get("PRETIX_DATA", HERE / ".pretix")) / "serve.log"  # as pretix.sh
     with open(log_path, "wb") as log:
         server = subprocess.Popen(["bash", str(HERE / "pretix.sh"), "serve"], env=env,
                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
