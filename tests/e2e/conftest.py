@@ -1,4 +1,4 @@
-"""End-to-end fixtures beyond the session's `stack`: stacks on a private RabbitMQ node and a private
+"""End-to-end fixtures beyond the session's `stack`: the administrator's client, and stacks on a private RabbitMQ node and a private
 PostgreSQL cluster, which chaos tests (marker ``chaos``, ``make chaos``) stop, restart and kill
 without disturbing anything else running on the machine."""
 
@@ -11,11 +11,18 @@ from typing import Callable, Iterator
 import pytest
 
 from services.common.config import DATABASE_SERVICES
+from tests.support.client import Api
 from tests.support.infrastructure import Stack
 from tests.support.private_infrastructure import PrivatePostgres, PrivateRabbit
 
 #: long enough for a test to kill an instance and let RabbitMQ hand its request to another
 CHAOS_ENV = {"LOG_FORMAT": "json", "RPC_TIMEOUT_SECONDS": "20"}
+
+
+@pytest.fixture(scope="module")
+def admin(stack: Stack, admin_token: str) -> Api:
+    """A client of the session stack with the administrator's token."""
+    return Api(stack.url, admin_token)
 
 
 def running(instance: PrivateRabbit | PrivatePostgres) -> Iterator:

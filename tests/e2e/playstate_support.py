@@ -48,11 +48,6 @@ def new_track(admin: Api, seconds: int | None, resumable: bool) -> str:
 
 
 @pytest.fixture(scope="module")
-def admin(stack: Any, admin_token: str) -> Api:
-    return Api(stack.url, admin_token)
-
-
-@pytest.fixture(scope="module")
 def long_mix(admin: Api) -> str:
     """An hour-long resumable track: 5 % is 1,800,000,000 ticks, 90 % 32,400,000,000."""
     return new_track(admin, 3600, resumable=True)

@@ -3,7 +3,6 @@
 import pytest
 
 from tests.events.support import new_organizer
-from tests.support.client import Api
 
 EVENTS = {
     # slug: (date_from, date_to, is_public, has_subevents)
@@ -13,11 +12,6 @@ EVENTS = {
     "future": ("2099-01-01T10:00:00Z", None, False, False),
     "series": ("2099-06-01T10:00:00Z", None, True, True),
 }
-
-
-@pytest.fixture(scope="module")
-def admin(stack, admin_token):
-    return Api(stack.url, admin_token)
 
 
 @pytest.fixture(scope="module")

@@ -10,11 +10,6 @@ BASE = {"name": "Conf", "date_from": "2030-01-01T10:00:00Z"}
 
 
 @pytest.fixture(scope="module")
-def admin(stack, admin_token):
-    return Api(stack.url, admin_token)
-
-
-@pytest.fixture(scope="module")
 def world(stack, admin):
     """An organizer with events a, b; a team limited to a; a creator team; an outsider."""
     organizer = new_organizer(admin, "perm")

@@ -7,7 +7,6 @@ import copy
 import pytest
 
 from tests.events.support import new_organizer
-from tests.support.client import Api
 
 EVENTS = "/api/v1/organizers/bigevents/events/"
 ACCEPT = {"Accept": "application/json, text/javascript"}
@@ -38,11 +37,6 @@ SERVER_CHOSEN = ("id", "playlist")
 
 def documented(body: dict) -> dict:
     return {key: value for key, value in body.items() if key not in SERVER_CHOSEN}
-
-
-@pytest.fixture(scope="module")
-def admin(stack, admin_token):
-    return Api(stack.url, admin_token)
 
 
 @pytest.fixture(scope="module")

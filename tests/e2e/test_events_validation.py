@@ -3,14 +3,8 @@
 import pytest
 
 from tests.events.support import new_organizer, unique
-from tests.support.client import Api
 
 BASE = {"name": {"en": "Conf"}, "date_from": "2030-01-01T10:00:00Z"}
-
-
-@pytest.fixture(scope="module")
-def admin(stack, admin_token):
-    return Api(stack.url, admin_token)
 
 
 @pytest.fixture(scope="module")

@@ -11,11 +11,6 @@ BASE = {"name": "Conf", "date_from": "2030-01-01T10:00:00Z"}
 
 
 @pytest.fixture(scope="module")
-def admin(stack, admin_token):
-    return Api(stack.url, admin_token)
-
-
-@pytest.fixture(scope="module")
 def organizer(admin):
     organizer = new_organizer(admin, "writes")
     response = admin.post(f"/api/v1/organizers/{organizer}/meta_properties/",

@@ -6,7 +6,6 @@ import re
 import pytest
 
 from tests.e2e.playstate_support import TICKS, dashed, new_listener, new_track
-from tests.e2e.playstate_support import admin  # noqa: F401 - fixtures
 from tests.events.support import new_organizer, new_team, team_token
 from tests.support.client import Api
 

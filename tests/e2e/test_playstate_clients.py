@@ -18,7 +18,7 @@ from jellyfinapi.models.play_method_enum import PlayMethodEnum
 from jellyfinapi.models.repeat_mode_enum import RepeatModeEnum
 
 from tests.e2e.playstate_support import dashed, new_listener
-from tests.e2e.playstate_support import admin, long_mix  # noqa: F401 - fixtures
+from tests.e2e.playstate_support import long_mix  # noqa: F401 - fixture
 
 
 def sdk(stack, token):

@@ -1,14 +1,7 @@
 """/api/v1/tracks/: the catalogue over HTTP."""
 
-import pytest
-
 from tests.events.support import new_organizer, new_team, new_user, team_token
 from tests.support.client import Api
-
-
-@pytest.fixture(scope="module")
-def admin(stack, admin_token):
-    return Api(stack.url, admin_token)
 
 
 def test_admin_creates_and_anyone_reads(stack, admin):
