@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import secrets
 import sys
@@ -128,10 +129,8 @@ async def measure(urls: list[str], count: int, rounds: int, track_id: int,
         room.start_round()
         sent = time.monotonic()
         await sender.send(json.dumps({"event": action, "payload": {"track_id": track_id}}))
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(room.everyone.wait(), ROUND_SECONDS)
-        except asyncio.TimeoutError:
-            pass
         arrivals = list(room.arrivals)
         return sent, arrivals, count - len(arrivals)
 

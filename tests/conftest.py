@@ -6,6 +6,7 @@ Set ``SETLIST_TEST_DATABASE=sqlite`` to run the same suite on SQLite files inste
 """
 
 import setlist  # noqa: F401 - first: quiets eventlet's deprecation notice (imports nothing else)
+# isort: split
 import eventlet
 
 eventlet.monkey_patch()

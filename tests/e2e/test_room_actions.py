@@ -36,7 +36,7 @@ def everyone_gets(clients, event, sender=None, request_id=None) -> dict:
     the request id. Returns its payload."""
     frames = [client.recv() for client in clients]
     payloads = []
-    for client, frame in zip(clients, frames):
+    for client, frame in zip(clients, frames, strict=True):
         assert frame["event"] == event, frame
         if client is sender and request_id is not None:
             assert frame.pop("request_id") == request_id
