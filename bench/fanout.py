@@ -34,7 +34,7 @@ from websockets.exceptions import InvalidStatus
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.results import percentile, write_section  # noqa: E402
 from setlist.limits import raise_open_files  # noqa: E402
-from tests.events.support import new_organizer  # noqa: E402
+from tests.support.accounts import new_organizer  # noqa: E402
 from tests.support.client import Api  # noqa: E402
 from tests.support.infrastructure import (STARTUP_SECONDS, Stack, create_vhost,  # noqa: E402
                                           delete_vhost)
