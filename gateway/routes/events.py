@@ -10,7 +10,7 @@ from werkzeug.wrappers import Request
 
 from gateway.bodies import json_object
 from gateway.http import route
-from gateway.idempotency import idempotent
+from gateway.idempotency_keys import idempotent
 from gateway.pagination import PAGE_SIZE, page_body, page_number, paginate
 from gateway.responses import json_response
 from services.common.errors import NotFound

@@ -15,7 +15,7 @@ from services.events import (
     announcements,
     audit,
     filters,
-    idempotency,
+    idempotency_store,
     meta_properties,
     permissions,
     playlists,
@@ -177,15 +177,15 @@ class EventsService(ServiceBase):
     # idempotency keys (called by the gateway around writes) -------------------------------------
     @rpc(once=True)
     def idempotency_claim(self, credential: str, key: str, fingerprint: str) -> dict | None:
-        return idempotency.claim(self.db, credential, key, fingerprint)
+        return idempotency_store.claim(self.db, credential, key, fingerprint)
 
     @rpc(once=True)
     def idempotency_store(self, credential: str, key: str, status: int, body: str) -> None:
-        idempotency.store(self.db, credential, key, status, body)
+        idempotency_store.store(self.db, credential, key, status, body)
 
     @rpc(once=True)
     def idempotency_release(self, credential: str, key: str) -> None:
-        idempotency.release(self.db, credential, key)
+        idempotency_store.release(self.db, credential, key)
 
     # event room (API.md §4) ---------------------------------------------------------------------
     @rpc

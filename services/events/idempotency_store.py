@@ -3,6 +3,9 @@
 The gateway claims a key before it runs a write and stores the response after; a repeat of the
 same request gets the stored response, the same key with another request or a repeat while the
 first still runs gets a Conflict. Credentials are the token's SHA-256, never the token.
+
+The store behind `gateway/idempotency_keys.py` (the header's side); not to be confused with
+`services/common/redelivery.py`, the records of handled RPC calls (docs/glossary.md).
 """
 
 from __future__ import annotations

@@ -9,8 +9,12 @@ own transaction, or with its expected error in a transaction of its own after th
 call whose id is already recorded gets the recorded answer without running.
 
 Each service owns the table, in its own database: its models add :func:`call_records` to their
-metadata and a migration of its own creates it (:func:`create_table`, :func:`drop_table`). Records are kept for :data:`KEPT`; older ones are deleted
-now and then by the writes themselves (:func:`purge_now_and_then`).
+metadata and a migration of its own creates it (:func:`create_table`, :func:`drop_table`).
+Records are kept for :data:`KEPT`; older ones are deleted now and then by the writes themselves
+(:func:`purge_now_and_then`).
+
+This is about the broker delivering one RPC message twice; a client repeating an HTTP request with
+an ``Idempotency-Key`` is `gateway/idempotency_keys.py` (docs/glossary.md).
 """
 
 from __future__ import annotations
