@@ -48,7 +48,7 @@ class Rpc(NamekoRpc):
     """nameko's RPC entrypoint, also giving the worker the request message's correlation id."""
 
     def unpack_message_headers(self, message: Any) -> dict[str, Any]:
-        data = super().unpack_message_headers(message)
+        data: dict[str, Any] = super().unpack_message_headers(message)
         data.pop(CALL_ID, None)  # a header never names the call: only the message does
         call_id = message.properties.get("correlation_id")
         if call_id:
@@ -61,7 +61,8 @@ class RpcCallId(DependencyProvider):
     taken out of the context data, so that the worker's own calls and events do not carry it."""
 
     def get_dependency(self, worker_ctx: Any) -> str | None:
-        return worker_ctx.data.pop(CALL_ID, None)
+        call_id: str | None = worker_ctx.data.pop(CALL_ID, None)
+        return call_id
 
 
 def database_unavailable(exc: DBAPIError) -> bool:

@@ -11,9 +11,9 @@ The store behind `gateway/idempotency_keys.py` (the header's side); not to be co
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete
+from sqlalchemy import CursorResult, delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -62,6 +62,6 @@ def release(session: Session, credential: str, key: str) -> None:
 
 
 def purge_expired(session: Session) -> int:
-    done = session.execute(delete(IdempotencyRecord).where(
-        IdempotencyRecord.created_at < utcnow() - KEPT))
+    done = cast("CursorResult[Any]", session.execute(delete(IdempotencyRecord).where(
+        IdempotencyRecord.created_at < utcnow() - KEPT)))
     return done.rowcount or 0
