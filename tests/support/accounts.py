@@ -34,7 +34,7 @@ def new_organizer(admin: Api, prefix: str = "org") -> str:
     return slug
 
 
-def new_team(admin: Api, organizer: str, members: Sequence[int] = (), **flags: Any) -> int:
+def new_team(admin: Api, organizer: str, members: Sequence[int | None] = (), **flags: Any) -> int:
     """A team with `flags` (pretix's team fields) and these members; returns its id."""
     response = admin.post(
         f"/api/v1/organizers/{organizer}/teams/", {"name": unique("team"), **flags}
