@@ -22,15 +22,15 @@ from __future__ import annotations
 import json
 import time
 from datetime import timedelta
-from typing import Any, cast
+from typing import Any
 
 from kombu.utils import json as kombu_json
 from nameko.exceptions import deserialize, serialize
-from sqlalchemy import (JSON, Column, CursorResult, MetaData, PrimaryKeyConstraint, Row, String,
-                        Table, delete, insert, select)
+from sqlalchemy import (JSON, Column, MetaData, PrimaryKeyConstraint, Row, String, Table, delete,
+                        insert, select)
 from sqlalchemy.orm import Session
 
-from services.common.database import UTCDateTime, utcnow
+from services.common.database import UTCDateTime, rowcount, utcnow
 
 KEPT = timedelta(hours=1)
 #: at most one purge per process and database in this many seconds
@@ -104,9 +104,7 @@ def record_error(session: Session, call_id: str, method: str, error: Exception) 
 
 
 def purge_expired(session: Session) -> int:
-    done = cast("CursorResult[Any]",
-                session.execute(delete(CALLS).where(CALLS.c.at < utcnow() - KEPT)))
-    return done.rowcount or 0
+    return rowcount(session.execute(delete(CALLS).where(CALLS.c.at < utcnow() - KEPT)))
 
 
 def purge_now_and_then(session: Session) -> None:

@@ -11,13 +11,13 @@ The store behind `gateway/idempotency_keys.py` (the header's side); not to be co
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, delete
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from services.common.database import utcnow
+from services.common.database import rowcount, utcnow
 from services.common.errors import Conflict
 from services.events.models import IdempotencyRecord
 
@@ -62,6 +62,5 @@ def release(session: Session, credential: str, key: str) -> None:
 
 
 def purge_expired(session: Session) -> int:
-    done = cast("CursorResult[Any]", session.execute(delete(IdempotencyRecord).where(
+    return rowcount(session.execute(delete(IdempotencyRecord).where(
         IdempotencyRecord.created_at < utcnow() - KEPT)))
-    return done.rowcount or 0

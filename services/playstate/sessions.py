@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.orm import Session
 
+from services.common.database import rowcount
 from services.common.principal import Principal
 from services.playstate.models import PlaybackSession
 from services.playstate.reports import PlaybackReport
 from services.playstate.userdata import dialect_insert
 
-TABLE = PlaybackSession.__table__
+TABLE = cast(Table, PlaybackSession.__table__)
 COLUMNS = TABLE.c
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -81,7 +82,7 @@ def ping(session: Session, user_id: str, play_session_id: str, now_us: int) -> i
     result = session.execute(update(TABLE).where(
         COLUMNS.user_id == user_id, COLUMNS.play_session_id == play_session_id,
         COLUMNS.active.is_(True)).values(last_seen_us=now_us))
-    return result.rowcount
+    return rowcount(result)
 
 
 def silent_since(session: Session, cutoff_us: int, limit: int) -> list[Any]:
@@ -96,11 +97,11 @@ def claim_silent(session: Session, session_id: int, last_seen_us: int) -> bool:
     result = session.execute(update(TABLE).where(
         COLUMNS.id == session_id, COLUMNS.active.is_(True),
         COLUMNS.last_seen_us == last_seen_us).values(active=False))
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
 def purge_inactive(session: Session, before_us: int) -> int:
     """Forget stopped sessions whose last report is older than `before_us`."""
     result = session.execute(delete(TABLE).where(COLUMNS.active.is_(False),
                                                  COLUMNS.last_report_us < before_us))
-    return result.rowcount
+    return rowcount(result)
