@@ -33,7 +33,7 @@ def test_service_runs_its_class_from_the_project_image(services, name):
     assert (DEPLOY / service["build"]["context"] / service["build"]["dockerfile"]).is_file()
     assert service["image"] == services["migrate"]["image"]
     assert service["command"] == ["python", "-m", "setlist.nameko_run", "run", "--config",
-                                  "deploy/config.yml", SERVICE_CLASSES[name]]
+                                  "deploy/config.yml", *SERVICE_CLASSES[name]]
     assert (DEPLOY / "config.yml").is_file()
 
 

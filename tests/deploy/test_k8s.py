@@ -77,7 +77,7 @@ def test_container_runs_its_class_with_a_liveness_probe(name):
     spec = container(name)
     assert spec["image"] == "setlist:0.1.0"
     assert spec["command"] == ["python", "-m", "setlist.nameko_run", "run", "--config",
-                               "deploy/config.yml", SERVICE_CLASSES[name]]
+                               "deploy/config.yml", *SERVICE_CLASSES[name]]
     ports = {port["name"]: port["containerPort"] for port in spec["ports"]}
     assert spec["livenessProbe"]["httpGet"] == {"path": "/metrics", "port": "metrics"}
     assert ports["metrics"] == int(resources("ConfigMap")["setlist-config"]["data"]["METRICS_PORT"])
