@@ -70,9 +70,11 @@ def service_env(amqp_uri: str, database_urls: dict, tmp_path_factory: pytest.Tem
 
 @pytest.fixture(scope="session")
 def stack(service_env: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """The whole system, started as `make run` starts it, on a free port."""
+    """The whole system, started as `make run` starts it, on a free port. The tests are its trusted
+    proxy (``TRUSTED_PROXIES``), so a test may log in "from" an address of its own with
+    ``X-Forwarded-For`` and count failed logins apart from every other test's."""
     running = Stack(service_env, Path(tmp_path_factory.mktemp("stack")) / "stack.log",
-                    extra_env={"LOG_FORMAT": "json"})
+                    extra_env={"LOG_FORMAT": "json", "TRUSTED_PROXIES": "127.0.0.1"})
     running.start()
     yield running
     running.stop()
