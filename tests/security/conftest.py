@@ -3,7 +3,7 @@
 `world` makes two organizers and every kind of caller API.md §1 knows, once per session:
 no credentials, a bad token, a revoked token, a user, another user, an administrator, a team token
 of the organizer, one of another organizer, and a limited team's token (one event, no team
-management). `secrets` collects every token and password the suite uses, for the log check.
+management). `SECRETS` collects every token and password the suite uses, for the log check.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ import pytest
 from tests.support.client import Api
 from tests.support.infrastructure import Stack
 
+#: every token and password the suite used; none may appear in any process's log
+SECRETS: set[str] = set()
 KINDS = ("none", "bad", "revoked", "user", "other_user", "admin", "team", "other_team",
          "limited_team")
 
@@ -33,7 +35,6 @@ class World:
     user_uuid: str
     other_user_uuid: str
     tokens: dict[str, str | None] = field(default_factory=dict)
-    secrets: list[str] = field(default_factory=list)
 
     def api(self, kind: str, **headers: str) -> Api:
         return Api(self.url, self.tokens[kind], headers=headers)
@@ -96,6 +97,6 @@ def world(stack: Stack, admin_token: str) -> World:
     tokens = {"none": None, "bad": random.token_hex(32), "revoked": revoked_token,
               "user": user_token, "other_user": other_token, "admin": admin_token,
               "team": team_token, "other_team": other_team_token, "limited_team": limited_token}
+    SECRETS.update([password, "admin-password", admin_token, *(t for t in tokens.values() if t)])
     return World(stack.url, org, other_org, event, hidden, team, track["uuid"], me["Id"],
-                 other["Id"], tokens,
-                 [password, "admin-password", *(t for t in tokens.values() if t)])
+                 other["Id"], tokens)
