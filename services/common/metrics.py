@@ -46,6 +46,12 @@ LATENCY = Histogram(
 _gauges: dict[str, Gauge] = {}
 
 
+def metrics_host() -> str:
+    """``METRICS_HOST``: the interface ``/metrics`` listens on; this machine only unless a
+    deployment opens it (Kubernetes and compose set 0.0.0.0 for their scraper and probes)."""
+    return os.environ.get("METRICS_HOST") or "127.0.0.1"
+
+
 def metrics_port() -> int:
     """``METRICS_PORT``; 0 (also when unset or empty) means no ``/metrics`` server."""
     return int(os.environ.get("METRICS_PORT") or 0)
@@ -82,7 +88,7 @@ class MetricsServer:
 
     def acquire(self, port: int) -> None:
         if self.users == 0:
-            self.socket = eventlet.listen(("0.0.0.0", port))
+            self.socket = eventlet.listen((metrics_host(), port))
             self.thread = eventlet.spawn(wsgi.server, self.socket, make_wsgi_app(REGISTRY),
                                          log_output=False, debug=False)
         self.users += 1
