@@ -12,18 +12,22 @@
 from __future__ import annotations
 
 import ipaddress
-import os
 from functools import lru_cache
 
 from werkzeug.wrappers import Request
+
+from services.common import config
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 @lru_cache(maxsize=1)
 def trusted_proxies(setting: str) -> tuple[Network, ...]:
-    return tuple(ipaddress.ip_network(part.strip(), strict=False)
-                 for part in setting.split(",") if part.strip())
+    return tuple(
+        ipaddress.ip_network(part.strip(), strict=False)
+        for part in setting.split(",")
+        if part.strip()
+    )
 
 
 def _trusted(address: str, proxies: tuple[Network, ...]) -> bool:
@@ -46,14 +50,15 @@ def client_address(peer: str, forwarded_for: str | None, proxies: tuple[Network,
 
 
 def request_client_address(request: Request) -> str:
-    proxies = trusted_proxies(os.environ.get("TRUSTED_PROXIES", ""))
-    return client_address(request.remote_addr or "", request.headers.get("X-Forwarded-For"),
-                          proxies)
+    proxies = trusted_proxies(config.TRUSTED_PROXIES.value())
+    return client_address(
+        request.remote_addr or "", request.headers.get("X-Forwarded-For"), proxies
+    )
 
 
 def public_base_url(request: Request) -> str:
     """``PUBLIC_BASE_URL`` (no trailing slash), else what the request was sent to."""
-    return (os.environ.get("PUBLIC_BASE_URL") or request.host_url).rstrip("/")
+    return (config.PUBLIC_BASE_URL.value() or request.host_url).rstrip("/")
 
 
 def public_url(request: Request) -> str:

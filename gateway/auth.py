@@ -55,7 +55,7 @@ class PrincipalCache:
 class Authenticator:
     """Resolves credentials through accounts' ``authenticate`` RPC, with the cache in front."""
 
-    def __init__(self, cache: PrincipalCache, authenticate: Callable[[str], dict]) -> None:
+    def __init__(self, cache: PrincipalCache, authenticate: Callable[[str], dict[str, Any]]) -> None:
         self.cache = cache
         self.authenticate = authenticate
 
@@ -93,7 +93,7 @@ class Auth(DependencyProvider):
     """
 
     def setup(self) -> None:
-        self.cache = PrincipalCache(ttl=config.float_setting("PRINCIPAL_CACHE_SECONDS", 5.0))
+        self.cache = PrincipalCache(ttl=config.PRINCIPAL_CACHE_SECONDS.value())
 
     def get_dependency(self, worker_ctx: Any) -> Authenticator:
         # looked up at call time: the proxy may be injected after this dependency

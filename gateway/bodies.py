@@ -9,8 +9,13 @@ from typing import Any
 import eventlet
 from werkzeug.wrappers import Request
 
-from services.common.errors import (BadRequest, PayloadTooLarge, RequestTimeout,
-                                    UnsupportedMediaType, ValidationFailed)
+from services.common.errors import (
+    BadRequest,
+    PayloadTooLarge,
+    RequestTimeout,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
 
 MAX_BODY_BYTES = 1024 * 1024
 #: JSON nested deeper than this is refused (API.md §1 "Limits")
@@ -73,8 +78,7 @@ def _parse(data: bytes) -> Any:
     except (UnicodeDecodeError, ValueError) as exc:
         raise BadRequest(f"JSON parse error - {exc}") from None
     except RecursionError:
-        raise BadRequest(f"JSON parse error - nested deeper than {MAX_JSON_DEPTH} levels"
-                         ) from None
+        raise BadRequest(f"JSON parse error - nested deeper than {MAX_JSON_DEPTH} levels") from None
     _check_values(parsed)
     return parsed
 
@@ -89,9 +93,11 @@ def json_object(request: Request) -> dict[str, Any]:
     body = _parse(data)
     if not isinstance(body, dict):
         kind = {list: "list", str: "str", int: "int", float: "float", bool: "bool"}.get(
-            type(body), "null")
-        raise ValidationFailed(fields={"non_field_errors": [
-            f"Invalid data. Expected a dictionary, but got {kind}."]})
+            type(body), "null"
+        )
+        raise ValidationFailed(
+            fields={"non_field_errors": [f"Invalid data. Expected a dictionary, but got {kind}."]}
+        )
     return body
 
 

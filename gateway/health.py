@@ -10,7 +10,8 @@ generic 503 body. ``GET /health/live`` (liveness) is answered by the HTTP layer 
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
+from typing import Any
 
 import eventlet
 from eventlet.semaphore import Semaphore
@@ -18,9 +19,9 @@ from kombu import Connection
 
 from services.common import config
 
-TIMEOUT = config.float_setting("HEALTH_TIMEOUT_SECONDS", 3.0)
-CACHE_SECONDS = config.float_setting("HEALTH_CACHE_SECONDS", 1.0)
-Report = tuple[int, dict]
+TIMEOUT = config.HEALTH_TIMEOUT_SECONDS.value()
+CACHE_SECONDS = config.HEALTH_CACHE_SECONDS.value()
+Report = tuple[int, dict[str, Any]]
 
 
 def broker_status(uri: str, timeout: float = TIMEOUT) -> str:
@@ -32,11 +33,11 @@ def broker_status(uri: str, timeout: float = TIMEOUT) -> str:
         return f"down: {type(exc).__name__}"
 
 
-def service_statuses(proxies: dict[str, object], timeout: float = TIMEOUT) -> dict[str, dict]:
+def service_statuses(proxies: dict[str, object], timeout: float = TIMEOUT) -> dict[str, dict[str, Any]]:
     """service name → its health report, or {"service": "down: …"} when it did not answer."""
     pool = eventlet.GreenPool(len(proxies))
 
-    def ask(name: str) -> tuple[str, dict]:
+    def ask(name: str) -> tuple[str, dict[str, Any]]:
         try:
             with eventlet.Timeout(timeout):
                 return name, proxies[name].health()  # type: ignore[attr-defined]
@@ -48,7 +49,9 @@ def service_statuses(proxies: dict[str, object], timeout: float = TIMEOUT) -> di
     return dict(pool.imap(ask, proxies))
 
 
-def health_report(broker: str, services: dict[str, dict]) -> tuple[int, dict]:
+def health_report(
+    broker: str, services: dict[str, dict[str, Any]]
+) -> tuple[int, dict[str, Any]]:
     """(status, body): 200 when everything answers, else 503 with ``down`` naming each part."""
     down = [] if broker == "ok" else ["broker"]
     for name, report in services.items():

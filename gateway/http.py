@@ -38,13 +38,13 @@ from services.common.logs import CORRELATION_ID
 
 #: seconds a client has to send a whole request (line, headers and body), from the moment the
 #: gateway waits for it (a new connection, or the end of the previous response on a kept one)
-READ_TIMEOUT = config.float_setting("READ_TIMEOUT_SECONDS", 30.0)
+READ_TIMEOUT = config.READ_TIMEOUT_SECONDS.value()
 HEALTH_PATH = "/health"
 LIVENESS_PATH = "/health/live"
 LOGIN_PATH = "/users/authenticatebyname"
 #: password logins a gateway process runs at once; the others wait for their turn without taking
 #: a worker, so that a burst of logins leaves the workers to every other request
-LOGIN_GATE = Semaphore(int(config.float_setting("GATEWAY_LOGINS_AT_ONCE", 4)))
+LOGIN_GATE = Semaphore(config.GATEWAY_LOGINS_AT_ONCE.value())
 
 #: first path segments of Jellyfin routes, which Jellyfin matches in any case
 JELLYFIN_PREFIXES = frozenset({"users", "sessions", "system", "useritems", "userplayeditems",
@@ -86,6 +86,14 @@ def as_response(result: Any) -> Response:
 SHUTTING_DOWN = "This gateway is shutting down; try again."
 
 
+class GatewayRequest(Request):
+    """A request with what the gateway adds: the matched route's values (nameko's handlers read
+    them) and the request's correlation id."""
+
+    path_values: dict[str, Any]
+    correlation_id: str
+
+
 class Int64Converter(IntegerConverter):
     """``<int:…>`` in a path: up to 18 ASCII digits, so the value fits in 64 bits (werkzeug's own
     takes any Unicode digit and any size). Anything else does not match the path at all, which is a
@@ -117,8 +125,8 @@ class DeadlineProtocol(HttpOnlyProtocol):
         self.close_connection = 1
         return False
 
-    def get_environ(self) -> dict:
-        environ = super().get_environ()
+    def get_environ(self) -> dict[str, Any]:
+        environ: dict[str, Any] = super().get_environ()
         environ[READ_DEADLINE] = self.deadline
         return environ
 
@@ -128,13 +136,13 @@ def has_nul(path: str, query: str) -> bool:
     return "\x00" in path or "\x00" in query or "%00" in query
 
 
-def liveness(environ: dict, start_response: Any) -> Any:
+def liveness(environ: dict[str, Any], start_response: Any) -> Any:
     """The process answers HTTP: all a liveness probe needs, and nothing it must not wait for."""
     return json_response({"status": "ok"})(environ, start_response)
 
 
 class GatewayApp(WsgiApp):
-    def __call__(self, environ: dict, start_response: Any) -> Any:
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         path = environ.get("PATH_INFO", "")
         if path.rstrip("/") == LIVENESS_PATH:
             return liveness(environ, start_response)
@@ -155,8 +163,8 @@ class GatewayApp(WsgiApp):
                 return self.dispatch(environ, start_response)
         return self.dispatch(environ, start_response)
 
-    def dispatch(self, environ: dict, start_response: Any) -> Any:
-        request = Request(environ, shallow=True)
+    def dispatch(self, environ: dict[str, Any], start_response: Any) -> Any:
+        request = GatewayRequest(environ, shallow=True)
         adapter = self.url_map.bind_to_environ(environ)
         try:
             provider, values = adapter.match()
@@ -193,7 +201,7 @@ class GatewayServer(WebServer):
             url_map.add(rule)
         return url_map
 
-    def context_data_from_headers(self, request: Request) -> dict[str, str]:
+    def context_data_from_headers(self, request: GatewayRequest) -> dict[str, str]:
         """Starts the correlation id that nameko then carries through every RPC and event."""
         request.correlation_id = correlation_id(request)
         return {CORRELATION_ID: request.correlation_id}
@@ -219,7 +227,7 @@ class Route(HttpRequestHandler):
         super().stop()
 
     def handle_request(self, request: Request) -> Response:
-        response = super().handle_request(request)
+        response: Response = super().handle_request(request)
         response.headers["X-Request-Id"] = getattr(request, "correlation_id", "")
         return response
 

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Request
 
 from gateway.auth import Auth
 from gateway.health import HealthCache, Report, broker_status, health_report, service_statuses
-from gateway.http import health_route, route
+from gateway.http import health_route
 from gateway.responses import json_response
 from gateway.routes.accounts import AccountRoutes
 from gateway.routes.events import EventRoutes
@@ -22,7 +22,6 @@ from gateway.server_identity import ServerIdentity
 from services.common import config
 from services.common.logs import LogContext
 from services.common.metrics import Metrics
-
 
 HEALTH = HealthCache()
 
@@ -52,5 +51,5 @@ class GatewayService(AccountRoutes, EventRoutes, PlaystateRoutes, RoomRoutes, Pa
         return json_response(body, status)
 
     @event_handler("accounts", "token_revoked", handler_type=BROADCAST, reliable_delivery=False)
-    def forget_revoked_tokens(self, payload: dict) -> None:
+    def forget_revoked_tokens(self, payload: dict[str, Any]) -> None:
         self.auth.cache.drop(payload["token_hashes"])

@@ -23,10 +23,11 @@ from services.common import config
 N, R, P = 2**17, 8, 1
 KEY_LENGTH = 32
 #: hashes at once per process (each holds a core and 128 MiB for ~0.4 s)
-HASHING = Semaphore(int(config.float_setting("PASSWORD_HASHING_THREADS", 2)))
+HASHING = Semaphore(config.PASSWORD_HASHING_THREADS.value())
 #: what an unknown user's password is checked against, so that it takes as long as a known one's
 DUMMY_HASH = "scrypt${}${}${}${}${}".format(
-    N, R, P, base64.b64encode(b"\0" * 16).decode(), base64.b64encode(b"\0" * KEY_LENGTH).decode())
+    N, R, P, base64.b64encode(b"\0" * 16).decode(), base64.b64encode(b"\0" * KEY_LENGTH).decode()
+)
 
 
 def _b64(raw: bytes) -> str:
@@ -35,8 +36,16 @@ def _b64(raw: bytes) -> str:
 
 def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     with HASHING:
-        return tpool.execute(hashlib.scrypt, password.encode("utf-8", "surrogatepass"),
-                             salt=salt, n=n, r=r, p=p, maxmem=128 * n * r * 2, dklen=KEY_LENGTH)
+        return tpool.execute(
+            hashlib.scrypt,
+            password.encode("utf-8", "surrogatepass"),
+            salt=salt,
+            n=n,
+            r=r,
+            p=p,
+            maxmem=128 * n * r * 2,
+            dklen=KEY_LENGTH,
+        )
 
 
 def hash_password(password: str) -> str:

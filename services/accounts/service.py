@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from services.accounts import organizers, server, teams, tokens, users
 from services.accounts.dispatch import AccountsEventDispatcher
-from services.common.database import Database, after_commit
 from services.common.base import ServiceBase
+from services.common.database import Database, after_commit
 from services.common.principal import Principal
 from services.common.rpc import rpc
 

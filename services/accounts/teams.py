@@ -13,8 +13,13 @@ from sqlalchemy.orm import Session
 from services.accounts.models import Organizer, Team, TeamMember, Token, User
 from services.accounts.organizers import permissions, visible_organizer
 from services.accounts.tokens import issue_team_token, revoke
-from services.common.errors import (NotFound, PermissionDenied, ValidationFailed, field_error,
-                                    too_long)
+from services.common.errors import (
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    field_error,
+    too_long,
+)
 from services.common.principal import Principal
 
 FLAGS = ("all_events", "can_create_events", "can_change_event_settings", "can_change_teams")

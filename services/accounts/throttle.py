@@ -46,10 +46,13 @@ def check(session: Session, username: str, address: str, now: datetime) -> None:
     rows = session.execute(
         select(LoginFailure.failed_at, LoginFailure.username_key)
         .where(LoginFailure.address == _address(address), LoginFailure.failed_at > now - WINDOW)
-        .order_by(LoginFailure.failed_at)).all()
+        .order_by(LoginFailure.failed_at)
+    ).all()
     key = username_key(username)
-    wait = max(_wait([at for at, name in rows if name == key], PER_USERNAME, now),
-               _wait([at for at, _ in rows], PER_ADDRESS, now))
+    wait = max(
+        _wait([at for at, name in rows if name == key], PER_USERNAME, now),
+        _wait([at for at, _ in rows], PER_ADDRESS, now),
+    )
     if wait > 0:
         raise TooManyRequests(MESSAGE, extra={"retry_after": max(1, math.ceil(wait))})
 
@@ -57,10 +60,15 @@ def check(session: Session, username: str, address: str, now: datetime) -> None:
 def record_failure(session: Session, username: str, address: str, now: datetime) -> None:
     """Count a failure; failures that left the window are deleted on the way."""
     session.execute(delete(LoginFailure).where(LoginFailure.failed_at <= now - WINDOW))
-    session.add(LoginFailure(username_key=username_key(username), address=_address(address),
-                             failed_at=now))
+    session.add(
+        LoginFailure(username_key=username_key(username), address=_address(address), failed_at=now)
+    )
 
 
 def reset(session: Session, username: str, address: str) -> None:
-    session.execute(delete(LoginFailure).where(LoginFailure.address == _address(address),
-                                               LoginFailure.username_key == username_key(username)))
+    session.execute(
+        delete(LoginFailure).where(
+            LoginFailure.address == _address(address),
+            LoginFailure.username_key == username_key(username),
+        )
+    )

@@ -13,8 +13,14 @@ from services.accounts.models import Token, User
 from services.accounts.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
 from services.accounts.tokens import Device, issue_user_token, revoke
 from services.common.database import utcnow
-from services.common.errors import (AuthenticationFailed, BadRequest, NotFound, too_long,
-                                    PermissionDenied, ValidationFailed)
+from services.common.errors import (
+    AuthenticationFailed,
+    BadRequest,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    too_long,
+)
 from services.common.principal import Principal
 
 #: characters (API.md §1 "Limits")

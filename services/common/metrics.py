@@ -15,7 +15,6 @@ process's ``/metrics`` answers on 127.0.0.1.
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 import urllib.request
@@ -28,8 +27,16 @@ from eventlet import wsgi
 from eventlet.greenthread import GreenThread
 from nameko.containers import WorkerContext
 from nameko.extensions import DependencyProvider
-from prometheus_client import (REGISTRY, Counter, Gauge, Histogram, disable_created_metrics,
-                               make_wsgi_app)
+from prometheus_client import (
+    REGISTRY,
+    Counter,
+    Gauge,
+    Histogram,
+    disable_created_metrics,
+    make_wsgi_app,
+)
+
+from services.common import config
 
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType]
 
@@ -49,12 +56,12 @@ _gauges: dict[str, Gauge] = {}
 def metrics_host() -> str:
     """``METRICS_HOST``: the interface ``/metrics`` listens on; this machine only unless a
     deployment opens it (Kubernetes and compose set 0.0.0.0 for their scraper and probes)."""
-    return os.environ.get("METRICS_HOST") or "127.0.0.1"
+    return config.METRICS_HOST.value()
 
 
 def metrics_port() -> int:
     """``METRICS_PORT``; 0 (also when unset or empty) means no ``/metrics`` server."""
-    return int(os.environ.get("METRICS_PORT") or 0)
+    return config.METRICS_PORT.value()
 
 
 def gauge(name: str, documentation: str, labelnames: tuple[str, ...] = ()) -> Gauge:
@@ -84,7 +91,8 @@ class MetricsServer:
 
     @property
     def port(self) -> int:
-        return self.socket.getsockname()[1]
+        port: int = self.socket.getsockname()[1]
+        return port
 
     def acquire(self, port: int) -> None:
         if self.users == 0:

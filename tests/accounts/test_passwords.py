@@ -1,8 +1,7 @@
 import eventlet
 
 from services.accounts import passwords
-from services.accounts.passwords import (DUMMY_HASH, hash_password, needs_rehash,
-                                         verify_password)
+from services.accounts.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
 
 
 def test_hash_verifies_only_the_same_password():
@@ -38,5 +37,8 @@ def test_hashing_never_blocks_the_event_loop_and_runs_bounded():
     results = list(pool.imap(lambda _: hash_password("pw"), range(3)))
     ticker.wait()
     assert len(results) == 3 and len(ticks) == 20
-    assert passwords.HASHING.counter == passwords.HASHING.original_counter if hasattr(
-        passwords.HASHING, "original_counter") else passwords.HASHING.counter >= 1
+    assert (
+        passwords.HASHING.counter == passwords.HASHING.original_counter
+        if hasattr(passwords.HASHING, "original_counter")
+        else passwords.HASHING.counter >= 1
+    )

@@ -76,8 +76,9 @@ def test_an_unknown_user_fails_like_a_wrong_password_and_is_counted(db):
 
 def test_a_login_replaces_a_hash_made_with_older_parameters(db):
     user = users.create_user(db, "old-hash", "x")
-    user.password_hash = ("scrypt$16384$8$1$yHTp8f54Ns+O2/PUMZqQ1A==$"
-                          "59XnAeYrE4A4Hjxk3uwJ2GAiLWJBUPqKxwBJc44S8Zs=")
+    user.password_hash = (
+        "scrypt$16384$8$1$yHTp8f54Ns+O2/PUMZqQ1A==$59XnAeYrE4A4Hjxk3uwJ2GAiLWJBUPqKxwBJc44S8Zs="
+    )
     users.login(db, "old-hash", "x", tokens.Device())
     assert user.password_hash.startswith("scrypt$131072$8$1$")
     users.login(db, "old-hash", "x", tokens.Device())  # and it still verifies

@@ -19,8 +19,17 @@ from tests.support.infrastructure import Stack
 
 #: every token and password the suite used; none may appear in any process's log
 SECRETS: set[str] = set()
-KINDS = ("none", "bad", "revoked", "user", "other_user", "admin", "team", "other_team",
-         "limited_team")
+KINDS = (
+    "none",
+    "bad",
+    "revoked",
+    "user",
+    "other_user",
+    "admin",
+    "team",
+    "other_team",
+    "limited_team",
+)
 
 
 @dataclass
@@ -54,17 +63,27 @@ def _organizer(admin: Api, slug: str) -> None:
 
 
 def _team_token(admin: Api, org: str, name: str, **permissions: object) -> tuple[int, str]:
-    team = _created(admin.post(f"/api/v1/organizers/{org}/teams/",
-                               json={"name": name, **permissions}))
-    token = _created(admin.post(f"/api/v1/organizers/{org}/teams/{team['id']}/tokens/",
-                                json={"name": "ci"}))
+    team = _created(
+        admin.post(f"/api/v1/organizers/{org}/teams/", json={"name": name, **permissions})
+    )
+    token = _created(
+        admin.post(f"/api/v1/organizers/{org}/teams/{team['id']}/tokens/", json={"name": "ci"})
+    )
     return team["id"], token["token"]
 
 
 def _event(api: Api, org: str, slug: str, name: str) -> None:
-    _created(api.post(f"/api/v1/organizers/{org}/events/", json={
-        "name": {"en": name}, "slug": slug, "currency": "EUR",
-        "date_from": "2031-01-01T20:00:00Z"}))
+    _created(
+        api.post(
+            f"/api/v1/organizers/{org}/events/",
+            json={
+                "name": {"en": name},
+                "slug": slug,
+                "currency": "EUR",
+                "date_from": "2031-01-01T20:00:00Z",
+            },
+        )
+    )
 
 
 @pytest.fixture(scope="session")
@@ -77,26 +96,52 @@ def world(stack: Stack, admin_token: str) -> World:
     event, hidden = f"open-{tag}", f"hidden-{tag}"
     _event(admin, org, event, "Open stage")
     _event(admin, org, hidden, "Hidden stage")
-    team, team_token = _team_token(admin, org, "Secret crew", all_events=True,
-                                   can_create_events=True, can_change_event_settings=True,
-                                   can_change_teams=True)
-    _, other_team_token = _team_token(admin, other_org, "Other crew", all_events=True,
-                                      can_create_events=True, can_change_event_settings=True,
-                                      can_change_teams=True)
-    _, limited_token = _team_token(admin, org, "Limited crew", limit_events=[event],
-                                   can_change_event_settings=True)
+    team, team_token = _team_token(
+        admin,
+        org,
+        "Secret crew",
+        all_events=True,
+        can_create_events=True,
+        can_change_event_settings=True,
+        can_change_teams=True,
+    )
+    _, other_team_token = _team_token(
+        admin,
+        other_org,
+        "Other crew",
+        all_events=True,
+        can_create_events=True,
+        can_change_event_settings=True,
+        can_change_teams=True,
+    )
+    _, limited_token = _team_token(
+        admin, org, "Limited crew", limit_events=[event], can_change_event_settings=True
+    )
     password = random.token_urlsafe(12)
     user_token = stack.create_user(f"sec-user-{tag}", password)
     other_token = stack.create_user(f"sec-other-{tag}", password)
     revoked_token = stack.create_user(f"sec-revoked-{tag}", password)
     assert Api(stack.url, revoked_token).post("/Sessions/Logout").status_code == 204
-    track = _created(admin.post("/api/v1/tracks/", json={"name": "Sec track", "artist": "A",
-                                                         "duration": 1200, "resumable": True}))
+    track = _created(
+        admin.post(
+            "/api/v1/tracks/",
+            json={"name": "Sec track", "artist": "A", "duration": 1200, "resumable": True},
+        )
+    )
     me = Api(stack.url, user_token).get("/Users/Me").json()
     other = Api(stack.url, other_token).get("/Users/Me").json()
-    tokens = {"none": None, "bad": random.token_hex(32), "revoked": revoked_token,
-              "user": user_token, "other_user": other_token, "admin": admin_token,
-              "team": team_token, "other_team": other_team_token, "limited_team": limited_token}
+    tokens = {
+        "none": None,
+        "bad": random.token_hex(32),
+        "revoked": revoked_token,
+        "user": user_token,
+        "other_user": other_token,
+        "admin": admin_token,
+        "team": team_token,
+        "other_team": other_team_token,
+        "limited_team": limited_token,
+    }
     SECRETS.update([password, "admin-password", admin_token, *(t for t in tokens.values() if t)])
-    return World(stack.url, org, other_org, event, hidden, team, track["uuid"], me["Id"],
-                 other["Id"], tokens)
+    return World(
+        stack.url, org, other_org, event, hidden, team, track["uuid"], me["Id"], other["Id"], tokens
+    )

@@ -7,9 +7,9 @@ own (``X-Forwarded-For``) and its failures are counted apart from every other te
 from __future__ import annotations
 
 import itertools
-import time
 import secrets
 import threading
+import time
 import uuid
 
 import pytest
@@ -25,7 +25,8 @@ addresses = (f"198.51.100.{n}" for n in itertools.count(1))
 def login(world: World, address: str, username: str, password: str, device: str = "sec"):  # type: ignore[no-untyped-def]
     header = f'MediaBrowser Client="sec", Device="sec", DeviceId="{device}", Version="1"'
     response = Api(world.url, headers={"X-Forwarded-For": address, "Authorization": header}).post(
-        "/Users/AuthenticateByName", json={"Username": username, "Pw": password})
+        "/Users/AuthenticateByName", json={"Username": username, "Pw": password}
+    )
     if response.status_code == 200:
         SECRETS.add(response.json()["AccessToken"])
     return response
@@ -74,8 +75,9 @@ def test_thirty_failures_from_one_address_lock_every_username_from_it(world, acc
     name, password = account
     address = next(addresses)
     for index in range(30):
-        assert login(world, address, f"spray-{index}-{uuid.uuid4().hex[:4]}", "x"
-                     ).status_code == 401
+        assert (
+            login(world, address, f"spray-{index}-{uuid.uuid4().hex[:4]}", "x").status_code == 401
+        )
     refused = login(world, address, name, password)
     assert refused.status_code == 429 and "Retry-After" in refused.headers
 
@@ -112,12 +114,18 @@ def test_logout_revokes_the_token_and_ends_the_devices_playback(world, account):
     assert answer.status_code == 200
     token = answer.json()["AccessToken"]
     user_id = answer.json()["User"]["Id"]
-    device = {"Authorization": f'MediaBrowser Client="sec", Device="sec", '
-                               f'DeviceId="sec-logout", Version="1", Token="{token}"'}
+    device = {
+        "Authorization": f'MediaBrowser Client="sec", Device="sec", '
+        f'DeviceId="sec-logout", Version="1", Token="{token}"'
+    }
     api = Api(world.url, headers=device)
     assert api.post(f"/PlayingItems/{world.track}?playSessionId=lo").status_code == 204
-    assert api.post(f"/PlayingItems/{world.track}/Progress?playSessionId=lo"
-                    f"&positionTicks=3000000000").status_code == 204  # 300 s of a 1200 s mix
+    assert (
+        api.post(
+            f"/PlayingItems/{world.track}/Progress?playSessionId=lo&positionTicks=3000000000"
+        ).status_code
+        == 204
+    )  # 300 s of a 1200 s mix
     assert api.post("/Sessions/Logout").status_code == 204
     assert api.post("/Sessions/Logout").status_code == 401
     assert api.get("/Users/Me").status_code == 401

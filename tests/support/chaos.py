@@ -27,10 +27,10 @@ from typing import Callable, Protocol, TypeVar
 import psycopg2
 import requests
 
-from tests.e2e.playstate_support import TICKS, new_track
-from tests.events.support import new_organizer, unique
+from tests.support.accounts import new_organizer, unique
 from tests.support.client import Api
 from tests.support.infrastructure import STARTUP_SECONDS, Stack
+from tests.support.playstate import TICKS, new_track
 
 #: no answer within this is a hang: several RPCs per request, each bounded by the RPC timeout
 ANSWER_SECONDS = 60
@@ -252,6 +252,7 @@ class Load:
 
     def _record(self, kind: RequestKind, client: Client) -> None:
         name = type(kind).__name__
+        failure: str | None
         try:
             response = kind.send(client)
         except requests.RequestException as exc:

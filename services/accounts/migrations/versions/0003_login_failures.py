@@ -4,13 +4,14 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-04 19:00:00.000000
 """
+
 import sqlalchemy as sa
 from alembic import op
 
 from services.common.database import UTCDateTime
 
-revision = '0003'
-down_revision = '0002'
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
