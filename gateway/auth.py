@@ -79,6 +79,12 @@ class Authenticator:
     def request_credentials(self, request: Any) -> Credentials:
         return read_credentials(request.headers, request.args)
 
+    def forget(self, request: Any) -> None:
+        """Drop the request's token from this process's cache (it was just revoked)."""
+        token = self.request_credentials(request).token
+        if token is not None:
+            self.cache.drop([hash_token(token)])
+
 
 class Auth(DependencyProvider):
     """``auth = Auth()`` on the gateway: an :class:`Authenticator` per worker, one cache per process.

@@ -9,11 +9,14 @@ from dataclasses import dataclass
 from typing import Mapping
 from urllib.parse import unquote
 
-from services.common.errors import AuthenticationFailed
+from services.common.errors import AuthenticationFailed, ValidationFailed, too_long
 
 EMBY_SCHEMES = ("mediabrowser", "emby")
 TOKEN_SCHEMES = ("token", "bearer")
 QUERY_KEYS = ("apikey", "api_key", "token")
+#: the MediaBrowser header's fields we keep, by their names there; each at most 255 characters
+DEVICE_FIELDS = ("Client", "Device", "DeviceId", "Version")
+MAX_DEVICE_FIELD = 255
 
 
 @dataclass(frozen=True)
@@ -53,11 +56,25 @@ def _token_from_scheme(rest: str) -> str:
     return rest
 
 
+def _check_device(fields: dict[str, str]) -> None:
+    """400 naming each device field that is too long or holds a NUL (API.md §1 "Limits")."""
+    errors = {}
+    for name in DEVICE_FIELDS:
+        value = fields.get(name.lower(), "")
+        if len(value) > MAX_DEVICE_FIELD:
+            errors[name] = [too_long(MAX_DEVICE_FIELD)]
+        elif "\x00" in value:
+            errors[name] = ["Null characters are not allowed."]
+    if errors:
+        raise ValidationFailed(fields=errors)
+
+
 def _emby(headers: Mapping[str, str]) -> Credentials | None:
     for name in ("Authorization", "X-Emby-Authorization"):
         scheme, rest = _split_scheme(headers.get(name, ""))
         if scheme in EMBY_SCHEMES:
             fields = parse_emby(rest)
+            _check_device(fields)
             return Credentials(token=fields.get("token") or None,
                                device_id=fields.get("deviceid") or None,
                                device_name=fields.get("device") or None,

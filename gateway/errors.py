@@ -28,8 +28,10 @@ STATUS: dict[type[errors.SetlistError], int] = {
     errors.ValidationFailed: 400,
     errors.BadRequest: 400,
     errors.Conflict: 409,
+    errors.RequestTimeout: 408,
     errors.PayloadTooLarge: 413,
     errors.UnsupportedMediaType: 415,
+    errors.TooManyRequests: 429,
     errors.ServiceUnavailable: 503,
 }
 
@@ -39,12 +41,23 @@ HTTP_DETAIL = {404: "Not found.", 405: "Method not allowed."}
 def error_body(exc: errors.SetlistError) -> dict[str, Any]:
     if exc.fields:
         return exc.fields
+    if isinstance(exc, errors.TooManyRequests):
+        return {"detail": exc.detail}
     return {"detail": exc.detail, **exc.extra}
+
+
+def _setlist_error_response(exc: errors.SetlistError) -> Response:
+    response = json_response(error_body(exc), STATUS.get(type(exc), 400))
+    if isinstance(exc, errors.TooManyRequests):
+        response.headers["Retry-After"] = str(exc.extra.get("retry_after", 1))
+    elif isinstance(exc, errors.RequestTimeout):
+        response.headers["Connection"] = "close"
+    return response
 
 
 def error_response(exc: BaseException) -> Response:
     if isinstance(exc, errors.SetlistError):
-        return json_response(error_body(exc), STATUS.get(type(exc), 400))
+        return _setlist_error_response(exc)
     if isinstance(exc, HTTPException):
         detail = HTTP_DETAIL.get(exc.code or 500, exc.description)
         return json_response({"detail": detail}, exc.code or 500)

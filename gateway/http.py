@@ -4,25 +4,47 @@
 - answers unknown routes and methods with JSON instead of werkzeug's HTML,
 - turns results into JSON and every exception into its one response (`gateway/errors.py`),
 - keeps tokens out of the access log,
-- gives every request a correlation id (``X-Request-Id``) that follows it through every service.
+- gives every request a correlation id (``X-Request-Id``) that follows it through every service,
+- reads chunked bodies like any other, takes only ASCII ids that fit in 64 bits from a path, and
+  disconnects a client that has not sent its whole request within ``READ_TIMEOUT_SECONDS``
+  (API.md §1 "Limits"),
+- answers the liveness probe ``GET /health/live`` itself, without a worker or a service.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import time
 import uuid
 from typing import Any
 
+import eventlet
+from eventlet.semaphore import Semaphore
 from nameko.web.handlers import HttpRequestHandler
-from nameko.web.server import WebServer, WsgiApp
+from nameko.web.server import HttpOnlyProtocol, WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Map
+from werkzeug.routing.converters import IntegerConverter
 from werkzeug.wrappers import Request, Response
 
+from gateway.bodies import READ_DEADLINE
 from gateway.errors import error_response
+from gateway.health import gateway_down
 from gateway.responses import json_response, no_content
-from services.common.errors import ServiceUnavailable, SetlistError
+from services.common import config
+from services.common.errors import BadRequest, ServiceUnavailable, SetlistError
 from services.common.logs import CORRELATION_ID
+
+#: seconds a client has to send a whole request (line, headers and body), from the moment the
+#: gateway waits for it (a new connection, or the end of the previous response on a kept one)
+READ_TIMEOUT = config.READ_TIMEOUT_SECONDS.value()
+HEALTH_PATH = "/health"
+LIVENESS_PATH = "/health/live"
+LOGIN_PATH = "/users/authenticatebyname"
+#: password logins a gateway process runs at once; the others wait for their turn without taking
+#: a worker, so that a burst of logins leaves the workers to every other request
+LOGIN_GATE = Semaphore(config.GATEWAY_LOGINS_AT_ONCE.value())
 
 #: first path segments of Jellyfin routes, which Jellyfin matches in any case
 JELLYFIN_PREFIXES = frozenset({"users", "sessions", "system", "useritems", "userplayeditems",
@@ -72,13 +94,76 @@ class GatewayRequest(Request):
     correlation_id: str
 
 
+class Int64Converter(IntegerConverter):
+    """``<int:…>`` in a path: up to 18 ASCII digits, so the value fits in 64 bits (werkzeug's own
+    takes any Unicode digit and any size). Anything else does not match the path at all, which is a
+    404 (a value refused after matching would be a 405 when the path has other methods)."""
+
+    regex = r"[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+
+class DeadlineProtocol(HttpOnlyProtocol):
+    """eventlet's HTTP protocol with a deadline for reading a request: the request line and headers
+    must arrive within ``READ_TIMEOUT`` or the connection is closed; the body is read by the
+    route (`gateway.bodies`) against the same deadline, found in the WSGI environ."""
+
+    deadline = 0.0
+
+    def _read_request_line(self) -> Any:
+        self.deadline = time.monotonic() + READ_TIMEOUT
+        with eventlet.Timeout(READ_TIMEOUT, False):
+            return super()._read_request_line()
+        self.close_connection = 1
+        return ""
+
+    def parse_request(self) -> bool:
+        with eventlet.Timeout(max(0.0, self.deadline - time.monotonic()), False):
+            return bool(super().parse_request())
+        self.close_connection = 1
+        return False
+
+    def get_environ(self) -> dict[str, Any]:
+        environ: dict[str, Any] = super().get_environ()
+        environ[READ_DEADLINE] = self.deadline
+        return environ
+
+
+def has_nul(path: str, query: str) -> bool:
+    """A NUL in the (decoded) path or the (raw) query: no database stores it in text."""
+    return "\x00" in path or "\x00" in query or "%00" in query
+
+
+def liveness(environ: dict[str, Any], start_response: Any) -> Any:
+    """The process answers HTTP: all a liveness probe needs, and nothing it must not wait for."""
+    return json_response({"status": "ok"})(environ, start_response)
+
+
 class GatewayApp(WsgiApp):
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        path = environ.get("PATH_INFO", "")
+        if path.rstrip("/") == LIVENESS_PATH:
+            return liveness(environ, start_response)
         if self.server.stopping:  # requests already running finish; new ones go elsewhere
-            response = error_response(ServiceUnavailable(SHUTTING_DOWN))
+            response = (json_response(gateway_down(SHUTTING_DOWN)[1], 503)
+                        if path.rstrip("/") == HEALTH_PATH
+                        else error_response(ServiceUnavailable(SHUTTING_DOWN)))
             response.headers["Connection"] = "close"
             return response(environ, start_response)
-        environ["PATH_INFO"] = canonical_path(environ.get("PATH_INFO", ""))
+        if has_nul(path, environ.get("QUERY_STRING", "")):
+            return error_response(BadRequest("NUL characters are not allowed in the URL."))(
+                environ, start_response)
+        if environ.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked":
+            environ["wsgi.input_terminated"] = True  # eventlet decodes and ends chunked input
+        environ["PATH_INFO"] = canonical_path(path)
+        if environ["PATH_INFO"].rstrip("/") == LOGIN_PATH:
+            with LOGIN_GATE:
+                return self.dispatch(environ, start_response)
+        return self.dispatch(environ, start_response)
+
+    def dispatch(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = GatewayRequest(environ, shallow=True)
         adapter = self.url_map.bind_to_environ(environ)
         try:
@@ -108,12 +193,21 @@ class GatewayServer(WebServer):
     def get_wsgi_app(self) -> GatewayApp:
         return GatewayApp(self)
 
+    def make_url_map(self) -> Map:
+        url_map = Map(converters={"int": Int64Converter})
+        for provider in self._providers:
+            rule = provider.get_url_rule()
+            rule.endpoint = provider
+            url_map.add(rule)
+        return url_map
+
     def context_data_from_headers(self, request: GatewayRequest) -> dict[str, str]:
         """Starts the correlation id that nameko then carries through every RPC and event."""
         request.correlation_id = correlation_id(request)
         return {CORRELATION_ID: request.correlation_id}
 
     def get_wsgi_server(self, sock: Any, wsgi_app: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("protocol", DeadlineProtocol)
         server = super().get_wsgi_server(sock, wsgi_app, **kwargs)
         server.log = access_log
         return server
@@ -144,4 +238,12 @@ class Route(HttpRequestHandler):
         return error_response(exc)
 
 
+class HealthRoute(Route):
+    """``/health``: whatever fails before or in the handler, the answer is a health report."""
+
+    def response_from_exception(self, exc: BaseException) -> Response:
+        return json_response(gateway_down(f"{type(exc).__name__}")[1], 503)
+
+
 route = Route.decorator
+health_route = HealthRoute.decorator

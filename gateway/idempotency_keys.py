@@ -20,23 +20,28 @@ from typing import Any, Callable
 
 from werkzeug.wrappers import Request, Response
 
-from gateway.bodies import MAX_BODY_BYTES
+from gateway.bodies import read_body
 from gateway.errors import error_response
 from gateway.http import as_response
 from gateway.responses import JSON
+from services.common.errors import BadRequest
 from services.common.tokens import hash_token
 
 HEADERS = ("X-Idempotency-Key", "Idempotency-Key")
 REPLAY_HEADER = "Idempotent-Replayed"
+MAX_KEY = 255
 
 
 def idempotency_key(request: Request) -> str | None:
-    return next((request.headers[name] for name in HEADERS if request.headers.get(name)), None)
+    key = next((request.headers[name] for name in HEADERS if request.headers.get(name)), None)
+    if key is not None and len(key) > MAX_KEY:
+        raise BadRequest(f"An idempotency key has at most {MAX_KEY} characters.")
+    return key
 
 
 def fingerprint(request: Request) -> str:
     """A digest of the request; the body is read here and put back for the handler."""
-    body = request.stream.read(MAX_BODY_BYTES + 1)
+    body = read_body(request)
     request.stream = io.BytesIO(body)
     digest = hashlib.sha256()
     for part in (request.method.encode(), request.full_path.encode(), body):

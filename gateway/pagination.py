@@ -7,15 +7,20 @@ from urllib.parse import urlencode
 
 from werkzeug.wrappers import Request
 
+from gateway.addresses import public_url
 from services.common.errors import NotFound
 
 PAGE_SIZE = 50
+#: no list has more pages; a larger number is past the end without asking (its offset would not
+#: fit in 64 bits)
+MAX_PAGE = 10**12
 
 
 def page_number(request: Request) -> int:
-    """The requested page; not a positive integer is 404 "Invalid page." as in pretix."""
+    """The requested page; not a positive integer (in ASCII digits) is 404 "Invalid page." as
+    in pretix."""
     raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12 or not 1 <= int(raw) <= MAX_PAGE:
         raise NotFound("Invalid page.")
     return int(raw)
 
@@ -26,7 +31,7 @@ def _link(request: Request, page: int) -> str:
     if page > 1:
         args["page"] = [str(page)]
     query = urlencode(args, doseq=True)
-    return request.base_url + (f"?{query}" if query else "")
+    return public_url(request) + (f"?{query}" if query else "")
 
 
 def page_body(request: Request, page: int, count: int, results: list[Any]) -> dict[str, Any]:

@@ -9,8 +9,8 @@ from nameko.events import BROADCAST, event_handler
 from werkzeug.wrappers import Request
 
 from gateway.auth import Auth
-from gateway.health import broker_status, health_report, service_statuses
-from gateway.http import route
+from gateway.health import HealthCache, Report, broker_status, health_report, service_statuses
+from gateway.http import health_route
 from gateway.responses import json_response
 from gateway.routes.accounts import AccountRoutes
 from gateway.routes.events import EventRoutes
@@ -23,11 +23,14 @@ from services.common import config
 from services.common.logs import LogContext
 from services.common.metrics import Metrics
 
+HEALTH = HealthCache()
+
 
 class GatewayService(AccountRoutes, EventRoutes, PlaystateRoutes, RoomRoutes, PageRoutes):
     name = "gateway"
 
     accounts = TimedRpcProxy("accounts")
+    accounts_login = TimedRpcProxy("accounts_login")
     events = TimedRpcProxy("events")
     playstate = TimedRpcProxy("playstate")
     realtime = TimedRpcProxy("realtime")
@@ -36,12 +39,15 @@ class GatewayService(AccountRoutes, EventRoutes, PlaystateRoutes, RoomRoutes, Pa
     log_context = LogContext()
     metrics = Metrics()
 
-    @route("GET", "/health")
-    def health(self, request: Request) -> Any:
+    def _health_report(self) -> Report:
         broker = broker_status(config.amqp_uri())
         services = {} if broker != "ok" else service_statuses(
             {name: getattr(self, name) for name in config.SERVICES})
-        status, body = health_report(broker, services)
+        return health_report(broker, services)
+
+    @health_route("GET", "/health")
+    def health(self, request: Request) -> Any:
+        status, body = HEALTH.get(self._health_report)
         return json_response(body, status)
 
     @event_handler("accounts", "token_revoked", handler_type=BROADCAST, reliable_delivery=False)

@@ -40,6 +40,30 @@ def create_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def announce_revoked(token_hashes: list[str]) -> None:
+    """Tell every gateway (and realtime) to forget these tokens now, as accounts does."""
+    from nameko.standalone.events import event_dispatcher
+
+    from services.accounts.dispatch import SOURCE
+
+    dispatch = event_dispatcher({"AMQP_URI": config.amqp_uri()})
+    dispatch(SOURCE, "token_revoked", {"token_hashes": token_hashes})
+
+
+def revoke_tokens(args: argparse.Namespace) -> int:
+    with _accounts_session() as session:
+        revoked = users.revoke_user_tokens(session, args.name)
+        session.commit()
+    if revoked:
+        try:
+            announce_revoked(revoked)
+        except Exception as exc:  # noqa: BLE001 - the revocation itself is stored
+            print(f"setlist: revoked, but could not tell the gateways ({exc}); their caches "
+                  f"forget the tokens within PRINCIPAL_CACHE_SECONDS", file=sys.stderr)
+    print(f"revoked {len(revoked)} token(s) of {args.name}", file=sys.stderr)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="setlist", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -55,6 +79,9 @@ def parser() -> argparse.ArgumentParser:
     make_token = admin.add_parser("create-token", help="print a new API token for a user")
     make_token.add_argument("name")
     make_token.set_defaults(handler=create_token)
+    revoke = admin.add_parser("revoke-tokens", help="revoke every token of a user")
+    revoke.add_argument("name")
+    revoke.set_defaults(handler=revoke_tokens)
     return root
 
 

@@ -11,12 +11,14 @@ from services.common import config
 ROOT = Path(__file__).resolve().parents[1]
 NAMEKO_CONFIG = ROOT / "deploy" / "config.yml"
 
+#: the nameko services each process runs (accounts: password logins have their own queue)
 SERVICE_CLASSES = {
-    "accounts": "services.accounts.service:AccountsService",
-    "events": "services.events.service:EventsService",
-    "playstate": "services.playstate.service:PlaystateService",
-    "realtime": "services.realtime.service:RealtimeService",
-    "gateway": "gateway.service:GatewayService",
+    "accounts": ("services.accounts.service:AccountsService",
+                 "services.accounts.service:LoginService"),
+    "events": ("services.events.service:EventsService",),
+    "playstate": ("services.playstate.service:PlaystateService",),
+    "realtime": ("services.realtime.service:RealtimeService",),
+    "gateway": ("gateway.service:GatewayService",),
 }
 
 
@@ -29,7 +31,7 @@ class Process:
 
 def nameko_argv(service: str) -> list[str]:
     return [sys.executable, "-m", "setlist.nameko_run", "run", "--config", str(NAMEKO_CONFIG),
-            SERVICE_CLASSES[service]]
+            *SERVICE_CLASSES[service]]
 
 
 def with_metrics_ports(processes: list[Process]) -> list[Process]:

@@ -6,6 +6,7 @@ Set ``SETLIST_TEST_DATABASE=sqlite`` to run the same suite on SQLite files inste
 """
 
 import setlist  # noqa: F401 - first: quiets eventlet's deprecation notice (imports nothing else)
+
 # isort: split
 import eventlet
 
@@ -19,8 +20,13 @@ from typing import Iterator  # noqa: E402
 import pytest  # noqa: E402
 
 from services.common.config import DATABASE_SERVICES  # noqa: E402
-from tests.support.infrastructure import (Stack, create_databases, create_vhost,  # noqa: E402
-                                          drop_databases, delete_vhost)
+from tests.support.infrastructure import (  # noqa: E402
+    Stack,
+    create_databases,
+    create_vhost,
+    delete_vhost,
+    drop_databases,
+)
 
 
 @pytest.fixture(scope="session")
@@ -70,9 +76,11 @@ def service_env(amqp_uri: str, database_urls: dict, tmp_path_factory: pytest.Tem
 
 @pytest.fixture(scope="session")
 def stack(service_env: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """The whole system, started as `make run` starts it, on a free port."""
+    """The whole system, started as `make run` starts it, on a free port. The tests are its trusted
+    proxy (``TRUSTED_PROXIES``), so a test may log in "from" an address of its own with
+    ``X-Forwarded-For`` and count failed logins apart from every other test's."""
     running = Stack(service_env, Path(tmp_path_factory.mktemp("stack")) / "stack.log",
-                    extra_env={"LOG_FORMAT": "json"})
+                    extra_env={"LOG_FORMAT": "json", "TRUSTED_PROXIES": "127.0.0.1"})
     running.start()
     yield running
     running.stop()

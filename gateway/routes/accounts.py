@@ -6,12 +6,13 @@ from typing import Any
 
 from werkzeug.wrappers import Request
 
-from gateway.bodies import json_object, jellyfin_object
+from gateway.addresses import public_base_url, request_client_address
+from gateway.bodies import jellyfin_object, json_object
 from gateway.http import route
 from gateway.jellyfin import authentication_result, public_system_info, user_dto
 from gateway.pagination import paginate
-from gateway.routes.base import RouteBase
 from gateway.responses import json_response
+from gateway.routes.base import RouteBase
 from services.common.errors import PermissionDenied
 
 ORGANIZERS = "/api/v1/organizers/"
@@ -31,8 +32,20 @@ class AccountRoutes(RouteBase):
         body = jellyfin_object(request)
         device = self.auth.request_credentials(request).device()
         password = body.get("pw") if body.get("pw") is not None else body.get("password")
-        login = self.accounts.login(str(body.get("username") or ""), str(password or ""), device)
+        login = self.accounts_login.login(str(body.get("username") or ""), str(password or ""),
+                                          device, request_client_address(request))
         return authentication_result(login, device)
+
+    @route("POST", "/sessions/logout")
+    def logout(self, request: Request) -> None:
+        """Ends the device's playback sessions, then revokes the caller's token (this gateway
+        forgets it at once; the others when ``token_revoked`` reaches them)."""
+        principal = self.auth.request_principal(request)
+        if not principal.is_user:
+            raise PermissionDenied("A team token is not a user; revoke it with its DELETE.")
+        self.playstate.end_device_sessions(principal.to_dict(), principal.device_id)
+        self.accounts.logout(principal.to_dict())
+        self.auth.forget(request)
 
     @route("POST", "/users/new")
     def create_user(self, request: Request) -> Any:
@@ -51,7 +64,7 @@ class AccountRoutes(RouteBase):
 
     @route("GET", "/system/info/public")
     def public_info(self, request: Request) -> Any:
-        return public_system_info(self.server_identity(), request.host_url.rstrip("/"))
+        return public_system_info(self.server_identity(), public_base_url(request))
 
     # organizers -----------------------------------------------------------------------------
     @route("GET", ORGANIZERS)

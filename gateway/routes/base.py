@@ -19,6 +19,8 @@ class RouteBase:
     auth: Authenticator
     #: the services, each call given up with a 503 after ``RPC_TIMEOUT_SECONDS``
     accounts: TimedServiceProxy
+    #: accounts' password logins, on a queue of their own (``services/accounts/service.py``)
+    accounts_login: TimedServiceProxy
     events: TimedServiceProxy
     playstate: TimedServiceProxy
     realtime: TimedServiceProxy

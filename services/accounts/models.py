@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from services.common.redelivery import call_records
 from services.common.database import UTCDateTime, utcnow
+from services.common.redelivery import call_records
 
 
 class Base(DeclarativeBase):
@@ -101,3 +101,19 @@ class ServerIdentity(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     server_id: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(200))
+
+
+class LoginFailure(Base):
+    """One failed login (wrong password or unknown user), kept for the throttle's window.
+
+    In the accounts database, so every accounts instance and every gateway counts the same failures.
+    """
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_address_at", "address", "failed_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: the casefolded username as given (at most 100 characters kept)
+    username_key: Mapped[str] = mapped_column(String(100))
+    address: Mapped[str] = mapped_column(String(64))
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -9,11 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.accounts.models import Organizer, Team, TeamMember
-from services.common.errors import PermissionDenied, ValidationFailed, field_error
+from services.common.errors import PermissionDenied, ValidationFailed, field_error, too_long
 from services.common.permissions import OrganizerPermissions, TeamGrant
 from services.common.principal import Principal
 
 SLUG = re.compile(r"^[a-zA-Z0-9.-]+$")
+#: characters (API.md §1 "Limits")
+MAX_LENGTH = {"slug": 50, "name": 200}
 
 
 def organizer_view(organizer: Organizer) -> dict:
@@ -35,6 +37,8 @@ def create_organizer(session: Session, principal: Principal, body: dict) -> Orga
             errors[field] = ["This field is required."]
         elif not isinstance(value, str):
             errors[field] = ["Not a valid string."]
+        elif len(value) > MAX_LENGTH[field]:
+            errors[field] = [too_long(MAX_LENGTH[field])]
     if "slug" not in errors and not SLUG.match(slug):
         errors["slug"] = ["The slug may only contain letters, numbers, dots and dashes."]
     if errors:

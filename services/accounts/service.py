@@ -2,24 +2,26 @@
 
 Writes are ``@rpc(once=True)`` (a redelivered request is answered from its record, not run again),
 except the two whose reply holds a new token, which is never stored in the clear: a redelivered
-``login`` or ``create_token`` makes a second token that nobody receives."""
+``login`` or ``create_token`` makes a second token that nobody receives.
+
+Two services run in the accounts process: ``accounts`` and ``accounts_login``. Password logins
+have a queue and workers of their own, so that logins waiting for their (slow, bounded) hash never
+hold up token checks and reads: 20 logins at once fill ``accounts_login``'s workers, not
+``accounts``'."""
 
 from __future__ import annotations
 
-from nameko.events import EventDispatcher
-
 from services.accounts import organizers, server, teams, tokens, users
-from services.common.database import Database, after_commit
+from services.accounts.dispatch import AccountsEventDispatcher
 from services.common.base import ServiceBase
+from services.common.database import Database, after_commit
 from services.common.principal import Principal
 from services.common.rpc import rpc
 
 
-class AccountsService(ServiceBase):
-    name = "accounts"
-
+class Accounts(ServiceBase):
     db = Database("accounts")
-    dispatch = EventDispatcher()
+    dispatch = AccountsEventDispatcher()
 
     def _announce_revoked(self, token_hashes: list[str]) -> None:
         """Once the write is committed, tell every gateway to forget these tokens."""
@@ -27,17 +29,30 @@ class AccountsService(ServiceBase):
             after_commit(self.db, lambda: self.dispatch("token_revoked",
                                                         {"token_hashes": token_hashes}))
 
+
+class LoginService(Accounts):
+    name = "accounts_login"
+
+    @rpc
+    def login(self, username: str, password: str, device: dict, address: str = "") -> dict:
+        user, token, revoked = users.login(self.db, username, password, tokens.Device(**device),
+                                           address)
+        self._announce_revoked(revoked)
+        return {"user": users.user_view(user), "token": token,
+                "server": server.server_identity(self.db)}
+
+
+class AccountsService(Accounts):
+    name = "accounts"
+
     # authentication ------------------------------------------------------------------------
     @rpc
     def authenticate(self, token: str) -> dict:
         return tokens.authenticate(self.db, token).to_dict()
 
-    @rpc
-    def login(self, username: str, password: str, device: dict) -> dict:
-        user, token, revoked = users.login(self.db, username, password, tokens.Device(**device))
-        self._announce_revoked(revoked)
-        return {"user": users.user_view(user), "token": token,
-                "server": server.server_identity(self.db)}
+    @rpc(once=True)
+    def logout(self, principal: dict) -> None:
+        self._announce_revoked(users.logout(self.db, Principal.from_dict(principal)))
 
     @rpc
     def server_info(self) -> dict:

@@ -13,7 +13,13 @@ from sqlalchemy.orm import Session
 from services.accounts.models import Organizer, Team, TeamMember, Token, User
 from services.accounts.organizers import permissions, visible_organizer
 from services.accounts.tokens import issue_team_token, revoke
-from services.common.errors import NotFound, PermissionDenied, ValidationFailed, field_error
+from services.common.errors import (
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    field_error,
+    too_long,
+)
 from services.common.principal import Principal
 
 FLAGS = ("all_events", "can_create_events", "can_change_event_settings", "can_change_teams")
@@ -22,6 +28,8 @@ UNMODELLED_FLAGS = ("require_2fa", "can_change_organizer_settings", "can_manage_
                     "can_manage_reusable_media", "can_manage_gift_cards", "can_change_items",
                     "can_view_orders", "can_change_orders", "can_view_vouchers",
                     "can_change_vouchers", "can_checkin_orders")
+#: characters in a team's or a token's name (API.md §1 "Limits")
+MAX_NAME = 190
 
 
 def team_view(team: Team) -> dict:
@@ -52,6 +60,8 @@ def parse_team(body: dict, partial: bool) -> dict[str, Any]:
         if not isinstance(body["name"], str) or not body["name"].strip():
             errors["name"] = ["This field may not be blank." if isinstance(body["name"], str)
                               else "Not a valid string."]
+        elif len(body["name"].strip()) > MAX_NAME:
+            errors["name"] = [too_long(MAX_NAME)]
         else:
             changes["name"] = body["name"].strip()
     elif not partial:
@@ -146,6 +156,8 @@ def create_token(session: Session, team: Team, body: dict) -> tuple[str, Token]:
     if not isinstance(name, str) or not name.strip():
         raise field_error("name", "This field is required." if name in (None, "")
                           else "Not a valid string.")
+    if len(name.strip()) > MAX_NAME:
+        raise field_error("name", too_long(MAX_NAME))
     return issue_team_token(session, team, name.strip())
 
 

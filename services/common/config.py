@@ -100,6 +100,35 @@ PRINCIPAL_CACHE_SECONDS = Setting(
 HEALTH_TIMEOUT_SECONDS = Setting(
     "HEALTH_TIMEOUT_SECONDS", "3", "how long `/health` waits for each part", float
 )
+HEALTH_CACHE_SECONDS = Setting(
+    "HEALTH_CACHE_SECONDS", "1", "how long a gateway process serves one `/health` report", float
+)
+READ_TIMEOUT_SECONDS = Setting(
+    "READ_TIMEOUT_SECONDS",
+    "30",
+    "a client that has not sent its whole request within this is disconnected",
+    float,
+)
+PUBLIC_BASE_URL = Setting(
+    "PUBLIC_BASE_URL",
+    "",
+    "absolute URL of the gateway for `next`/`previous` links and Jellyfin's `LocalAddress`",
+    _text,
+    shown="unset (the request's host)",
+)
+TRUSTED_PROXIES = Setting(
+    "TRUSTED_PROXIES",
+    "",
+    "addresses or networks whose `X-Forwarded-For` gives the client's address (login throttle)",
+    _text,
+    shown="unset (none)",
+)
+PASSWORD_HASHING_THREADS = Setting(
+    "PASSWORD_HASHING_THREADS", "2", "password hashes an accounts process computes at once", int
+)
+GATEWAY_LOGINS_AT_ONCE = Setting(
+    "GATEWAY_LOGINS_AT_ONCE", "4", "logins a gateway process forwards to accounts at once", int
+)
 RPC_TIMEOUT_SECONDS = Setting(
     "RPC_TIMEOUT_SECONDS",
     "10",
@@ -119,6 +148,9 @@ METRICS_PORT = Setting(
     "serve Prometheus `/metrics` of the process on this port (containers)",
     _port,
     shown="unset (off)",
+)
+METRICS_HOST = Setting(
+    "METRICS_HOST", "127.0.0.1", "the interface `/metrics` listens on", _text
 )
 METRICS_BASE_PORT = Setting(
     "METRICS_BASE_PORT",
@@ -197,10 +229,17 @@ SETTINGS: tuple[Setting[object], ...] = (
     *INSTANCES.values(),
     PRINCIPAL_CACHE_SECONDS,
     HEALTH_TIMEOUT_SECONDS,
+    HEALTH_CACHE_SECONDS,
+    READ_TIMEOUT_SECONDS,
+    PUBLIC_BASE_URL,
+    TRUSTED_PROXIES,
+    PASSWORD_HASHING_THREADS,
+    GATEWAY_LOGINS_AT_ONCE,
     RPC_TIMEOUT_SECONDS,
     MAX_WORKERS,
     STOP_GRACE_SECONDS,
     METRICS_PORT,
+    METRICS_HOST,
     METRICS_BASE_PORT,
     PLAYSTATE_MIN_RESUME_PCT,
     PLAYSTATE_MAX_RESUME_PCT,

@@ -102,6 +102,23 @@ class PayloadTooLarge(SetlistError):
 
 
 @_registered
+class RequestTimeout(SetlistError):
+    """The client did not send its whole request in time (API.md §1 "Limits")."""
+
+    code = "request_timeout"
+    default_detail = "The request was not sent in time."
+
+
+@_registered
+class TooManyRequests(SetlistError):
+    """Throttled; ``extra["retry_after"]`` holds the seconds to wait (the gateway's Retry-After
+    header, not part of the body)."""
+
+    code = "throttled"
+    default_detail = "Too many requests; try again later."
+
+
+@_registered
 class ServiceUnavailable(SetlistError):
     code = "unavailable"
     default_detail = "A service needed for this request is unavailable."
@@ -110,3 +127,8 @@ class ServiceUnavailable(SetlistError):
 def field_error(field: str, message: str) -> ValidationFailed:
     """The common case of a single message on a single field."""
     return ValidationFailed(fields={field: [message]})
+
+
+def too_long(limit: int) -> str:
+    """Django REST framework's message for a string longer than its field allows."""
+    return f"Ensure this field has no more than {limit} characters."

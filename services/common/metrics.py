@@ -27,8 +27,14 @@ from eventlet import wsgi
 from eventlet.greenthread import GreenThread
 from nameko.containers import WorkerContext
 from nameko.extensions import DependencyProvider
-from prometheus_client import (REGISTRY, Counter, Gauge, Histogram, disable_created_metrics,
-                               make_wsgi_app)
+from prometheus_client import (
+    REGISTRY,
+    Counter,
+    Gauge,
+    Histogram,
+    disable_created_metrics,
+    make_wsgi_app,
+)
 
 from services.common import config
 
@@ -45,6 +51,12 @@ LATENCY = Histogram(
     ["service", "entrypoint"])
 
 _gauges: dict[str, Gauge] = {}
+
+
+def metrics_host() -> str:
+    """``METRICS_HOST``: the interface ``/metrics`` listens on; this machine only unless a
+    deployment opens it (Kubernetes and compose set 0.0.0.0 for their scraper and probes)."""
+    return config.METRICS_HOST.value()
 
 
 def metrics_port() -> int:
@@ -84,7 +96,7 @@ class MetricsServer:
 
     def acquire(self, port: int) -> None:
         if self.users == 0:
-            self.socket = eventlet.listen(("0.0.0.0", port))
+            self.socket = eventlet.listen((metrics_host(), port))
             self.thread = eventlet.spawn(wsgi.server, self.socket, make_wsgi_app(REGISTRY),
                                          log_output=False, debug=False)
         self.users += 1

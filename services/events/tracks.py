@@ -8,10 +8,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.common.errors import NotFound, ValidationFailed
+from services.common.errors import NotFound, ValidationFailed, too_long
 from services.events.models import Track
 
-MAX_TEXT = 255
+#: name and artist (API.md §1 "Limits")
+MAX_TEXT = 200
+#: seconds; the column is a 32-bit integer, as are track ids
+MAX_DURATION = MAX_ID = 2**31 - 1
 
 
 def track_view(track: Track) -> dict[str, Any]:
@@ -24,8 +27,8 @@ def find_track(session: Session, ref: int | str) -> Track:
     track: Track | None = None
     if isinstance(ref, int) and not isinstance(ref, bool):
         track = session.get(Track, ref)
-    elif isinstance(ref, str) and ref.isdigit():
-        track = session.get(Track, int(ref))
+    elif isinstance(ref, str) and ref.isascii() and ref.isdigit():
+        track = session.get(Track, int(ref)) if len(ref) <= 10 and int(ref) <= MAX_ID else None
     elif isinstance(ref, str):
         try:
             key = uuidlib.UUID(ref).hex
@@ -48,7 +51,7 @@ def _text(body: dict[str, Any], field: str, errors: dict[str, list[str]],
     if not isinstance(value, str):
         errors[field] = ["Not a valid string."]
     elif len(value) > MAX_TEXT:
-        errors[field] = [f"Ensure this field has no more than {MAX_TEXT} characters."]
+        errors[field] = [too_long(MAX_TEXT)]
     return value if isinstance(value, str) else ""
 
 
@@ -62,6 +65,8 @@ def create_track(session: Session, body: dict[str, Any]) -> Track:
         errors["duration"] = ["A valid integer is required."]
     elif duration is not None and duration < 0:
         errors["duration"] = ["Ensure this value is greater than or equal to 0."]
+    elif duration is not None and duration > MAX_DURATION:
+        errors["duration"] = [f"Ensure this value is less than or equal to {MAX_DURATION}."]
     resumable = body.get("resumable", False)
     if not isinstance(resumable, bool):
         errors["resumable"] = ["Must be a valid boolean."]

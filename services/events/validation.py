@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable
 
-from services.common.errors import FieldErrors, ValidationFailed
+from services.common.errors import FieldErrors, ValidationFailed, too_long
 from services.events import plugins, values
 from services.events.currencies import CODES
 from services.events.values import Invalid
 
 SLUG = re.compile(r"^[a-zA-Z0-9.-]+$")
 MAX_SLUG = 50
+#: characters of an event's name, per language (API.md §1 "Limits")
+MAX_NAME = 200
 REQUIRED = ("name", "slug", "date_from")
 NULLABLE = frozenset({"date_to", "date_admission", "presale_start", "presale_end", "location",
                       "geo_lat", "geo_lon", "seating_plan"})
@@ -48,7 +50,7 @@ class Rules:
 def _slug(value: Any, rules: Rules) -> str:
     slug = values.text(value)
     if len(slug) > MAX_SLUG:
-        raise Invalid(f"Ensure this field has no more than {MAX_SLUG} characters.")
+        raise Invalid(too_long(MAX_SLUG))
     if not SLUG.match(slug):
         raise Invalid("The slug may only contain letters, numbers, dots and dashes.")
     if rules.current is not None:  # not creating
@@ -128,7 +130,7 @@ def _coordinate(limit: float) -> Callable[[Any, Rules], float]:
 
 
 FIELDS: dict[str, Callable[[Any, Rules], Any]] = {
-    "name": _plain(values.multilingual),
+    "name": _plain(lambda value: values.multilingual(value, MAX_NAME)),
     "slug": _slug,
     "live": _live,
     "testmode": _plain(values.boolean),

@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
+from services.common.errors import too_long
+
 DEFAULT_LOCALE = "en"
 #: the locales pretix 2026.8 knows (its LANGUAGES setting): the keys a multi-lingual string may use
 LOCALES = frozenset("""
@@ -48,9 +50,10 @@ def text(value: Any) -> str:
     return value
 
 
-def multilingual(value: Any) -> dict[str, str]:
+def multilingual(value: Any, max_length: int | None = None) -> dict[str, str]:
     """``{"en": "…", "de": "…"}``; a plain string is the default locale's text. pretix's
-    (django-i18nfield's) messages; an empty text is refused where pretix would store it."""
+    (django-i18nfield's) messages; an empty text is refused where pretix would store it, and a
+    text longer than `max_length` (per language) too."""
     if isinstance(value, str):
         value = {DEFAULT_LOCALE: value}
     if not isinstance(value, dict):
@@ -62,6 +65,8 @@ def multilingual(value: Any) -> dict[str, str]:
     cleaned = {locale: string for locale, string in value.items() if string.strip()}
     if not cleaned:
         raise Invalid("This field is required.")
+    if max_length is not None and any(len(string) > max_length for string in cleaned.values()):
+        raise Invalid(too_long(max_length))
     return cleaned
 
 

@@ -10,6 +10,7 @@ have been silent for ``PLAYSTATE_SESSION_TIMEOUT_SECONDS`` at their last reporte
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 from datetime import datetime
 from typing import Callable
 
@@ -140,6 +141,21 @@ class PlaystateService(ServiceBase):
             raise BadRequest("The playSessionId field is required.")
         user = access.caller_id(Principal.from_dict(principal))
         sessions.ping(self.db, user, play_session_id, sessions.epoch_us(utcnow()))
+
+    @rpc
+    def end_device_sessions(self, principal: dict, device_id: str | None = None) -> None:
+        """Logging out (``POST /Sessions/Logout``): stop the caller's sessions on that device (by
+        default the principal's) at their last reported position, as the idle timer would."""
+        caller = Principal.from_dict(principal)
+        user = access.caller_id(caller)
+        device = sessions.device_key(replace(caller, device_id=device_id or caller.device_id))
+        playing = sessions.active_on_device(self.db, user, device)
+        self.db.rollback()  # no transaction stays open across the catalogue lookups
+        items = {row.item_id: self._item_if_known(row.item_id) for row in playing}
+        now_us = sessions.epoch_us(utcnow())
+        for row in playing:
+            self._announce(*playback.expire(self.db, row, items[row.item_id], now_us, THRESHOLDS,
+                                            reason="logout"))
 
     @timer(interval=EXPIRY_INTERVAL_SECONDS)
     def stop_silent_sessions(self) -> None:

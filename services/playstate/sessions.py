@@ -92,6 +92,12 @@ def silent_since(session: Session, cutoff_us: int, limit: int) -> list[Any]:
     ).order_by(COLUMNS.last_seen_us).limit(limit)))
 
 
+def active_on_device(session: Session, user_id: str, device: str) -> list[Any]:
+    """The user's active sessions on one device (as rows, like ``silent_since``'s)."""
+    return list(session.execute(select(*COLUMNS).where(
+        COLUMNS.user_id == user_id, COLUMNS.device_key == device, COLUMNS.active.is_(True))))
+
+
 def claim_silent(session: Session, session_id: int, last_seen_us: int) -> bool:
     """Stop a silent session unless it spoke meanwhile or another instance stopped it first."""
     result = session.execute(update(TABLE).where(

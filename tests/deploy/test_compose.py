@@ -33,7 +33,7 @@ def test_service_runs_its_class_from_the_project_image(services, name):
     assert (DEPLOY / service["build"]["context"] / service["build"]["dockerfile"]).is_file()
     assert service["image"] == services["migrate"]["image"]
     assert service["command"] == ["python", "-m", "setlist.nameko_run", "run", "--config",
-                                  "deploy/config.yml", SERVICE_CLASSES[name]]
+                                  "deploy/config.yml", *SERVICE_CLASSES[name]]
     assert (DEPLOY / "config.yml").is_file()
 
 
@@ -98,10 +98,40 @@ def test_postgres_creates_a_database_per_service(services):
     postgres = services["postgres"]
     init_folder = next(volume.split(":")[0] for volume in postgres["volumes"]
                        if ":/docker-entrypoint-initdb.d" in volume)
-    scripts = " ".join(path.read_text() for path in (DEPLOY / init_folder).glob("*.sql"))
+    (script,) = (DEPLOY / init_folder).glob("init-databases.sh")
+    text = script.read_text()
+    assert 'CREATE DATABASE :"role" OWNER :"role";' in text  # a role of its own per database
+    assert f"for service in {' '.join(config.DATABASE_SERVICES)}; do" in text
     for name in config.DATABASE_SERVICES:
-        assert f"CREATE DATABASE {name};" in scripts
+        assert f"{name.upper()}_DB_PASSWORD" in postgres["environment"]
+        assert services[name]["environment"][f"{name.upper()}_DATABASE_URL"].startswith(
+            f"postgresql+psycopg2://{name}:")
     assert "healthcheck" in postgres and "healthcheck" in services["rabbitmq"]
+
+
+def test_no_default_credentials():
+    text = COMPOSE_FILE.read_text()
+    assert "guest" not in text
+    for variable in ("RABBITMQ_PASSWORD", "POSTGRES_PASSWORD", "ACCOUNTS_DB_PASSWORD",
+                     "EVENTS_DB_PASSWORD", "PLAYSTATE_DB_PASSWORD"):
+        assert f"${{{variable}:-" not in text and f"${{{variable}:?" in text
+
+
+def test_the_proxy_logs_no_query_strings_and_limits_bodies_and_slow_clients():
+    nginx = (DEPLOY / "nginx.conf").read_text()
+    assert "access_log /var/log/nginx/access.log setlist;" in nginx
+    log_format = nginx.split("log_format setlist", 1)[1].split(";", 1)[0]
+    assert "$uri" in log_format
+    assert not any(variable in log_format for variable in ("$request ", "$request'",
+                                                           "$request_uri", "$args"))
+    assert "client_max_body_size 1m;" in nginx and "client_header_timeout 30s;" in nginx
+
+
+def test_metrics_and_links_are_set_explicitly(services):
+    gateway = services["gateway"]["environment"]
+    assert gateway["PUBLIC_BASE_URL"] and gateway["TRUSTED_PROXIES"]
+    assert all(services[name]["environment"]["METRICS_HOST"] == "0.0.0.0"
+               for name in SERVICE_CLASSES)
 
 
 def _compose_command() -> list[str] | None:

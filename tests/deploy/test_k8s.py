@@ -77,7 +77,7 @@ def test_container_runs_its_class_with_a_liveness_probe(name):
     spec = container(name)
     assert spec["image"] == "setlist:0.1.0"
     assert spec["command"] == ["python", "-m", "setlist.nameko_run", "run", "--config",
-                               "deploy/config.yml", SERVICE_CLASSES[name]]
+                               "deploy/config.yml", *SERVICE_CLASSES[name]]
     ports = {port["name"]: port["containerPort"] for port in spec["ports"]}
     assert spec["livenessProbe"]["httpGet"] == {"path": "/metrics", "port": "metrics"}
     assert ports["metrics"] == int(resources("ConfigMap")["setlist-config"]["data"]["METRICS_PORT"])
@@ -121,9 +121,41 @@ def test_migration_job_reads_every_database():
                                       for name in config.DATABASE_SERVICES}
 
 
-def test_kustomization_lists_every_manifest():
+def test_kustomization_lists_every_manifest_but_the_example_secret():
     kustomization = yaml.safe_load((K8S / "kustomization.yaml").read_text())
-    assert sorted(kustomization["resources"]) == [path.name for path in MANIFESTS]
+    assert sorted(kustomization["resources"]) == [
+        path.name for path in MANIFESTS if not path.name.endswith(".example.yaml")]
+    assert all(resource["kind"] != "Secret" for name in kustomization["resources"]
+               for resource in load(K8S / name)), "`kubectl apply -k` would overwrite the real one"
+
+
+@pytest.mark.parametrize("name", [*SERVICE_CLASSES, "migrate"])
+def test_pods_are_locked_down(name):
+    kind, resource = ("Job", "setlist-migrate") if name == "migrate" else (
+        "Deployment", f"setlist-{name}")
+    pod = resources(kind)[resource]["spec"]["template"]["spec"]
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+    assert pod["automountServiceAccountToken"] is False
+    for spec in pod["containers"]:
+        assert spec["securityContext"] == {"allowPrivilegeEscalation": False,
+                                           "readOnlyRootFilesystem": True,
+                                           "capabilities": {"drop": ["ALL"]}}
+
+
+def test_network_policies_let_in_only_the_gateways_http_and_metrics():
+    policies = resources("NetworkPolicy")
+    assert policies["setlist-default-deny"]["spec"]["policyTypes"] == ["Ingress"]
+    assert "ingress" not in policies["setlist-default-deny"]["spec"]
+    (http,) = policies["setlist-gateway-http"]["spec"]["ingress"]
+    assert http["ports"] == [{"protocol": "TCP", "port": 8000}]
+    (metrics,) = policies["setlist-metrics"]["spec"]["ingress"]
+    assert metrics["ports"] == [{"protocol": "TCP", "port": 9100}]
+
+
+def test_settings_an_operator_must_review_are_in_the_configmap():
+    data = resources("ConfigMap")["setlist-config"]["data"]
+    assert {"PUBLIC_BASE_URL", "TRUSTED_PROXIES", "METRICS_HOST"} <= set(data)
 
 
 def test_kubectl_renders_the_kustomization():
@@ -133,4 +165,5 @@ def test_kubectl_renders_the_kustomization():
     result = subprocess.run([kubectl, "kustomize", str(K8S)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     rendered = {(r["kind"], r["metadata"]["name"]) for r in yaml.safe_load_all(result.stdout)}
-    assert rendered == {(r["kind"], r["metadata"]["name"]) for r in RESOURCES}
+    assert rendered == {(r["kind"], r["metadata"]["name"]) for r in RESOURCES
+                        if r["kind"] != "Secret"}

@@ -18,7 +18,7 @@ import uuid
 import pytest
 
 from tests.support.accounts import new_organizer, unique
-from tests.support.chaos import HeldLock, event_load, wait_for_health, wait_until
+from tests.support.chaos import HeldLock, event_load, settle_seconds, wait_for_health, wait_until
 from tests.support.client import Api
 
 pytestmark = pytest.mark.chaos
@@ -33,7 +33,7 @@ def test_kill_one_events_instance_under_load(chaos_stack, chaos_token):
         load.wait_for_acknowledged(20)  # the surviving instance carries the load
         wait_until(lambda: chaos_stack.pid("events.1") not in (None, victim), 60,
                       "the runner did not start events.1 again")
-        wait_for_health(api, 200, 120)
+        wait_for_health(api, 200, 2 * settle_seconds(chaos_stack))
         load.wait_for_acknowledged(20)
     assert load.failures == []
     assert load.verify(api) == []

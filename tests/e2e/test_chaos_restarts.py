@@ -9,7 +9,7 @@ never the machine's.
 
 import pytest
 
-from tests.support.chaos import event_load, wait_for_health
+from tests.support.chaos import event_load, settle_seconds, wait_for_health
 from tests.support.client import Api
 
 pytestmark = pytest.mark.chaos
@@ -31,10 +31,10 @@ def test_restart_under_load(chaos_stack, chaos_token, outage):
         load.wait_for_acknowledged(20)
         stop()
         try:
-            assert down <= set(wait_for_health(api, 503, 60)["down"])
+            assert down <= set(wait_for_health(api, 503, settle_seconds(chaos_stack))["down"])
         finally:
             start()
-        wait_for_health(api, 200, 120)
+        wait_for_health(api, 200, 2 * settle_seconds(chaos_stack))
         load.wait_for_acknowledged(20)
     assert load.failures == []
     assert load.verify(api) == []

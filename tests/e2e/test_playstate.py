@@ -196,12 +196,14 @@ def test_malformed_bodies_400(me, track, body):
         assert response.status_code == 400, (path, body, response.text)
 
 
-def test_long_device_id_is_no_error(stack, track):
+def test_a_device_id_over_255_characters_is_400_naming_it(stack, track):
+    """API.md §1 "Limits": Jellyfin's DeviceId has at most 255 characters."""
     token = new_listener(stack).token
     device = Api(stack.url, headers={"Authorization": f'MediaBrowser Client="c", Device="d", '
                                                       f'DeviceId="{"d" * 400}", Token="{token}"'})
-    assert device.post(f"/PlayingItems/{track}", params={"playSessionId": "long"}) \
-        .status_code == 204
+    response = device.post(f"/PlayingItems/{track}", params={"playSessionId": "long"})
+    assert response.status_code == 400
+    assert response.json() == {"DeviceId": ["Ensure this field has no more than 255 characters."]}
 
 
 def test_ping(me):

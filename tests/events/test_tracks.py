@@ -36,7 +36,11 @@ def test_unknown_track(session_for, ref):
 @pytest.mark.parametrize("body, fields", [
     ({}, {"name": ["This field is required."]}),
     ({"name": 3}, {"name": ["Not a valid string."]}),
-    ({"name": "x" * 256}, {"name": ["Ensure this field has no more than 255 characters."]}),
+    ({"name": "x" * 201}, {"name": ["Ensure this field has no more than 200 characters."]}),
+    ({"name": "x", "artist": "y" * 201},
+     {"artist": ["Ensure this field has no more than 200 characters."]}),
+    ({"name": "x", "duration": 2**31}, {"duration": ["Ensure this value is less than or equal to "
+                                                     "2147483647."]}),
     ({"name": "a", "duration": "3"}, {"duration": ["A valid integer is required."]}),
     ({"name": "a", "duration": -1}, {"duration": ["Ensure this value is greater than or equal to 0."]}),
     ({"name": "a", "resumable": "yes"}, {"resumable": ["Must be a valid boolean."]}),

@@ -62,3 +62,13 @@ def test_malformed_token_header(header, message):
 def test_parse_emby_accepts_unquoted_values_and_any_key_case():
     assert parse_emby('client=a, DEVICEID="b" , token=c') == {"client": "a", "deviceid": "b",
                                                               "token": "c"}
+
+
+def test_device_fields_over_255_characters_are_400_naming_the_field():
+    from services.common.errors import ValidationFailed
+
+    header = f'MediaBrowser Client="c", Device="d", DeviceId="{"x" * 256}", Version="1"'
+    with pytest.raises(ValidationFailed) as raised:
+        read_credentials({"Authorization": header}, {})
+    assert raised.value.fields == {"DeviceId": ["Ensure this field has no more than 255 "
+                                                "characters."]}

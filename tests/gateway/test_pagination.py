@@ -25,8 +25,15 @@ def test_empty_list_is_one_empty_page():
                                          "results": []}
 
 
-@pytest.mark.parametrize("query", ["page=3", "page=0", "page=-1", "page=x"])
+@pytest.mark.parametrize("query", ["page=3", "page=0", "page=-1", "page=x", "page=%C2%B2",
+                                   "page=%D9%A3", "page=99999999999999999999"])
 def test_invalid_page(query):
     with pytest.raises(NotFound) as raised:
         paginate(request(query), list(range(60)))
     assert raised.value.detail == "Invalid page."
+
+
+def test_links_start_with_the_public_base_url_when_it_is_set(monkeypatch):
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://setlist.example/")
+    body = paginate(request("page=1"), list(range(60)))
+    assert body["next"] == "https://setlist.example/api/v1/things/?page=2"

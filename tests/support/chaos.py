@@ -27,10 +27,10 @@ from typing import Callable, Protocol, TypeVar
 import psycopg2
 import requests
 
-from tests.support.playstate import TICKS, new_track
 from tests.support.accounts import new_organizer, unique
 from tests.support.client import Api
-from tests.support.infrastructure import Stack
+from tests.support.infrastructure import STARTUP_SECONDS, Stack
+from tests.support.playstate import TICKS, new_track
 
 #: no answer within this is a hang: several RPCs per request, each bounded by the RPC timeout
 ANSWER_SECONDS = 60
@@ -292,19 +292,34 @@ def event_load(url: str, token: str) -> Load:
                              ProgressReports(url, admin)])
 
 
+def settle_seconds(stack: Stack) -> float:
+    """How long the stack may take to notice an outage or to recover from one, from its own
+    settings rather than a guess: its start-up allowance (a process the runner restarts), an RPC
+    deadline, two health checks and the health cache. Generous on purpose: a busy machine only
+    makes the test wait longer, never fail."""
+    def setting(name: str, default: float) -> float:
+        return float(stack.env.get(name, default))
+
+    return (STARTUP_SECONDS + setting("RPC_TIMEOUT_SECONDS", 10)
+            + 2 * setting("HEALTH_TIMEOUT_SECONDS", 3) + setting("HEALTH_CACHE_SECONDS", 1))
+
+
 def wait_for_health(api: Api, status: int, seconds: float) -> dict:
-    """Polls /health until it answers ``status``; returns that body."""
+    """Polls /health until it answers ``status`` with its report; returns that body. An answer
+    that is no report (a gateway restarting, a proxy's error page) counts as not yet."""
     deadline = time.monotonic() + seconds
     body: dict = {}
     while time.monotonic() < deadline:
         try:
             response = api.get("/health")
-        except requests.RequestException:
+            answer = response.json()
+        except (requests.RequestException, ValueError):
             time.sleep(0.5)
             continue
-        body = response.json()
-        if response.status_code == status:
-            return body
+        if isinstance(answer, dict) and "down" in answer:
+            body = answer
+            if response.status_code == status:
+                return body
         time.sleep(0.5)
     raise AssertionError(f"/health did not turn {status} within {seconds} s: {body}")
 
