@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from werkzeug.wrappers import Request
@@ -10,6 +11,7 @@ from werkzeug.wrappers import Request
 from services.common.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 
 MAX_BODY_BYTES = 1024 * 1024
+_INDEXED = re.compile(r"\[\d*\]$")
 
 
 def _raw(request: Request) -> bytes:
@@ -63,3 +65,12 @@ def jellyfin_object(request: Request) -> dict[str, Any]:
 
 def jellyfin_query(request: Request) -> dict[str, str]:
     return lower_keys(request.args.to_dict())
+
+
+def jellyfin_lists(request: Request) -> dict[str, list[str]]:
+    """Every query value by lower-cased name: repeated names and the SDK's indexed form
+    (``mediaTypes[0]=Audio&mediaTypes[1]=Video``) gathered into one list."""
+    lists: dict[str, list[str]] = {}
+    for name, value in request.args.items(multi=True):
+        lists.setdefault(_INDEXED.sub("", name.lower()), []).append(value)
+    return lists

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+from dataclasses import replace
 from typing import Any
 
 from werkzeug.wrappers import Request
 
 from gateway.bodies import json_object, jellyfin_object
+from gateway.credentials import Credentials
 from gateway.http import route
 from gateway.jellyfin import authentication_result, public_system_info, user_dto
 from gateway.pagination import paginate
 from gateway.responses import json_response
-from services.common.errors import PermissionDenied
+from services.common.errors import PermissionDenied, ServiceUnavailable
+
+log = logging.getLogger(__name__)
 
 ORGANIZERS = "/api/v1/organizers/"
 TEAMS = "/api/v1/organizers/<organizer>/teams/"
@@ -19,10 +24,11 @@ TEAM = TEAMS + "<int:team_id>/"
 
 
 class AccountRoutes:
-    """Mixin of the gateway service; expects ``accounts`` (RpcProxy), ``auth`` (Auth) and
-    ``server_identity`` (ServerIdentity)."""
+    """Mixin of the gateway service; expects ``accounts`` and ``playstate`` (RpcProxy), ``auth``
+    (Auth) and ``server_identity`` (ServerIdentity)."""
 
     accounts: Any
+    playstate: Any
     auth: Any
     server_identity: Any
 
@@ -36,10 +42,21 @@ class AccountRoutes:
     @route("POST", "/users/authenticatebyname")
     def authenticate_by_name(self, request: Request) -> Any:
         body = jellyfin_object(request)
-        device = self.auth.request_credentials(request).device()
+        credentials = self.auth.request_credentials(request)
+        device = credentials.device()
         password = body.get("pw") if body.get("pw") is not None else body.get("password")
         login = self.accounts.login(str(body.get("username") or ""), str(password or ""), device)
+        self._start_device_session(replace(credentials, token=login["token"]))
         return authentication_result(login, device)
+
+    def _start_device_session(self, credentials: Credentials) -> None:
+        """Tell playstate that this device logged in (its Jellyfin session starts now). The
+        login stands if playstate cannot be told: the device's first playstate call makes it."""
+        try:
+            self.playstate.device_login(self.auth.resolve(credentials).to_dict())
+        except ServiceUnavailable:
+            log.warning("login: playstate did not answer; the device session starts at the "
+                        "device's first playstate call")
 
     @route("POST", "/users/new")
     def create_user(self, request: Request) -> Any:

@@ -13,7 +13,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request
 
-from gateway.bodies import jellyfin_object, jellyfin_query
+from gateway.bodies import jellyfin_lists, jellyfin_object, jellyfin_query
 from gateway.http import route
 
 USER_PLAYED = "/users/<user_id>/playeditems/<item_id>"
@@ -27,10 +27,12 @@ def _report_time() -> int:
 
 
 class PlaystateRoutes:
-    """Mixin of the gateway service; expects ``playstate`` (RpcProxy) and ``auth`` (Auth)."""
+    """Mixin of the gateway service; expects ``playstate`` (RpcProxy), ``auth`` (Auth) and
+    ``server_identity`` (ServerIdentity)."""
 
     playstate: Any
     auth: Any
+    server_identity: Any
 
     def _caller(self, request: Request) -> dict:
         return self.auth.request_principal(request).to_dict()
@@ -111,3 +113,32 @@ class PlaystateRoutes:
     @route("POST", "/sessions/playing/ping")
     def ping_playback_session(self, request: Request) -> None:
         self.playstate.ping(self._caller(request), jellyfin_query(request).get("playsessionid"))
+
+    # Jellyfin's sessions and continue listening -------------------------------------------------
+    @route("GET", "/sessions")
+    def get_sessions(self, request: Request) -> Any:
+        return self.playstate.list_sessions(self._caller(request), jellyfin_query(request),
+                                            self.server_identity()["id"])
+
+    def _resume(self, request: Request, user_id: str | None, items_form: bool = False) -> Any:
+        query = jellyfin_lists(request)
+        if user_id is None:
+            user_id = next(iter(query.get("userid", [])), None)
+        return self.playstate.resume_items(self._caller(request), user_id, query,
+                                           self.server_identity()["id"], items_form)
+
+    @route("GET", "/users/<user_id>/items/resume")
+    def get_user_resume_items(self, request: Request, user_id: str) -> Any:
+        return self._resume(request, user_id)
+
+    @route("GET", "/useritems/resume")
+    def get_resume_items(self, request: Request) -> Any:
+        return self._resume(request, None)
+
+    @route("GET", "/users/<user_id>/items")
+    def get_user_items(self, request: Request, user_id: str) -> Any:
+        return self._resume(request, user_id, items_form=True)
+
+    @route("GET", "/items")
+    def get_items(self, request: Request) -> Any:
+        return self._resume(request, None, items_form=True)

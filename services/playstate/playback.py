@@ -75,13 +75,13 @@ def stop(db: Session, user_id: str, device: str, report: PlaybackReport, item: I
 
 
 def expire(db: Session, silent: Any, item: Item | None, now_us: int,
-           thresholds: Thresholds) -> list[Announcement]:
-    """Stop a silent session (a row of ``sessions.silent_since``) at its last reported position,
-    unless it spoke meanwhile or another instance stopped it first. A session whose track left the
-    catalogue (`item` None) just ends."""
+           thresholds: Thresholds, reason: str = "expired") -> list[Announcement]:
+    """Stop a silent session (a row of ``sessions.silent_since``; also each playback of a device
+    that logs out) at its last reported position, unless it spoke meanwhile or another instance
+    stopped it first. A session whose track left the catalogue (`item` None) just ends."""
     if not sessions.claim_silent(db, silent.id, silent.last_seen_us) or item is None:
         return []
     data = stop_user_data(db, silent.user_id, item, silent.position_ticks, now_us, thresholds)
     return [playback_event("playback_stopped", silent.user_id, silent.device_key,
                            silent.play_session_id, item, silent.position_ticks,
-                           reason="expired"), data_changed(data, item)]
+                           reason=reason), data_changed(data, item)]
