@@ -9,7 +9,6 @@ from typing import Any
 from werkzeug.wrappers import Request
 
 from gateway.bodies import json_object, jellyfin_object
-from gateway.credentials import Credentials
 from gateway.http import route
 from gateway.jellyfin import authentication_result, public_system_info, user_dto
 from gateway.pagination import paginate
@@ -42,16 +41,16 @@ class AccountRoutes:
     @route("POST", "/users/authenticatebyname")
     def authenticate_by_name(self, request: Request) -> Any:
         body = jellyfin_object(request)
-        credentials = self.auth.request_credentials(request)
-        device = credentials.device()
+        device = self.auth.request_credentials(request).device()
         password = body.get("pw") if body.get("pw") is not None else body.get("password")
         login = self.accounts.login(str(body.get("username") or ""), str(password or ""), device)
-        self._start_device_session(replace(credentials, token=login["token"]))
+        self._start_device_session(request, login["token"])
         return authentication_result(login, device)
 
-    def _start_device_session(self, credentials: Credentials) -> None:
+    def _start_device_session(self, request: Request, token: str) -> None:
         """Tell playstate that this device logged in (its Jellyfin session starts now). The
         login stands if playstate cannot be told: the device's first playstate call makes it."""
+        credentials = replace(self.auth.request_credentials(request), token=token)
         try:
             self.playstate.device_login(self.auth.resolve(credentials).to_dict())
         except ServiceUnavailable:

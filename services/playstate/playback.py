@@ -76,9 +76,10 @@ def stop(db: Session, user_id: str, device: str, report: PlaybackReport, item: I
 
 def expire(db: Session, silent: Any, item: Item | None, now_us: int,
            thresholds: Thresholds, reason: str = "expired") -> list[Announcement]:
-    """Stop a silent session (a row of ``sessions.silent_since``; also each playback of a device
-    that logs out) at its last reported position, unless it spoke meanwhile or another instance
-    stopped it first. A session whose track left the catalogue (`item` None) just ends."""
+    """Stop a silent session (a row of ``sessions.silent_since``) at its last reported position,
+    unless it spoke meanwhile or another instance stopped it first. A session whose track left the
+    catalogue (`item` None) just ends. Logging out ends a device's sessions the same way
+    (`reason` "logout")."""
     if not sessions.claim_silent(db, silent.id, silent.last_seen_us) or item is None:
         return []
     data = stop_user_data(db, silent.user_id, item, silent.position_ticks, now_us, thresholds)

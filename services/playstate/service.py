@@ -203,21 +203,21 @@ class PlaystateService(ServiceBase):
                               **({"UserData": userdata.dto(data, item)} if with_user_data else {})})
         return found
 
-    @rpc(once=True)
+    @rpc
     def end_device_sessions(self, principal: dict, device_id: str | None = None) -> None:
-        """Logout of a device (by default the caller's): its playback stops at the last reported
-        position, as the idle timer would stop it, and its device session ends."""
+        """Logging out (``POST /Sessions/Logout``): stop the caller's sessions on that device (by
+        default the principal's) at their last reported position, as the idle timer would."""
         caller = Principal.from_dict(principal)
-        if device_id:
-            caller = replace(caller, device_id=device_id)
-        user, device = access.caller_id(caller), sessions.device_key(caller)
-        playing = sessions.on_device(self.db, user, device)
+        user = access.caller_id(caller)
+        device = sessions.device_key(replace(caller, device_id=device_id or caller.device_id))
+        playing = sessions.active_on_device(self.db, user, device)
         self.db.rollback()  # no transaction stays open across the catalogue lookups
         items = {row.item_id: self._item_if_known(row.item_id) for row in playing}
         now_us = sessions.epoch_us(utcnow())
         for row in playing:
             self._announce(*playback.expire(self.db, row, items[row.item_id], now_us, THRESHOLDS,
                                             reason="logout"))
+        # the device's Jellyfin session ends too (it no longer appears in GET /Sessions)
         devices.end(self.db, user, device)
         TOUCHES.forget(user, device)
 

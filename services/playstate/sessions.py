@@ -101,17 +101,17 @@ def playing_items(session: Session, user_id: str) -> set[str]:
                                                              COLUMNS.active.is_(True))))
 
 
-def on_device(session: Session, user_id: str, device: str) -> list[Any]:
-    """The user's active sessions (rows) on this device."""
-    return list(session.execute(select(*COLUMNS).where(
-        COLUMNS.user_id == user_id, COLUMNS.device_key == device, COLUMNS.active.is_(True))))
-
-
 def silent_since(session: Session, cutoff_us: int, limit: int) -> list[Any]:
     """Active sessions (as rows) with no start, progress or ping since `cutoff_us`, oldest first."""
     return list(session.execute(select(*COLUMNS).where(
         COLUMNS.active.is_(True), COLUMNS.last_seen_us < cutoff_us
     ).order_by(COLUMNS.last_seen_us).limit(limit)))
+
+
+def active_on_device(session: Session, user_id: str, device: str) -> list[Any]:
+    """The user's active sessions on one device (as rows, like ``silent_since``'s)."""
+    return list(session.execute(select(*COLUMNS).where(
+        COLUMNS.user_id == user_id, COLUMNS.device_key == device, COLUMNS.active.is_(True))))
 
 
 def claim_silent(session: Session, session_id: int, last_seen_us: int) -> bool:
