@@ -1,4 +1,4 @@
-"""services/playstate/devices.py: Jellyfin's sessions on the real database, and their SessionInfo."""
+"""services/playstate/devices.py: Jellyfin's sessions on the real database; SessionInfo."""
 
 import hashlib
 import secrets
