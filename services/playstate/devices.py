@@ -13,10 +13,11 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.orm import Session
 
 from services.common.errors import PermissionDenied
@@ -52,12 +53,16 @@ class Device:
     application_version: str
 
     @classmethod
-    def of(cls, principal: Principal) -> "Device":
+    def of(cls, principal: Principal) -> Device:
         """From the principal (the MediaBrowser header, else the token's login); a team: 403."""
-        return cls(user_id=caller_id(principal), user_name=principal.username or "",
-                   client=(principal.client or "")[:MAX_TEXT], device_id=device_key(principal),
-                   device_name=(principal.device_name or "")[:MAX_TEXT],
-                   application_version=(principal.client_version or "")[:MAX_TEXT])
+        return cls(
+            user_id=caller_id(principal),
+            user_name=principal.username or "",
+            client=(principal.client or "")[:MAX_TEXT],
+            device_id=device_key(principal),
+            device_name=(principal.device_name or "")[:MAX_TEXT],
+            application_version=(principal.client_version or "")[:MAX_TEXT],
+        )
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -66,19 +71,31 @@ class Device:
 
 def touch(session: Session, device: Device, now_us: int) -> None:
     """Make the device's session, or mark it active now (one upsert)."""
-    values = {"user_name": device.user_name, "device_name": device.device_name,
-              "application_version": device.application_version, "last_activity_us": now_us}
+    values = {
+        "user_name": device.user_name,
+        "device_name": device.device_name,
+        "application_version": device.application_version,
+        "last_activity_us": now_us,
+    }
     statement = dialect_insert(session)(TABLE).values(
-        user_id=device.user_id, client=device.client, device_id=device.device_id, **values)
-    session.execute(statement.on_conflict_do_update(
-        index_elements=[COLUMNS.user_id, COLUMNS.client, COLUMNS.device_id], set_=values))
+        user_id=device.user_id, client=device.client, device_id=device.device_id, **values
+    )
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[COLUMNS.user_id, COLUMNS.client, COLUMNS.device_id], set_=values
+        )
+    )
 
 
 class TouchThrottle:
     """Which touches of the hot path to skip: one per device per `seconds` in this process."""
 
-    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic,
-                 max_entries: int = 100_000) -> None:
+    def __init__(
+        self,
+        seconds: float,
+        clock: Callable[[], float] = time.monotonic,
+        max_entries: int = 100_000,
+    ) -> None:
         self.seconds = seconds
         self.clock = clock
         self.max_entries = max_entries
@@ -100,16 +117,19 @@ class TouchThrottle:
             del self._last[key]
 
 
+def _delete(session: Session, *conditions: Any) -> int:
+    result = session.execute(delete(DeviceSession).where(*conditions))
+    return cast(CursorResult[Any], result).rowcount
+
+
 def end(session: Session, user_id: str, device_id: str) -> int:
     """Remove the user's sessions on this device (any client); how many there were."""
-    result = session.execute(delete(TABLE).where(COLUMNS.user_id == user_id,
-                                                 COLUMNS.device_id == device_id))
-    return result.rowcount
+    return _delete(session, COLUMNS.user_id == user_id, COLUMNS.device_id == device_id)
 
 
 def purge_idle(session: Session, before_us: int) -> int:
     """Forget device sessions with no activity since `before_us`."""
-    return session.execute(delete(TABLE).where(COLUMNS.last_activity_us < before_us)).rowcount
+    return _delete(session, COLUMNS.last_activity_us < before_us)
 
 
 @dataclass(frozen=True)
@@ -121,11 +141,14 @@ class SessionQuery:
     controllable_by: str | None = None
 
     @classmethod
-    def parse(cls, query: dict[str, Any]) -> "SessionQuery":
-        return cls(device_id=query.get("deviceid") or None,
-                   active_within_seconds=read_int(query, "activeWithinSeconds"),
-                   controllable_by=optional_guid(query.get("controllablebyuserid"),
-                                                 "controllableByUserId"))
+    def parse(cls, query: dict[str, Any]) -> SessionQuery:
+        return cls(
+            device_id=query.get("deviceid") or None,
+            active_within_seconds=read_int(query, "activeWithinSeconds"),
+            controllable_by=optional_guid(
+                query.get("controllablebyuserid"), "controllableByUserId"
+            ),
+        )
 
 
 def visible(session: Session, principal: Principal, query: SessionQuery) -> list[Any]:
@@ -152,8 +175,12 @@ def last_activity_us(row: Any, playing: Any | None) -> int:
     return max(row.last_activity_us, playing.last_seen_us if playing is not None else 0)
 
 
-def newest_first(rows: Iterable[Any], playing: dict[tuple[str, str], Any], now_us: int,
-                 active_within_seconds: int | None) -> list[tuple[Any, Any | None]]:
+def newest_first(
+    rows: Iterable[Any],
+    playing: dict[tuple[str, str], Any],
+    now_us: int,
+    active_within_seconds: int | None,
+) -> list[tuple[Any, Any | None]]:
     """(row, its playback or None), newest LastActivityDate first, those active recently enough."""
     paired = [(row, playing.get((row.user_id, row.device_id))) for row in rows]
     if active_within_seconds is not None:
@@ -169,27 +196,43 @@ def _iso_us(epoch_us: int) -> str:
 
 def base_item(item: Item, server_id: str) -> dict[str, Any]:
     """A catalogue track as Jellyfin's BaseItemDto of an Audio item."""
-    return {"Name": item.name, "Id": item.id, "ServerId": server_id, "Type": "Audio",
-            "MediaType": "Audio", "RunTimeTicks": item.runtime_ticks, "IsFolder": False,
-            "Artists": [item.artist] if item.artist else [], "AlbumArtist": item.artist}
+    return {
+        "Name": item.name,
+        "Id": item.id,
+        "ServerId": server_id,
+        "Type": "Audio",
+        "MediaType": "Audio",
+        "RunTimeTicks": item.runtime_ticks,
+        "IsFolder": False,
+        "Artists": [item.artist] if item.artist else [],
+        "AlbumArtist": item.artist,
+    }
 
 
 def play_state(playing: Any | None) -> dict[str, Any]:
     """PlayState: the four flags always, the rest when known."""
     if playing is None:
         return {"CanSeek": False, "IsPaused": False, "IsMuted": False, "RepeatMode": "RepeatNone"}
-    state = {"CanSeek": playing.can_seek, "IsPaused": playing.is_paused,
-             "IsMuted": playing.is_muted, "RepeatMode": playing.repeat_mode}
-    for name, value in (("PositionTicks", playing.position_ticks),
-                        ("VolumeLevel", playing.volume_level), ("PlayMethod", playing.play_method),
-                        ("MediaSourceId", playing.media_source_id)):
+    state = {
+        "CanSeek": playing.can_seek,
+        "IsPaused": playing.is_paused,
+        "IsMuted": playing.is_muted,
+        "RepeatMode": playing.repeat_mode,
+    }
+    for name, value in (
+        ("PositionTicks", playing.position_ticks),
+        ("VolumeLevel", playing.volume_level),
+        ("PlayMethod", playing.play_method),
+        ("MediaSourceId", playing.media_source_id),
+    ):
         if value is not None:
             state[name] = value
     return state
 
 
-def session_info(row: Any, playing: Any | None, item: Item | None,
-                 server_id: str) -> dict[str, Any]:
+def session_info(
+    row: Any, playing: Any | None, item: Item | None, server_id: str
+) -> dict[str, Any]:
     """Jellyfin's SessionInfo; ``NowPlayingItem`` and ``LastPlaybackCheckIn`` while a track plays."""
     info: dict[str, Any] = {
         "PlayState": play_state(playing if item is not None else None),
@@ -215,4 +258,3 @@ def session_info(row: Any, playing: Any | None, item: Item | None,
         info["NowPlayingItem"] = base_item(item, server_id)
         info["LastPlaybackCheckIn"] = _iso_us(playing.last_seen_us)
     return info
-

@@ -23,20 +23,59 @@ from services.playstate.userdata import UserData
 COLUMNS = UserItemData.__table__.c
 #: Jellyfin's MediaType values, and the item kinds (BaseItemKind) a catalogue track can be
 MEDIA_TYPES = {"unknown", "video", "audio", "photo", "book"}
-ITEM_KINDS = {"audio", "audiobook", "musicvideo", "movie", "episode", "video", "musicalbum",
-              "musicartist", "playlist", "folder", "series", "season", "book", "photo",
-              "trailer", "boxset", "collectionfolder", "program", "tvchannel", "livetvprogram"}
+ITEM_KINDS = {
+    "audio",
+    "audiobook",
+    "musicvideo",
+    "movie",
+    "episode",
+    "video",
+    "musicalbum",
+    "musicartist",
+    "playlist",
+    "folder",
+    "series",
+    "season",
+    "book",
+    "photo",
+    "trailer",
+    "boxset",
+    "collectionfolder",
+    "program",
+    "tvchannel",
+    "livetvprogram",
+}
 #: ``Items`` parameters that narrow the list in ways the catalogue cannot answer
-UNSUPPORTED_ITEMS_FILTERS = ("parentId", "ids", "searchTerm", "isFavorite", "isPlayed", "genres",
-                             "genreIds", "years", "personIds", "artistIds", "albumArtistIds",
-                             "nameStartsWith", "nameStartsWithOrGreater", "nameLessThan",
-                             "excludeItemIds", "tags", "studioIds", "albumIds")
+UNSUPPORTED_ITEMS_FILTERS = (
+    "parentId",
+    "ids",
+    "searchTerm",
+    "isFavorite",
+    "isPlayed",
+    "genres",
+    "genreIds",
+    "years",
+    "personIds",
+    "artistIds",
+    "albumArtistIds",
+    "nameStartsWith",
+    "nameStartsWithOrGreater",
+    "nameLessThan",
+    "excludeItemIds",
+    "tags",
+    "studioIds",
+    "albumIds",
+)
 
 
 def values(query: dict[str, list[str]], name: str) -> list[str]:
     """Every value of a list parameter, comma-separated ones split, blanks dropped."""
-    return [part.strip() for value in query.get(name.lower(), []) for part in value.split(",")
-            if part.strip()]
+    return [
+        part.strip()
+        for value in query.get(name.lower(), [])
+        for part in value.split(",")
+        if part.strip()
+    ]
 
 
 def _scalars(query: dict[str, list[str]]) -> dict[str, str]:
@@ -57,7 +96,7 @@ class ResumeQuery:
     exclude_active_sessions: bool = False
 
     @classmethod
-    def parse(cls, query: dict[str, list[str]]) -> "ResumeQuery":
+    def parse(cls, query: dict[str, list[str]]) -> ResumeQuery:
         scalars = _scalars(query)
         start_index = read_int(scalars, "startIndex") or 0
         limit = read_int(scalars, "limit")
@@ -66,22 +105,31 @@ class ResumeQuery:
         media = _known(query, "mediaTypes", MEDIA_TYPES)
         included = _known(query, "includeItemTypes", ITEM_KINDS)
         excluded = _known(query, "excludeItemTypes", ITEM_KINDS)
-        audio = ((not media or "audio" in media) and (not included or "audio" in included)
-                 and "audio" not in excluded)
-        return cls(start_index=start_index, limit=limit, audio=audio,
-                   enable_user_data=read_bool(scalars, "enableUserData", True),
-                   enable_total_record_count=read_bool(scalars, "enableTotalRecordCount", True),
-                   exclude_active_sessions=read_bool(scalars, "excludeActiveSessions"))
+        audio = (
+            (not media or "audio" in media)
+            and (not included or "audio" in included)
+            and "audio" not in excluded
+        )
+        return cls(
+            start_index=start_index,
+            limit=limit,
+            audio=audio,
+            enable_user_data=read_bool(scalars, "enableUserData", True),
+            enable_total_record_count=read_bool(scalars, "enableTotalRecordCount", True),
+            exclude_active_sessions=read_bool(scalars, "excludeActiveSessions"),
+        )
 
     @classmethod
-    def parse_items(cls, query: dict[str, list[str]]) -> "ResumeQuery":
+    def parse_items(cls, query: dict[str, list[str]]) -> ResumeQuery:
         """The ``Items`` form: only ``Filters=IsResumable``, sorted by date played, descending;
         anything else is 400 naming what is not supported (never a silently wrong list)."""
         filters = values(query, "filters")
         unsupported = [value for value in filters if value.lower() != "isresumable"]
         if unsupported:
-            raise BadRequest(f"Filters={unsupported[0]} is not supported: only "
-                             "Filters=IsResumable (continue listening) is.")
+            raise BadRequest(
+                f"Filters={unsupported[0]} is not supported: only "
+                "Filters=IsResumable (continue listening) is."
+            )
         if not filters:
             raise BadRequest("Items needs Filters=IsResumable: no other item query is supported.")
         for name in UNSUPPORTED_ITEMS_FILTERS:
@@ -89,26 +137,35 @@ class ResumeQuery:
                 raise BadRequest(f"{name} is not supported with Filters=IsResumable.")
         sort_by = [value.lower() for value in values(query, "sortBy")]
         if sort_by and sort_by[0] != "dateplayed":
-            raise BadRequest(f"SortBy={values(query, 'sortBy')[0]} is not supported: resumable "
-                             "items are sorted by DatePlayed.")
+            raise BadRequest(
+                f"SortBy={values(query, 'sortBy')[0]} is not supported: resumable "
+                "items are sorted by DatePlayed."
+            )
         sort_order = [value.lower() for value in values(query, "sortOrder")]
         if sort_order and sort_order[0] != "descending":
-            raise BadRequest(f"SortOrder={values(query, 'sortOrder')[0]} is not supported: "
-                             "resumable items are sorted newest first (Descending).")
+            raise BadRequest(
+                f"SortOrder={values(query, 'sortOrder')[0]} is not supported: "
+                "resumable items are sorted newest first (Descending)."
+            )
         return cls.parse(query)
 
 
-def page(session: Session, user_id: str, query: ResumeQuery,
-         excluded_items: set[str]) -> tuple[int, list[UserData]]:
+def page(
+    session: Session, user_id: str, query: ResumeQuery, excluded_items: set[str]
+) -> tuple[int, list[UserData]]:
     """(total count, the page) of the user's resumable items, newest LastPlayedDate first."""
     if not query.audio:
         return 0, []
     total = _count(session, user_id, excluded_items)
     if query.limit == 0:
         return total, []
-    statement = select(*COLUMNS).where(*_filters(user_id, excluded_items)).order_by(
-        COLUMNS.last_played_date.desc().nulls_last(), COLUMNS.item_id
-    ).offset(query.start_index).limit(query.limit)
+    statement = (
+        select(*COLUMNS)
+        .where(*_filters(user_id, excluded_items))
+        .order_by(COLUMNS.last_played_date.desc().nulls_last(), COLUMNS.item_id)
+        .offset(query.start_index)
+        .limit(query.limit)
+    )
     return total, [UserData.from_row(row) for row in session.execute(statement)]
 
 
@@ -120,12 +177,18 @@ def _filters(user_id: str, excluded_items: set[str]) -> list[Any]:
 
 
 def _count(session: Session, user_id: str, excluded_items: set[str]) -> int:
-    return session.scalar(select(func.count()).select_from(UserItemData).where(
-        *_filters(user_id, excluded_items))) or 0
+    return (
+        session.scalar(
+            select(func.count()).select_from(UserItemData).where(*_filters(user_id, excluded_items))
+        )
+        or 0
+    )
 
 
 def result(items: list[dict[str, Any]], total: int, query: ResumeQuery) -> dict[str, Any]:
     """Jellyfin's BaseItemDtoQueryResult; without the total count, the count of this page."""
-    return {"Items": items,
-            "TotalRecordCount": total if query.enable_total_record_count else len(items),
-            "StartIndex": query.start_index}
+    return {
+        "Items": items,
+        "TotalRecordCount": total if query.enable_total_record_count else len(items),
+        "StartIndex": query.start_index,
+    }

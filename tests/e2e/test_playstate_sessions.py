@@ -19,15 +19,30 @@ from jellyfinapi.models.playback_progress_info import PlaybackProgressInfo
 from jellyfinapi.models.playback_start_info import PlaybackStartInfo
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from tests.e2e.playstate_support import TICKS, dashed, new_listener, new_track
-from tests.events.support import new_organizer, new_team, team_token
+from tests.support.accounts import new_organizer, new_team, team_token
 from tests.support.client import Api
+from tests.support.playstate import TICKS, dashed, new_listener, new_track
 
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
-ALWAYS = {"Id", "UserId", "UserName", "Client", "DeviceName", "DeviceId", "ApplicationVersion",
-          "ServerId", "LastActivityDate", "IsActive", "SupportsMediaControl",
-          "SupportsRemoteControl", "PlayableMediaTypes", "SupportedCommands", "AdditionalUsers",
-          "NowPlayingQueue", "PlayState"}
+ALWAYS = {
+    "Id",
+    "UserId",
+    "UserName",
+    "Client",
+    "DeviceName",
+    "DeviceId",
+    "ApplicationVersion",
+    "ServerId",
+    "LastActivityDate",
+    "IsActive",
+    "SupportsMediaControl",
+    "SupportsRemoteControl",
+    "PlayableMediaTypes",
+    "SupportedCommands",
+    "AdditionalUsers",
+    "NowPlayingQueue",
+    "PlayState",
+}
 
 
 def sdk(stack, token):
@@ -57,34 +72,70 @@ def test_login_makes_a_session_that_playback_fills(stack, admin, mixes):
     api, token = logged_in_client(stack, user, device_id)
 
     [session] = api.get_device(device_id)  # GET /Sessions?DeviceId=
-    assert ALWAYS <= set(session)
+    assert set(session) >= ALWAYS
     assert HEX32.match(session["Id"]) and session["UserId"] == user.id
-    assert (session["UserName"], session["Client"], session["DeviceName"], session["DeviceId"],
-            session["ApplicationVersion"]) == (user.name, "Finamp", "Ana's phone", device_id,
-                                               "0.9.1")
+    assert (
+        session["UserName"],
+        session["Client"],
+        session["DeviceName"],
+        session["DeviceId"],
+        session["ApplicationVersion"],
+    ) == (user.name, "Finamp", "Ana's phone", device_id, "0.9.1")
     assert session["SupportsRemoteControl"] is False and session["IsActive"] is True
-    assert session["PlayState"] == {"CanSeek": False, "IsPaused": False, "IsMuted": False,
-                                    "RepeatMode": "RepeatNone"}
+    assert session["PlayState"] == {
+        "CanSeek": False,
+        "IsPaused": False,
+        "IsMuted": False,
+        "RepeatMode": "RepeatNone",
+    }
     assert "NowPlayingItem" not in session
     assert api.get_sessions() == []  # ControllableByUserId=<me>: nothing is remote-controllable
 
-    api.session_playing({"ItemId": mixes[0], "PlaySessionId": "p1", "PositionTicks": 0,
-                         "CanSeek": True, "PlayMethod": "DirectPlay"})
-    api.session_progress({"ItemId": mixes[0], "PlaySessionId": "p1", "IsPaused": True,
-                          "PositionTicks": 600 * TICKS, "VolumeLevel": 80, "CanSeek": True,
-                          "PlayMethod": "DirectPlay"})
+    api.session_playing(
+        {
+            "ItemId": mixes[0],
+            "PlaySessionId": "p1",
+            "PositionTicks": 0,
+            "CanSeek": True,
+            "PlayMethod": "DirectPlay",
+        }
+    )
+    api.session_progress(
+        {
+            "ItemId": mixes[0],
+            "PlaySessionId": "p1",
+            "IsPaused": True,
+            "PositionTicks": 600 * TICKS,
+            "VolumeLevel": 80,
+            "CanSeek": True,
+            "PlayMethod": "DirectPlay",
+        }
+    )
     [playing] = api.get_device(device_id.upper())  # deviceId matches in any case
     assert playing["Id"] == session["Id"]  # stable per client + device
-    assert playing["PlayState"] == {"CanSeek": True, "IsPaused": True, "IsMuted": False,
-                                    "RepeatMode": "RepeatNone", "PositionTicks": 600 * TICKS,
-                                    "VolumeLevel": 80, "PlayMethod": "DirectPlay"}
+    assert playing["PlayState"] == {
+        "CanSeek": True,
+        "IsPaused": True,
+        "IsMuted": False,
+        "RepeatMode": "RepeatNone",
+        "PositionTicks": 600 * TICKS,
+        "VolumeLevel": 80,
+        "PlayMethod": "DirectPlay",
+    }
     item = playing["NowPlayingItem"]
-    assert (item["Id"], item["Type"], item["MediaType"], item["RunTimeTicks"],
-            item["IsFolder"], item["ServerId"]) == (mixes[0], "Audio", "Audio", 3600 * TICKS,
-                                                    False, session["ServerId"])
+    assert (
+        item["Id"],
+        item["Type"],
+        item["MediaType"],
+        item["RunTimeTicks"],
+        item["IsFolder"],
+        item["ServerId"],
+    ) == (mixes[0], "Audio", "Audio", 3600 * TICKS, False, session["ServerId"])
     assert item["Name"].startswith("track-") and "Artists" in item and "AlbumArtist" in item
-    assert playing["LastPlaybackCheckIn"] and playing["LastActivityDate"] >= \
-        session["LastActivityDate"]
+    assert (
+        playing["LastPlaybackCheckIn"]
+        and playing["LastActivityDate"] >= session["LastActivityDate"]
+    )
 
     api.session_stop({"ItemId": mixes[0], "PlaySessionId": "p1", "PositionTicks": 600 * TICKS})
     [stopped] = api.get_device(device_id)
@@ -96,8 +147,9 @@ def test_sdk_sessions_who_sees_what(stack, admin, mixes):
     boss = new_listener(stack, "boss", admin=True)
     ana_sdk, bob_sdk = sdk(stack, ana.token), sdk(stack, bob.token)
     # the SDK sends only X-Emby-Token: its device is the token's own
-    ana_sdk.playstate.report_playback_start(PlaybackStartInfo(item_id=dashed(mixes[1]),
-                                                              play_session_id="s"))
+    ana_sdk.playstate.report_playback_start(
+        PlaybackStartInfo(item_id=dashed(mixes[1]), play_session_id="s")
+    )
     bob_sdk.playstate.report_playback_progress(PlaybackProgressInfo(item_id=mixes[1]))
     bob_sdk.playstate.ping_playback_session("nothing")
 
@@ -133,10 +185,11 @@ def test_sessions_refused_and_bad_input(stack, admin):
 def resumable_history(stack, mixes):
     """A user who stopped the three mixes at 10, 20 and 30 minutes, in that order."""
     user = new_listener(stack, "resumer")
-    for minutes, item in zip((10, 20, 30), mixes):
+    for minutes, item in zip((10, 20, 30), mixes, strict=True):
         user.api.post(f"/Users/{user.id}/PlayingItems/{item}")
-        response = user.api.delete(f"/Users/{user.id}/PlayingItems/{item}",
-                                   params={"positionTicks": minutes * 60 * TICKS})
+        response = user.api.delete(
+            f"/Users/{user.id}/PlayingItems/{item}", params={"positionTicks": minutes * 60 * TICKS}
+        )
         assert response.status_code == 204
     return user
 
@@ -144,10 +197,14 @@ def resumable_history(stack, mixes):
 def test_resume_every_route_form(stack, admin, mixes):
     user = resumable_history(stack, mixes)
     newest_first = [mixes[2], mixes[1], mixes[0]]
-    forms = [f"/Users/{user.id}/Items/Resume", f"/UserItems/Resume?userId={dashed(user.id)}",
-             "/useritems/resume", f"/users/{user.id}/items?filters=IsResumable",
-             f"/Items?UserId={user.id}&Filters=IsResumable&SortBy=DatePlayed"
-             "&SortOrder=Descending&Recursive=true"]
+    forms = [
+        f"/Users/{user.id}/Items/Resume",
+        f"/UserItems/Resume?userId={dashed(user.id)}",
+        "/useritems/resume",
+        f"/users/{user.id}/items?filters=IsResumable",
+        f"/Items?UserId={user.id}&Filters=IsResumable&SortBy=DatePlayed"
+        "&SortOrder=Descending&Recursive=true",
+    ]
     for path in forms:
         body = user.api.get(path).json()
         assert [item["Id"] for item in body["Items"]] == newest_first, path
@@ -155,10 +212,15 @@ def test_resume_every_route_form(stack, admin, mixes):
         first = body["Items"][0]
         assert first["UserData"]["PlaybackPositionTicks"] == 30 * 60 * TICKS
         assert (first["Type"], first["MediaType"], first["RunTimeTicks"]) == (
-            "Audio", "Audio", 3600 * TICKS)
+            "Audio",
+            "Audio",
+            3600 * TICKS,
+        )
 
-    paged = user.api.get(f"/Users/{user.id}/Items/Resume?startIndex=1&limit=1"
-                         "&enableTotalRecordCount=false&enableUserData=false").json()
+    paged = user.api.get(
+        f"/Users/{user.id}/Items/Resume?startIndex=1&limit=1"
+        "&enableTotalRecordCount=false&enableUserData=false"
+    ).json()
     assert [item["Id"] for item in paged["Items"]] == [mixes[1]]
     assert (paged["TotalRecordCount"], paged["StartIndex"]) == (1, 1)
     assert "UserData" not in paged["Items"][0]
@@ -172,8 +234,9 @@ def test_resume_every_route_form(stack, admin, mixes):
 
 def test_resume_through_the_clients(stack, admin, mixes):
     user = resumable_history(stack, mixes)
-    found = sdk(stack, user.token).items.get_resume_items(dashed(user.id), start_index=1, limit=5,
-                                                          media_types=["Audio"])
+    found = sdk(stack, user.token).items.get_resume_items(
+        dashed(user.id), start_index=1, limit=5, media_types=["Audio"]
+    )
     assert [item.id for item in found.items] == [mixes[1], mixes[0]]
     assert found.total_record_count == 3 and found.start_index == 1
     assert found.items[0].user_data.playback_position_ticks == 20 * 60 * TICKS
@@ -206,8 +269,9 @@ def test_logout_ends_the_device_sessions(stack, service_env, admin, mixes):
     api, token = logged_in_client(stack, user, phone)
     logged_in_client(stack, user, tablet)
     api.session_playing({"ItemId": mixes[0], "PlaySessionId": "bye", "PositionTicks": 0})
-    api.session_progress({"ItemId": mixes[0], "PlaySessionId": "bye",
-                          "PositionTicks": 1200 * TICKS})
+    api.session_progress(
+        {"ItemId": mixes[0], "PlaySessionId": "bye", "PositionTicks": 1200 * TICKS}
+    )
     me = sdk(stack, user.token).session
     assert {session.device_id for session in me.get_sessions()} >= {phone, tablet}
 

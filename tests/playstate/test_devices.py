@@ -23,12 +23,18 @@ def db(session_for):
 
 def user(admin=False, **device):
     guid = secrets.token_hex(16)
-    return Principal(kind="user", token_id=secrets.randbelow(10**6), user_id=1,
-                     username=f"u-{guid[:6]}", user_uuid=guid, is_admin=admin, **device)
+    return Principal(
+        kind="user",
+        token_id=secrets.randbelow(10**6),
+        user_id=1,
+        username=f"u-{guid[:6]}",
+        user_uuid=guid,
+        is_admin=admin,
+        **device,
+    )
 
 
-TV = {"device_id": "tv-1", "client": "Kodi", "device_name": "Living room",
-      "client_version": "20.1"}
+TV = {"device_id": "tv-1", "client": "Kodi", "device_name": "Living room", "client_version": "20.1"}
 
 
 def mine(rows, *principals):
@@ -47,10 +53,17 @@ def test_device_of_principal_falls_back_to_the_token():
     bare = user()
     device = devices.Device.of(bare)
     assert (device.client, device.device_id, device.device_name) == (
-        "", f"token:{bare.token_id}", "")
+        "",
+        f"token:{bare.token_id}",
+        "",
+    )
     named = devices.Device.of(user(**TV))
     assert (named.client, named.device_id, named.device_name, named.application_version) == (
-        "Kodi", "tv-1", "Living room", "20.1")
+        "Kodi",
+        "tv-1",
+        "Living room",
+        "20.1",
+    )
     with pytest.raises(PermissionDenied):
         devices.Device.of(Principal(kind="team", token_id=1, team_id=1, organizer="o"))
 
@@ -73,8 +86,9 @@ def test_who_sees_what(db):
     assert alice.user_uuid in {row.user_id for row in by_device}
     assert all(row.device_id.lower() == "tv-1" for row in by_device)
     with pytest.raises(PermissionDenied):
-        devices.visible(db, Principal(kind="team", token_id=1, team_id=1, organizer="o"),
-                        devices.SessionQuery())
+        devices.visible(
+            db, Principal(kind="team", token_id=1, team_id=1, organizer="o"), devices.SessionQuery()
+        )
 
 
 def test_controllable_by_user():
@@ -87,8 +101,9 @@ def test_controllable_by_user():
 
 
 def test_query_parsing():
-    parsed = devices.SessionQuery.parse({"deviceid": "x", "activewithinseconds": "60",
-                                         "controllablebyuserid": "A" * 32})
+    parsed = devices.SessionQuery.parse(
+        {"deviceid": "x", "activewithinseconds": "60", "controllablebyuserid": "A" * 32}
+    )
     assert parsed == devices.SessionQuery("x", 60, "a" * 32)
     assert devices.SessionQuery.parse({}) == devices.SessionQuery()
     for bad in ({"activewithinseconds": "soon"}, {"controllablebyuserid": "me"}):
@@ -100,11 +115,22 @@ def test_newest_first_counts_playback_reports_and_filters_recent(db):
     alice, bob = user(**TV), user()
     devices.touch(db, devices.Device.of(alice), 100 * 10**6)
     devices.touch(db, devices.Device.of(bob), 200 * 10**6)
-    sessions.record(db, alice.user_uuid, "tv-1", ITEM.id,
-                    PlaybackReport(item_id=ITEM.id, play_session_id="p", position_ticks=5),
-                    300 * 10**6, 300 * 10**6, starting=True)
-    rows = mine(devices.visible(db, alice, devices.SessionQuery()) +
-                devices.visible(db, bob, devices.SessionQuery()), alice, bob)
+    sessions.record(
+        db,
+        alice.user_uuid,
+        "tv-1",
+        ITEM.id,
+        PlaybackReport(item_id=ITEM.id, play_session_id="p", position_ticks=5),
+        300 * 10**6,
+        300 * 10**6,
+        starting=True,
+    )
+    rows = mine(
+        devices.visible(db, alice, devices.SessionQuery())
+        + devices.visible(db, bob, devices.SessionQuery()),
+        alice,
+        bob,
+    )
     playing = sessions.playing_by_device(db, None)
     listed = devices.newest_first(rows, playing, 400 * 10**6, None)
     assert [row.user_id for row, _ in listed] == [alice.user_uuid, bob.user_uuid]
@@ -149,27 +175,59 @@ class Row:
 
 
 def test_session_info_idle_and_playing():
-    row = Row(id=1, user_id="1" * 32, user_name="ana", client="Kodi", device_id="tv-1",
-              device_name="TV", application_version="20", last_activity_us=1_700_000_000_000_000)
+    row = Row(
+        id=1,
+        user_id="1" * 32,
+        user_name="ana",
+        client="Kodi",
+        device_id="tv-1",
+        device_name="TV",
+        application_version="20",
+        last_activity_us=1_700_000_000_000_000,
+    )
     idle = devices.session_info(row, None, None, SERVER)
-    assert idle["PlayState"] == {"CanSeek": False, "IsPaused": False, "IsMuted": False,
-                                 "RepeatMode": "RepeatNone"}
+    assert idle["PlayState"] == {
+        "CanSeek": False,
+        "IsPaused": False,
+        "IsMuted": False,
+        "RepeatMode": "RepeatNone",
+    }
     assert idle["LastActivityDate"] == "2023-11-14T22:13:20.000000Z"
     assert idle["Id"] == devices.session_id("Kodi", "tv-1") and idle["ServerId"] == SERVER
     for name in ("AdditionalUsers", "PlayableMediaTypes", "SupportedCommands", "NowPlayingQueue"):
         assert idle[name] == []
     assert idle["SupportsMediaControl"] is False and idle["SupportsRemoteControl"] is False
     assert "NowPlayingItem" not in idle and "LastPlaybackCheckIn" not in idle
-    playing = Row(can_seek=True, is_paused=True, is_muted=False, repeat_mode="RepeatAll",
-                  position_ticks=50, volume_level=None, play_method="DirectPlay",
-                  media_source_id=None, last_seen_us=1_700_000_001_000_000, item_id=ITEM.id)
+    playing = Row(
+        can_seek=True,
+        is_paused=True,
+        is_muted=False,
+        repeat_mode="RepeatAll",
+        position_ticks=50,
+        volume_level=None,
+        play_method="DirectPlay",
+        media_source_id=None,
+        last_seen_us=1_700_000_001_000_000,
+        item_id=ITEM.id,
+    )
     info = devices.session_info(row, playing, ITEM, SERVER)
-    assert info["PlayState"] == {"CanSeek": True, "IsPaused": True, "IsMuted": False,
-                                 "RepeatMode": "RepeatAll", "PositionTicks": 50,
-                                 "PlayMethod": "DirectPlay"}
+    assert info["PlayState"] == {
+        "CanSeek": True,
+        "IsPaused": True,
+        "IsMuted": False,
+        "RepeatMode": "RepeatAll",
+        "PositionTicks": 50,
+        "PlayMethod": "DirectPlay",
+    }
     assert info["NowPlayingItem"] == {
-        "Name": "Song", "Id": ITEM.id, "ServerId": SERVER, "Type": "Audio", "MediaType": "Audio",
-        "RunTimeTicks": 2_000_000_000, "IsFolder": False, "Artists": ["Band"],
-        "AlbumArtist": "Band"}
-    assert info["LastPlaybackCheckIn"] == info["LastActivityDate"] == \
-        "2023-11-14T22:13:21.000000Z"
+        "Name": "Song",
+        "Id": ITEM.id,
+        "ServerId": SERVER,
+        "Type": "Audio",
+        "MediaType": "Audio",
+        "RunTimeTicks": 2_000_000_000,
+        "IsFolder": False,
+        "Artists": ["Band"],
+        "AlbumArtist": "Band",
+    }
+    assert info["LastPlaybackCheckIn"] == info["LastActivityDate"] == "2023-11-14T22:13:21.000000Z"

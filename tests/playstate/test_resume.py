@@ -1,7 +1,7 @@
 """services/playstate/resume.py: continue listening's query and list."""
 
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -10,50 +10,73 @@ from services.playstate import resume, userdata
 from services.playstate.resume import ResumeQuery
 from services.playstate.rules import Outcome
 
-T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def test_defaults_and_values():
     assert ResumeQuery.parse({}) == ResumeQuery()
-    parsed = ResumeQuery.parse({"startindex": ["2"], "limit": ["3"], "enableuserdata": ["False"],
-                                "enabletotalrecordcount": ["false"],
-                                "excludeactivesessions": ["TRUE"], "unknown": ["x"]})
+    parsed = ResumeQuery.parse(
+        {
+            "startindex": ["2"],
+            "limit": ["3"],
+            "enableuserdata": ["False"],
+            "enabletotalrecordcount": ["false"],
+            "excludeactivesessions": ["TRUE"],
+            "unknown": ["x"],
+        }
+    )
     assert parsed == ResumeQuery(2, 3, True, False, False, True)
 
 
-@pytest.mark.parametrize("query, audio", [
-    ({"mediatypes": ["Audio"]}, True),
-    ({"mediatypes": ["Video"]}, False),
-    ({"mediatypes": ["video,AUDIO"]}, True),
-    ({"mediatypes": ["Video", "Audio"]}, True),  # repeated, or the SDK's mediaTypes[0]= form
-    ({"mediatypes": ["Bogus"]}, True),  # an unparseable value is ignored
-    ({"mediatypes": ["Video,Bogus"]}, False),
-    ({"includeitemtypes": ["Movie"]}, False),
-    ({"includeitemtypes": ["Audio,AudioBook"]}, True),
-    ({"excludeitemtypes": ["Audio"]}, False),
-])
+@pytest.mark.parametrize(
+    "query, audio",
+    [
+        ({"mediatypes": ["Audio"]}, True),
+        ({"mediatypes": ["Video"]}, False),
+        ({"mediatypes": ["video,AUDIO"]}, True),
+        ({"mediatypes": ["Video", "Audio"]}, True),  # repeated, or the SDK's mediaTypes[0]= form
+        ({"mediatypes": ["Bogus"]}, True),  # an unparseable value is ignored
+        ({"mediatypes": ["Video,Bogus"]}, False),
+        ({"includeitemtypes": ["Movie"]}, False),
+        ({"includeitemtypes": ["Audio,AudioBook"]}, True),
+        ({"excludeitemtypes": ["Audio"]}, False),
+    ],
+)
 def test_media_types(query, audio):
     assert ResumeQuery.parse(query).audio is audio
 
 
-@pytest.mark.parametrize("query", [{"startindex": ["x"]}, {"limit": ["-1"]},
-                                   {"startindex": ["-2"]}, {"enableuserdata": ["maybe"]}])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"startindex": ["x"]},
+        {"limit": ["-1"]},
+        {"startindex": ["-2"]},
+        {"enableuserdata": ["maybe"]},
+    ],
+)
 def test_bad_values(query):
     with pytest.raises(BadRequest):
         ResumeQuery.parse(query)
 
 
 def test_items_form_accepts_only_resumable():
-    client_query = {"filters": ["IsResumable"], "sortby": ["DatePlayed"],
-                    "sortorder": ["Descending"], "recursive": ["True"], "limit": ["5"]}
+    client_query = {
+        "filters": ["IsResumable"],
+        "sortby": ["DatePlayed"],
+        "sortorder": ["Descending"],
+        "recursive": ["True"],
+        "limit": ["5"],
+    }
     assert ResumeQuery.parse_items(client_query) == ResumeQuery(limit=5)
-    for query, named in [({}, "Filters=IsResumable"),
-                         ({"filters": ["IsResumable,IsFavorite"]}, "Filters=IsFavorite"),
-                         ({"filters": ["IsUnplayed"]}, "Filters=IsUnplayed"),
-                         ({"filters": ["IsResumable"], "parentid": ["x"]}, "parentId"),
-                         ({"filters": ["IsResumable"], "sortby": ["SortName"]}, "SortBy=SortName"),
-                         ({"filters": ["IsResumable"], "sortorder": ["Ascending"]},
-                          "SortOrder=Ascending")]:
+    for query, named in [
+        ({}, "Filters=IsResumable"),
+        ({"filters": ["IsResumable,IsFavorite"]}, "Filters=IsFavorite"),
+        ({"filters": ["IsUnplayed"]}, "Filters=IsUnplayed"),
+        ({"filters": ["IsResumable"], "parentid": ["x"]}, "parentId"),
+        ({"filters": ["IsResumable"], "sortby": ["SortName"]}, "SortBy=SortName"),
+        ({"filters": ["IsResumable"], "sortorder": ["Ascending"]}, "SortOrder=Ascending"),
+    ]:
         with pytest.raises(BadRequest, match=named):
             ResumeQuery.parse_items(query)
 
@@ -65,7 +88,7 @@ def listener(session_for):
     db = session_for("playstate")
     user, other = secrets.token_hex(16), secrets.token_hex(16)
     items = [secrets.token_hex(16) for _ in range(4)]
-    for item, hours, position in zip(items, (1, 3, 2, 4), (10, 20, 30, 0)):
+    for item, hours, position in zip(items, (1, 3, 2, 4), (10, 20, 30, 0), strict=True):
         userdata.mark_played(db, user, item, T0 + timedelta(hours=hours), T0, 1)
         userdata.apply_position(db, user, item, Outcome(position, False), 2, only_if_newer=False)
     userdata.apply_position(db, other, items[0], Outcome(99, False), 2, only_if_newer=False)
@@ -87,6 +110,13 @@ def test_page_newest_first_with_paging_and_exclusions(listener):
 
 def test_result_counts():
     assert resume.result([{"Id": "a"}], 7, ResumeQuery(start_index=3)) == {
-        "Items": [{"Id": "a"}], "TotalRecordCount": 7, "StartIndex": 3}
-    assert resume.result([{"Id": "a"}], 7, ResumeQuery(enable_total_record_count=False))[
-        "TotalRecordCount"] == 1
+        "Items": [{"Id": "a"}],
+        "TotalRecordCount": 7,
+        "StartIndex": 3,
+    }
+    assert (
+        resume.result([{"Id": "a"}], 7, ResumeQuery(enable_total_record_count=False))[
+            "TotalRecordCount"
+        ]
+        == 1
+    )
