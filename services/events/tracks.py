@@ -18,21 +18,6 @@ from services.common.errors import NotFound, ValidationFailed
 from services.events.models import Track
 
 MAX_TEXT = 255
-LIKE_ESCAPE = "\\"
-
-
-def fold(text: str) -> str:
-    """`text` as search compares it: accents dropped, case folded ("Beyoncé" → "beyonce")."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return unicodedata.normalize("NFC", bare.casefold())
-
-
-def _like_literal(text: str) -> str:
-    """`text` with LIKE's wildcards escaped, so ``50%`` matches itself."""
-    for char in (LIKE_ESCAPE, "%", "_"):
-        text = text.replace(char, LIKE_ESCAPE + char)
-    return text
 
 
 def track_view(track: Track) -> dict[str, Any]:
@@ -89,11 +74,30 @@ def create_track(session: Session, body: dict[str, Any]) -> Track:
     if errors:
         raise ValidationFailed(fields=errors)
     track = Track(uuid=uuidlib.uuid4().hex, name=name, artist=artist, duration=duration,
-                  resumable=resumable, search_name=fold(name)[:MAX_TEXT],
-                  search_artist=fold(artist)[:MAX_TEXT])
+                  resumable=resumable, search_name=fold(name)[:FOLDED_MAX],
+                  search_artist=fold(artist)[:FOLDED_MAX])
     session.add(track)
     session.flush()
     return track
+
+
+LIKE_ESCAPE = "\\"
+#: length of the folded search columns (folding can lengthen a text: "ß" → "ss")
+FOLDED_MAX = 255
+
+
+def fold(text: str) -> str:
+    """`text` as search compares it: accents dropped, case folded ("Beyoncé" → "beyonce")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return unicodedata.normalize("NFC", bare.casefold())
+
+
+def _like_literal(text: str) -> str:
+    """`text` with LIKE's wildcards escaped, so ``50%`` matches itself."""
+    for char in (LIKE_ESCAPE, "%", "_"):
+        text = text.replace(char, LIKE_ESCAPE + char)
+    return text
 
 
 def list_tracks(session: Session, offset: int, limit: int,

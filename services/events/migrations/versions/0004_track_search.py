@@ -8,7 +8,7 @@ Create Date: 2026-12-04 18:50:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-from services.events.tracks import MAX_TEXT, fold
+from services.events.tracks import FOLDED_MAX, fold
 
 revision = "0004"
 down_revision = "0003"
@@ -35,7 +35,7 @@ def upgrade() -> None:
             tracks.update()
             .where(tracks.c.id == row.id)
             .values(
-                search_name=fold(row.name)[:MAX_TEXT], search_artist=fold(row.artist)[:MAX_TEXT]
+                search_name=fold(row.name)[:FOLDED_MAX], search_artist=fold(row.artist)[:FOLDED_MAX]
             )
         )
 
