@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from werkzeug.wrappers import Request
@@ -11,7 +10,6 @@ from werkzeug.wrappers import Request
 from services.common.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 
 MAX_BODY_BYTES = 1024 * 1024
-_INDEXED = re.compile(r"\[\d*\]$")
 
 
 def _raw(request: Request) -> bytes:
@@ -72,5 +70,8 @@ def jellyfin_lists(request: Request) -> dict[str, list[str]]:
     (``mediaTypes[0]=Audio&mediaTypes[1]=Video``) gathered into one list."""
     lists: dict[str, list[str]] = {}
     for name, value in request.args.items(multi=True):
-        lists.setdefault(_INDEXED.sub("", name.lower()), []).append(value)
+        key = name.lower()
+        if key.endswith("]") and "[" in key:
+            key = key[: key.index("[")]
+        lists.setdefault(key, []).append(value)
     return lists
