@@ -57,8 +57,8 @@ def test_item_cache_fetches_once_and_not_missing_ones():
                 "resumable": True}
 
     cache = ItemCache(ttl=60, clock=lambda: now[0])
-    assert cache.get(ME, fetch) == Item(ME, 2_000_000_000, True, "Song", "Band")
-    assert cache.get(ME, fetch) == Item(ME, 2_000_000_000, True, "Song", "Band")
+    assert cache.get(ME, fetch) == Item(ME, 2_000_000_000, True, name="Song", artist="Band")
+    assert cache.get(ME, fetch) == Item(ME, 2_000_000_000, True, name="Song", artist="Band")
     with pytest.raises(NotFound, match="Item not found."):
         cache.get(OTHER, fetch)
     with pytest.raises(NotFound):

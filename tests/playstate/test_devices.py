@@ -13,7 +13,7 @@ from services.playstate.reports import PlaybackReport
 from services.playstate.rules import Item
 
 SERVER = "f" * 32
-ITEM = Item("2" * 32, 2_000_000_000, False, "Song", "Band")
+ITEM = Item("2" * 32, 2_000_000_000, False, name="Song", artist="Band")
 
 
 @pytest.fixture
