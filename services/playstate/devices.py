@@ -258,3 +258,18 @@ def session_info(
         info["NowPlayingItem"] = base_item(item, server_id)
         info["LastPlaybackCheckIn"] = _iso_us(playing.last_seen_us)
     return info
+
+
+def session_infos(
+    listed: list[tuple[Any, Any | None]],
+    item_of: Callable[[str], Item | None],
+    server_id: str,
+) -> list[dict[str, Any]]:
+    """SessionInfo of each (row, playback) of ``newest_first``; `item_of` looks a track up (None
+    when it left the catalogue)."""
+    return [
+        session_info(
+            row, playing, item_of(playing.item_id) if playing is not None else None, server_id
+        )
+        for row, playing in listed
+    ]

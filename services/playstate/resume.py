@@ -9,6 +9,7 @@ nothing Jellyfin knows are ignored; numbers and booleans that do not parse are 4
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,8 +17,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.common.errors import BadRequest
+from services.playstate import userdata
+from services.playstate.devices import base_item
 from services.playstate.models import UserItemData
 from services.playstate.reports import read_bool, read_int
+from services.playstate.rules import Item
 from services.playstate.userdata import UserData
 
 COLUMNS = UserItemData.__table__.c
@@ -192,3 +196,22 @@ def result(items: list[dict[str, Any]], total: int, query: ResumeQuery) -> dict[
         "TotalRecordCount": total if query.enable_total_record_count else len(items),
         "StartIndex": query.start_index,
     }
+
+
+def base_items(
+    page: list[UserData],
+    item_of: Callable[[str], Item | None],
+    server_id: str,
+    with_user_data: bool,
+) -> list[dict[str, Any]]:
+    """BaseItemDto of each entry whose track is still in the catalogue (`item_of` None: gone),
+    with its ``UserData`` unless `with_user_data` is false."""
+    found = []
+    for data in page:
+        item = item_of(data.item_id)
+        if item is not None:
+            dto = base_item(item, server_id)
+            if with_user_data:
+                dto["UserData"] = userdata.dto(data, item)
+            found.append(dto)
+    return found

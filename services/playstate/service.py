@@ -176,8 +176,7 @@ class PlaystateService(ServiceBase):
         self.db.rollback()  # read only; no transaction stays open across the catalogue lookups
         listed = devices.newest_first(rows, playing, sessions.epoch_us(utcnow()),
                                       wanted.active_within_seconds)
-        return [devices.session_info(row, play, play and self._item_if_known(play.item_id),
-                                     server_id) for row, play in listed]
+        return devices.session_infos(listed, self._item_if_known, server_id)
 
     @rpc
     def resume_items(self, principal: dict, user_id: str | None, query: dict[str, list[str]],
@@ -189,19 +188,8 @@ class PlaystateService(ServiceBase):
         total, page = resume.page(self.db, owner, wanted, playing)
         self._touch(principal, hot=True)
         commit(self.db)  # no transaction stays open across the catalogue lookups
-        return resume.result(self._resume_items(page, server_id, wanted.enable_user_data),
-                             total, wanted)
-
-    def _resume_items(self, page: list[UserData], server_id: str,
-                      with_user_data: bool) -> list[dict]:
-        """BaseItemDto of each entry whose track is still in the catalogue."""
-        found = []
-        for data in page:
-            item = self._item_if_known(data.item_id)
-            if item is not None:
-                found.append({**devices.base_item(item, server_id),
-                              **({"UserData": userdata.dto(data, item)} if with_user_data else {})})
-        return found
+        return resume.result(resume.base_items(page, self._item_if_known, server_id,
+                                               wanted.enable_user_data), total, wanted)
 
     @rpc
     def end_device_sessions(self, principal: dict, device_id: str | None = None) -> None:

@@ -231,3 +231,36 @@ def test_session_info_idle_and_playing():
         "AlbumArtist": "Band",
     }
     assert info["LastPlaybackCheckIn"] == info["LastActivityDate"] == "2023-11-14T22:13:21.000000Z"
+
+
+def test_session_infos_look_up_what_plays():
+    row = Row(
+        id=1,
+        user_id="1" * 32,
+        user_name="ana",
+        client="Kodi",
+        device_id="tv-1",
+        device_name="TV",
+        application_version="20",
+        last_activity_us=0,
+    )
+    playing = Row(
+        can_seek=False,
+        is_paused=False,
+        is_muted=False,
+        repeat_mode="RepeatNone",
+        position_ticks=None,
+        volume_level=None,
+        play_method=None,
+        media_source_id=None,
+        last_seen_us=5,
+        item_id=ITEM.id,
+    )
+    asked = []
+
+    def item_of(item_id):
+        asked.append(item_id)
+        return None  # the track left the catalogue
+
+    [idle, gone] = devices.session_infos([(row, None), (row, playing)], item_of, SERVER)
+    assert asked == [ITEM.id] and "NowPlayingItem" not in idle and "NowPlayingItem" not in gone

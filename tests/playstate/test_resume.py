@@ -8,7 +8,7 @@ import pytest
 from services.common.errors import BadRequest
 from services.playstate import resume, userdata
 from services.playstate.resume import ResumeQuery
-from services.playstate.rules import Outcome
+from services.playstate.rules import Item, Outcome
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -120,3 +120,22 @@ def test_result_counts():
         ]
         == 1
     )
+
+
+def test_base_items_skip_tracks_gone_from_the_catalogue():
+    kept, gone = "a" * 32, "b" * 32
+    page = [
+        userdata.UserData("u" * 32, gone, playback_position_ticks=5),
+        userdata.UserData("u" * 32, kept, playback_position_ticks=10**10),
+    ]
+    catalogue = {kept: Item(kept, 4 * 10**10, True, name="Mix", artist="DJ")}
+    [item] = resume.base_items(page, catalogue.get, "s" * 32, with_user_data=True)
+    assert (item["Id"], item["Name"], item["Artists"], item["ServerId"]) == (
+        kept,
+        "Mix",
+        ["DJ"],
+        "s" * 32,
+    )
+    assert item["UserData"]["PlaybackPositionTicks"] == 10**10
+    assert item["UserData"]["PlayedPercentage"] == 25.0
+    assert "UserData" not in resume.base_items(page, catalogue.get, "s", with_user_data=False)[0]
