@@ -61,7 +61,10 @@ class Authenticator:
 
     def principal(self, headers: Mapping[str, str], query: Mapping[str, str]) -> Principal:
         """The caller; NotAuthenticated without credentials, AuthenticationFailed for a bad token."""
-        credentials = read_credentials(headers, query)
+        return self.resolve(read_credentials(headers, query))
+
+    def resolve(self, credentials: Credentials) -> Principal:
+        """The principal of `credentials`, with the device its MediaBrowser header names."""
         if credentials.token is None:
             raise NotAuthenticated()
         key = hash_token(credentials.token)
@@ -70,7 +73,11 @@ class Authenticator:
             principal = Principal.from_dict(self.authenticate(credentials.token))
             self.cache.put(key, principal)
         if principal.is_user and credentials.device_id:
-            principal = replace(principal, device_id=credentials.device_id)
+            principal = replace(
+                principal, device_id=credentials.device_id,
+                client=credentials.client or principal.client,
+                device_name=credentials.device_name or principal.device_name,
+                client_version=credentials.client_version or principal.client_version)
         return principal
 
     def request_principal(self, request: Any) -> Principal:

@@ -119,3 +119,15 @@ def jellyfin_object(request: Request) -> dict[str, Any]:
 
 def jellyfin_query(request: Request) -> dict[str, str]:
     return lower_keys(request.args.to_dict())
+
+
+def jellyfin_lists(request: Request) -> dict[str, list[str]]:
+    """Every query value by lower-cased name: repeated names and the SDK's indexed form
+    (``mediaTypes[0]=Audio&mediaTypes[1]=Video``) gathered into one list."""
+    lists: dict[str, list[str]] = {}
+    for name, value in request.args.items(multi=True):
+        key = name.lower()
+        if key.endswith("]") and "[" in key:
+            key = key[: key.index("[")]
+        lists.setdefault(key, []).append(value)
+    return lists

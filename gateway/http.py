@@ -48,7 +48,7 @@ LOGIN_GATE = Semaphore(config.GATEWAY_LOGINS_AT_ONCE.value())
 
 #: first path segments of Jellyfin routes, which Jellyfin matches in any case
 JELLYFIN_PREFIXES = frozenset({"users", "sessions", "system", "useritems", "userplayeditems",
-                               "playingitems"})
+                               "playingitems", "items"})
 SECRET_QUERY = re.compile(r"((?:api_?key|token)=)[^&\s\"]+", re.IGNORECASE)
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from dataclasses import replace
 from typing import Any
 
 from werkzeug.wrappers import Request
@@ -13,7 +15,9 @@ from gateway.jellyfin import authentication_result, public_system_info, user_dto
 from gateway.pagination import paginate
 from gateway.responses import json_response
 from gateway.routes.base import RouteBase
-from services.common.errors import PermissionDenied
+from services.common.errors import PermissionDenied, ServiceUnavailable
+
+log = logging.getLogger(__name__)
 
 ORGANIZERS = "/api/v1/organizers/"
 TEAMS = "/api/v1/organizers/<organizer>/teams/"
@@ -34,6 +38,7 @@ class AccountRoutes(RouteBase):
         password = body.get("pw") if body.get("pw") is not None else body.get("password")
         login = self.accounts_login.login(str(body.get("username") or ""), str(password or ""),
                                           device, request_client_address(request))
+        self._start_device_session(request, login["token"])
         return authentication_result(login, device)
 
     @route("POST", "/sessions/logout")
@@ -46,6 +51,16 @@ class AccountRoutes(RouteBase):
         self.playstate.end_device_sessions(principal.to_dict(), principal.device_id)
         self.accounts.logout(principal.to_dict())
         self.auth.forget(request)
+
+    def _start_device_session(self, request: Request, token: str) -> None:
+        """Tell playstate that this device logged in (its Jellyfin session starts now). The
+        login stands if playstate cannot be told: the device's first playstate call makes it."""
+        credentials = replace(self.auth.request_credentials(request), token=token)
+        try:
+            self.playstate.device_login(self.auth.resolve(credentials).to_dict())
+        except ServiceUnavailable:
+            log.warning("login: playstate did not answer; the device session starts at the "
+                        "device's first playstate call")
 
     @route("POST", "/users/new")
     def create_user(self, request: Request) -> Any:

@@ -49,7 +49,9 @@ class EventRoutes(RouteBase):
     @route("GET", TRACKS)
     def list_tracks(self, request: Request) -> Any:
         self._caller(request)
-        return self._paged(request, self.events.list_tracks)
+        search = request.args.get("search", "")
+        return self._paged(request, lambda offset, limit:
+                           self.events.list_tracks(offset, limit, search))
 
     @route("POST", TRACKS)
     @idempotent

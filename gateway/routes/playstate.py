@@ -13,7 +13,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request
 
-from gateway.bodies import jellyfin_object, jellyfin_query
+from gateway.bodies import jellyfin_lists, jellyfin_object, jellyfin_query
 from gateway.http import route
 from gateway.routes.base import RouteBase
 
@@ -106,3 +106,32 @@ class PlaystateRoutes(RouteBase):
     @route("POST", "/sessions/playing/ping")
     def ping_playback_session(self, request: Request) -> None:
         self.playstate.ping(self._caller(request), jellyfin_query(request).get("playsessionid"))
+
+    # Jellyfin's sessions and continue listening -------------------------------------------------
+    @route("GET", "/sessions")
+    def get_sessions(self, request: Request) -> Any:
+        return self.playstate.list_sessions(self._caller(request), jellyfin_query(request),
+                                            self.server_identity()["id"])
+
+    def _resume(self, request: Request, user_id: str | None, items_form: bool = False) -> Any:
+        query = jellyfin_lists(request)
+        if user_id is None:
+            user_id = next(iter(query.get("userid", [])), None)
+        return self.playstate.resume_items(self._caller(request), user_id, query,
+                                           self.server_identity()["id"], items_form)
+
+    @route("GET", "/users/<user_id>/items/resume")
+    def get_user_resume_items(self, request: Request, user_id: str) -> Any:
+        return self._resume(request, user_id)
+
+    @route("GET", "/useritems/resume")
+    def get_resume_items(self, request: Request) -> Any:
+        return self._resume(request, None)
+
+    @route("GET", "/users/<user_id>/items")
+    def get_user_items(self, request: Request, user_id: str) -> Any:
+        return self._resume(request, user_id, items_form=True)
+
+    @route("GET", "/items")
+    def get_items(self, request: Request) -> Any:
+        return self._resume(request, None, items_form=True)

@@ -67,7 +67,8 @@ def authenticate(session: Session, token: str) -> Principal:
         user = record.user
         return Principal(kind="user", token_id=record.id, user_id=user.id,
                          username=user.username, user_uuid=user.uuid, is_admin=user.is_admin,
-                         device_id=record.device_id)
+                         device_id=record.device_id, client=record.client,
+                         device_name=record.device_name, client_version=record.client_version)
     team = record.team
     assert team is not None
     return Principal(kind="team", token_id=record.id, team_id=team.id,

@@ -192,6 +192,13 @@ PLAYSTATE_ITEM_CACHE_SECONDS = Setting(
     "how long playstate keeps a catalogue track's runtime",
     float,
 )
+PLAYSTATE_DEVICE_TOUCH_SECONDS = Setting(
+    "PLAYSTATE_DEVICE_TOUCH_SECONDS",
+    "10",
+    "a Jellyfin session's activity is written at most this often per device by progress, ping and"
+    " reads (start, stop and marks always write)",
+    float,
+)
 LOG_LEVEL = Setting("LOG_LEVEL", "INFO", "log level of every process", _text)
 WEBSOCKET_SEND_QUEUE = Setting(
     "WEBSOCKET_SEND_QUEUE", "256", "frames queued per event room socket before close 1013", int
@@ -247,6 +254,7 @@ SETTINGS: tuple[Setting[object], ...] = (
     PLAYSTATE_SESSION_TIMEOUT_SECONDS,
     PLAYSTATE_EXPIRY_INTERVAL_SECONDS,
     PLAYSTATE_ITEM_CACHE_SECONDS,
+    PLAYSTATE_DEVICE_TOUCH_SECONDS,
     LOG_LEVEL,
     WEBSOCKET_SEND_QUEUE,
     WEBSOCKET_PING_SECONDS,

@@ -22,7 +22,11 @@ class Principal:
     is_admin: bool = False
     team_id: int | None = None
     organizer: str | None = None
+    #: the Jellyfin device: the MediaBrowser header's, else what the token was issued to
     device_id: str | None = None
+    client: str | None = None
+    device_name: str | None = None
+    client_version: str | None = None
 
     @property
     def is_user(self) -> bool:

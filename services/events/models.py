@@ -34,6 +34,9 @@ class Track(Base):
     duration: Mapped[int | None] = mapped_column(Integer, nullable=True)
     #: whether playback may resume where a user left off (Jellyfin's resume position)
     resumable: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: name and artist folded for ``?search=`` (lower case, no accents: ``tracks.fold``)
+    search_name: Mapped[str] = mapped_column(String(255), default="")
+    search_artist: Mapped[str] = mapped_column(String(255), default="")
 
 
 class MetaProperty(Base):

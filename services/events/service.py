@@ -41,8 +41,8 @@ class EventsService(ServiceBase):
         return tracks.track_view(tracks.find_track(self.db, ref))
 
     @rpc
-    def list_tracks(self, offset: int = 0, limit: int = 50) -> dict:
-        count, page = tracks.list_tracks(self.db, offset, limit)
+    def list_tracks(self, offset: int = 0, limit: int = 50, search: str = "") -> dict:
+        count, page = tracks.list_tracks(self.db, offset, limit, search)
         return {"count": count, "results": [tracks.track_view(track) for track in page]}
 
     @rpc(once=True)

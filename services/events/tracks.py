@@ -1,11 +1,17 @@
-"""The track catalogue: create, list, look up by integer id or GUID."""
+"""The track catalogue: create, list (optionally searched), look up by integer id or GUID.
+
+Search ignores case and accents on every database alike: each track keeps its name and artist
+folded (``fold``: NFKD, combining marks dropped, case-folded) in two columns written with the
+track, and a search folds its text the same way and matches with a plain ``LIKE``.
+"""
 
 from __future__ import annotations
 
+import unicodedata
 import uuid as uuidlib
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from services.common.errors import NotFound, ValidationFailed, too_long
@@ -73,14 +79,46 @@ def create_track(session: Session, body: dict[str, Any]) -> Track:
     if errors:
         raise ValidationFailed(fields=errors)
     track = Track(uuid=uuidlib.uuid4().hex, name=name, artist=artist, duration=duration,
-                  resumable=resumable)
+                  resumable=resumable, search_name=fold(name)[:FOLDED_MAX],
+                  search_artist=fold(artist)[:FOLDED_MAX])
     session.add(track)
     session.flush()
     return track
 
 
-def list_tracks(session: Session, offset: int, limit: int) -> tuple[int, list[Track]]:
-    """(total count, one page ordered by id)."""
-    count = session.scalar(select(func.count()).select_from(Track)) or 0
-    page = session.scalars(select(Track).order_by(Track.id).offset(offset).limit(limit))
+LIKE_ESCAPE = "\\"
+#: length of the folded search columns (folding can lengthen a text: "ß" → "ss")
+FOLDED_MAX = 255
+
+
+def fold(text: str) -> str:
+    """`text` as search compares it: accents dropped, case folded ("Beyoncé" → "beyonce")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return unicodedata.normalize("NFC", bare.casefold())
+
+
+def _like_literal(text: str) -> str:
+    """`text` with LIKE's wildcards escaped, so ``50%`` matches itself."""
+    for char in (LIKE_ESCAPE, "%", "_"):
+        text = text.replace(char, LIKE_ESCAPE + char)
+    return text
+
+
+def list_tracks(session: Session, offset: int, limit: int,
+                search: str = "") -> tuple[int, list[Track]]:
+    """(total count, one page). Without `search`, every track by id; with it, the tracks whose name
+    or artist contains it (case and accents ignored), those whose name starts with it first."""
+    query = select(Track)
+    order: list[Any] = [Track.id]
+    folded = fold(search.strip())
+    if folded:
+        text = _like_literal(folded)
+        contains = f"%{text}%"
+        query = query.where(Track.search_name.like(contains, escape=LIKE_ESCAPE)
+                            | Track.search_artist.like(contains, escape=LIKE_ESCAPE))
+        starts = Track.search_name.like(f"{text}%", escape=LIKE_ESCAPE)
+        order.insert(0, case((starts, 0), else_=1))
+    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = session.scalars(query.order_by(*order).offset(offset).limit(limit))
     return count, list(page)

@@ -76,3 +76,22 @@ class PlaybackSession(Base):
     last_seen_us: Mapped[int] = mapped_column(BigInteger)
     #: report time of the newest start, progress or stop applied
     last_report_us: Mapped[int] = mapped_column(BigInteger)
+
+
+class DeviceSession(Base):
+    """Jellyfin's session: a user on a client and device, made at login and touched by every
+    playstate call of that device (``GET /Sessions``); removed when the device logs out."""
+
+    __tablename__ = "device_sessions"
+    __table_args__ = (UniqueConstraint("user_id", "client", "device_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32))
+    user_name: Mapped[str] = mapped_column(String(255))
+    client: Mapped[str] = mapped_column(String(255))
+    #: the device key of its playback sessions (``sessions.device_key``)
+    device_id: Mapped[str] = mapped_column(String(255))
+    device_name: Mapped[str] = mapped_column(String(255))
+    application_version: Mapped[str] = mapped_column(String(255))
+    #: last login or playstate call (µs since the epoch)
+    last_activity_us: Mapped[int] = mapped_column(BigInteger, index=True)

@@ -36,6 +36,8 @@ class Item:
     id: str  #: 32-hex GUID
     runtime_ticks: int | None  #: None when the duration is unknown
     resumable: bool
+    name: str = ""  #: what a session's NowPlayingItem and continue listening show
+    artist: str = ""
 
 
 @dataclass(frozen=True)

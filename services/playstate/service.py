@@ -5,6 +5,10 @@ before any write), then writes with atomic upserts; ``user_data_changed`` / ``pl
 ``playback_stopped`` are dispatched once the write is committed. Writes are ``@rpc(once=True)``: a
 redelivered report is answered from its record, not counted again. A timer stops sessions that
 have been silent for ``PLAYSTATE_SESSION_TIMEOUT_SECONDS`` at their last reported position.
+
+Every call of a user touches the device session of the caller's device (``devices``), after its own
+work; the calls of the hot path (progress, ping, reads) at most once per
+``PLAYSTATE_DEVICE_TOUCH_SECONDS`` per device. ``list_sessions`` never touches.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from services.common.database import Database, after_commit, commit, utcnow
 from services.common.errors import BadRequest, NotFound
 from services.common.principal import Principal
 from services.common.rpc import rpc
-from services.playstate import access, playback, reports, sessions, userdata
+from services.playstate import access, devices, playback, reports, resume, sessions, userdata
 from services.playstate.guids import optional_guid, parse_guid
 from services.playstate.items import Items
 from services.playstate.rules import Item, Thresholds
@@ -35,6 +39,8 @@ SESSION_TIMEOUT_SECONDS = config.PLAYSTATE_SESSION_TIMEOUT_SECONDS.value()
 EXPIRY_INTERVAL_SECONDS = config.PLAYSTATE_EXPIRY_INTERVAL_SECONDS.value()
 EXPIRY_BATCH = 200
 INACTIVE_KEPT_US = 24 * 3600 * 1_000_000
+DEVICE_SESSION_KEPT_US = 30 * 24 * 3600 * 1_000_000
+TOUCHES = devices.TouchThrottle(config.PLAYSTATE_DEVICE_TOUCH_SECONDS.value())
 
 
 class PlaystateService(ServiceBase):
@@ -56,6 +62,12 @@ class PlaystateService(ServiceBase):
             return self.items(item_id)
         except NotFound:
             return None
+
+    def _touch(self, principal: dict, hot: bool = False) -> None:
+        """Mark the caller's device session active now (on the hot path: unless done lately)."""
+        device = devices.Device.of(Principal.from_dict(principal))
+        if not hot or TOUCHES.due(device):
+            devices.touch(self.db, device, sessions.epoch_us(utcnow()))
 
     def _announce(self, *announcements: playback.Announcement) -> None:
         """Tell the other services once the write is committed (can no longer be rolled back)."""
@@ -83,6 +95,7 @@ class PlaystateService(ServiceBase):
         item_key = parse_guid(item_id, "itemId")
         owner = self._owner(principal, user_id)
         item = self.items(item_key)
+        self._touch(principal, hot=True)
         return userdata.dto(userdata.get(self.db, owner, item.id), item)
 
     def _mark(self, principal: dict, user_id: str | None, item_id: str,
@@ -91,6 +104,7 @@ class PlaystateService(ServiceBase):
         owner = self._owner(principal, user_id)
         item = self.items(item_key)
         data = write(owner, item, utcnow())
+        self._touch(principal)
         self._announce(playback.data_changed(data, item))
         return userdata.dto(data, item)
 
@@ -116,6 +130,7 @@ class PlaystateService(ServiceBase):
             now = utcnow()
             self._announce(*playback.start(
                 self.db, user, device, report, item, now, reported_us or sessions.epoch_us(now)))
+        self._touch(principal)
 
     @rpc(once=True)
     def playback_progress(self, principal: dict, user_id: str | None, info: dict,
@@ -125,6 +140,7 @@ class PlaystateService(ServiceBase):
             now_us = sessions.epoch_us(utcnow())
             self._announce(*playback.progress(
                 self.db, user, device, report, item, now_us, reported_us or now_us, THRESHOLDS))
+        self._touch(principal, hot=True)
 
     @rpc(once=True)
     def playback_stop(self, principal: dict, user_id: str | None, info: dict,
@@ -134,6 +150,7 @@ class PlaystateService(ServiceBase):
             self._announce(*playback.stop(
                 self.db, user, device, report, item,
                 reported_us or sessions.epoch_us(utcnow()), THRESHOLDS))
+        self._touch(principal)
 
     @rpc
     def ping(self, principal: dict, play_session_id: str | None) -> None:
@@ -141,6 +158,38 @@ class PlaystateService(ServiceBase):
             raise BadRequest("The playSessionId field is required.")
         user = access.caller_id(Principal.from_dict(principal))
         sessions.ping(self.db, user, play_session_id, sessions.epoch_us(utcnow()))
+        self._touch(principal, hot=True)
+
+    # devices: Jellyfin's sessions, continue listening -------------------------------------------
+    @rpc
+    def device_login(self, principal: dict) -> None:
+        """A client logged in (AuthenticateByName): its device session starts now."""
+        self._touch(principal)
+
+    @rpc
+    def list_sessions(self, principal: dict, query: dict, server_id: str) -> list[dict]:
+        """``GET /Sessions``: SessionInfo of the devices the caller may see, newest first."""
+        caller, wanted = Principal.from_dict(principal), devices.SessionQuery.parse(query)
+        rows = devices.visible(self.db, caller, wanted)
+        playing = sessions.playing_by_device(
+            self.db, None if caller.is_admin else access.caller_id(caller))
+        self.db.rollback()  # read only; no transaction stays open across the catalogue lookups
+        listed = devices.newest_first(rows, playing, sessions.epoch_us(utcnow()),
+                                      wanted.active_within_seconds)
+        return devices.session_infos(listed, self._item_if_known, server_id)
+
+    @rpc
+    def resume_items(self, principal: dict, user_id: str | None, query: dict[str, list[str]],
+                     server_id: str, items_form: bool = False) -> dict:
+        """Continue listening (``Items/Resume``, or ``Items?Filters=IsResumable``)."""
+        owner = self._owner(principal, user_id)
+        wanted = (resume.ResumeQuery.parse_items if items_form else resume.ResumeQuery.parse)(query)
+        playing = sessions.playing_items(self.db, owner) if wanted.exclude_active_sessions else set()
+        total, page = resume.page(self.db, owner, wanted, playing)
+        self._touch(principal, hot=True)
+        commit(self.db)  # no transaction stays open across the catalogue lookups
+        return resume.result(resume.base_items(page, self._item_if_known, server_id,
+                                               wanted.enable_user_data), total, wanted)
 
     @rpc
     def end_device_sessions(self, principal: dict, device_id: str | None = None) -> None:
@@ -156,6 +205,9 @@ class PlaystateService(ServiceBase):
         for row in playing:
             self._announce(*playback.expire(self.db, row, items[row.item_id], now_us, THRESHOLDS,
                                             reason="logout"))
+        # the device's Jellyfin session ends too (it no longer appears in GET /Sessions)
+        devices.end(self.db, user, device)
+        TOUCHES.forget(user, device)
 
     @timer(interval=EXPIRY_INTERVAL_SECONDS)
     def stop_silent_sessions(self) -> None:
@@ -169,3 +221,4 @@ class PlaystateService(ServiceBase):
             self._announce(*playback.expire(self.db, row, item, now_us, THRESHOLDS))
             commit(self.db)
         sessions.purge_inactive(self.db, now_us - INACTIVE_KEPT_US)
+        devices.purge_idle(self.db, now_us - DEVICE_SESSION_KEPT_US)

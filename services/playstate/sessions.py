@@ -85,6 +85,23 @@ def ping(session: Session, user_id: str, play_session_id: str, now_us: int) -> i
     return rowcount(result)
 
 
+def playing_by_device(session: Session, user_id: str | None) -> dict[tuple[str, str], Any]:
+    """(user, device) → the active session (row) reported last; of one user, or of all (None)."""
+    statement = select(*COLUMNS).where(COLUMNS.active.is_(True))
+    if user_id is not None:
+        statement = statement.where(COLUMNS.user_id == user_id)
+    playing: dict[tuple[str, str], Any] = {}
+    for row in session.execute(statement.order_by(COLUMNS.last_report_us)):
+        playing[(row.user_id, row.device_key)] = row
+    return playing
+
+
+def playing_items(session: Session, user_id: str) -> set[str]:
+    """The items the user is playing now, on any device."""
+    return set(session.scalars(select(COLUMNS.item_id).where(COLUMNS.user_id == user_id,
+                                                             COLUMNS.active.is_(True))))
+
+
 def silent_since(session: Session, cutoff_us: int, limit: int) -> list[Any]:
     """Active sessions (as rows) with no start, progress or ping since `cutoff_us`, oldest first."""
     return list(session.execute(select(*COLUMNS).where(

@@ -1,6 +1,6 @@
 """/api/v1/tracks/: the catalogue over HTTP."""
 
-from tests.support.accounts import new_organizer, new_team, new_user, team_token
+from tests.support.accounts import new_organizer, new_team, new_user, team_token, unique
 from tests.support.client import Api
 
 
@@ -40,3 +40,20 @@ def test_errors(stack, admin):
     assert invalid.status_code == 400
     assert invalid.json() == {"name": ["This field is required."],
                               "duration": ["A valid integer is required."]}
+
+
+def test_search_by_name_or_artist(stack, admin):
+    tag = unique("tag")  # a word no other test's track holds
+    names = [f"Über {tag} remix", f"{tag.upper()} Überall", f"Plain {tag}"]
+    made = [admin.post("/api/v1/tracks/", {"name": name, "artist": "x"}).json() for name in names]
+    by_artist = admin.post("/api/v1/tracks/", {"name": "Untitled", "artist": f"Ñu {tag}"}).json()
+    found = admin.get("/api/v1/tracks/", params={"search": tag.title()}).json()
+    assert found["count"] == 4 and found["next"] is None
+    assert [track["id"] for track in found["results"]] == [made[1]["id"], made[0]["id"],
+                                                            made[2]["id"], by_artist["id"]]
+    accents = admin.get("/api/v1/tracks/", params={"search": f"uber {tag}"}).json()
+    assert [track["id"] for track in accents["results"]] == [made[0]["id"]]
+    assert admin.get("/api/v1/tracks/", params={"search": f"NU {tag}"}).json()["results"] == [
+        by_artist]
+    assert admin.get("/api/v1/tracks/", params={"search": f"{tag}-none"}).json() == {
+        "count": 0, "next": None, "previous": None, "results": []}

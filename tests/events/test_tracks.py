@@ -59,3 +59,49 @@ def test_list_pages_in_id_order(session_for):
     everything = tracks.list_tracks(session, 0, 10_000)[1]
     assert [t.id for t in everything] == sorted(t.id for t in everything)
     assert set(made) <= set(everything) and len(page) == 2
+
+
+@pytest.mark.parametrize("text, folded", [
+    ("Beyoncé", "beyonce"), ("ÉCOLE", "ecole"), ("Straße", "strasse"), ("Mötley Crüe", "motley crue"),
+    ("naïve ﬁre", "naive fire"), ("plain", "plain"),
+])
+def test_fold_drops_case_and_accents(text, folded):
+    assert tracks.fold(text) == folded
+
+
+def _searched(session, text):
+    count, page = tracks.list_tracks(session, 0, 1000, text)
+    assert count == len(page)
+    return [track.name for track in page]
+
+
+def test_search_matches_name_or_artist_ignoring_case_and_accents(session_for):
+    session = session_for("events")
+    for name, artist in [("Zz Café del Mar", "Energy 52"), ("Zz Halo", "Beyoncé"),
+                         ("Zz cafe society", ""), ("Zz Other", "Cafeteria Band"),
+                         ("Zz 100% Pure", "Zz_under")]:
+        tracks.create_track(session, {"name": name, "artist": artist})
+    assert set(_searched(session, "CAFÉ")) == {"Zz Café del Mar", "Zz cafe society",
+                                                "Zz Other"}
+    assert _searched(session, "beyonce") == ["Zz Halo"]
+    assert _searched(session, "  halo ") == ["Zz Halo"]
+    assert _searched(session, "0% p") == ["Zz 100% Pure"]  # LIKE's wildcards are literal
+    assert _searched(session, "zz_1") == []  # "_" is no wildcard ("Zz 1…" would match)
+    assert _searched(session, "nothing like this") == []
+
+
+def test_search_puts_names_starting_with_the_text_first(session_for):
+    session = session_for("events")
+    made = [tracks.create_track(session, {"name": name, "artist": artist}) for name, artist in [
+        ("Loop in the middle qqsearch", ""), ("by artist", "QQSearch Band"),
+        ("qqsearch first", ""), ("Qqsearch second", "")]]
+    assert _searched(session, "qqsearch") == ["qqsearch first", "Qqsearch second",
+                                              "Loop in the middle qqsearch", "by artist"]
+    count, page = tracks.list_tracks(session, 1, 2, "qqsearch")
+    assert count == 4 and [track.id for track in page] == [made[3].id, made[0].id]
+
+
+def test_blank_search_lists_everything(session_for):
+    session = session_for("events")
+    tracks.create_track(session, {"name": "anything"})
+    assert tracks.list_tracks(session, 0, 10, " ")[0] == tracks.list_tracks(session, 0, 10)[0]

@@ -3,6 +3,7 @@
 import pytest
 
 from gateway.auth import Authenticator, PrincipalCache
+from gateway.credentials import Credentials
 from services.common.errors import NotAuthenticated
 from services.common.principal import Principal
 from services.common.tokens import hash_token
@@ -68,3 +69,20 @@ def test_authenticator_without_credentials_raises_not_authenticated():
     auth = Authenticator(PrincipalCache(ttl=60), lambda token: ALICE.to_dict())
     with pytest.raises(NotAuthenticated):
         auth.principal({}, {})
+
+
+def test_header_device_replaces_the_tokens_and_resolve_takes_credentials():
+    stored = Principal(kind="user", token_id=1, user_id=7, device_id="stored", client="Old",
+                       device_name="Old name", client_version="1")
+    auth = Authenticator(PrincipalCache(ttl=60), lambda token: stored.to_dict())
+    headers = {"Authorization": 'MediaBrowser Client="Finamp", DeviceId="phone", Token="t"'}
+    named = auth.principal(headers, {})
+    assert (named.device_id, named.client, named.device_name, named.client_version) == (
+        "phone", "Finamp", "Old name", "1")
+    assert auth.resolve(Credentials(token="t")) == stored  # no header: the token's own device
+
+
+def test_resolve_without_token_raises_not_authenticated():
+    auth = Authenticator(PrincipalCache(ttl=60), lambda token: ALICE.to_dict())
+    with pytest.raises(NotAuthenticated):
+        auth.resolve(Credentials(token=None, device_id="phone"))
