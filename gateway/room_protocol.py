@@ -200,7 +200,7 @@ def refusal(exc: errors.SetlistError) -> RoomError | None:
     refusal (a service that is down is a crash)."""
     if isinstance(exc, errors.PermissionDenied):
         return RoomError("Access denied")
-    if isinstance(exc, errors.NotFound):
+    if isinstance(exc, (errors.NotFound, errors.Conflict)):  # "Playlist is full"
         return RoomError(exc.detail)
     if isinstance(exc, errors.ValidationFailed):
         name, messages = next(iter(exc.fields.items()), ("payload", [exc.detail]))
