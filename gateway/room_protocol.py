@@ -13,8 +13,9 @@ import json
 import logging
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from services.common import errors
 
@@ -25,7 +26,7 @@ ENVELOPE_KEYS = ("event", "payload", "request_id")
 CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
-def invalid(name: str, why: str) -> "RoomError":
+def invalid(name: str, why: str) -> RoomError:
     """A bad value: ``"invalid": <the field's name>, "detail": <why>`` (API.md §4)."""
     return RoomError("Payload signature wrong", invalid=name, detail=why)
 
@@ -105,7 +106,7 @@ class RoomRequest:
     request_id: Any = None
 
 
-def read_request_id(text: str) -> Any:
+def read_request_id(text: str | bytes) -> Any:
     """The frame's ``request_id`` if it can be read at all (to echo it on an error)."""
     try:
         frame = json.loads(text)
