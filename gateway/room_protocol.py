@@ -13,8 +13,9 @@ import json
 import logging
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from services.common import errors
 
@@ -23,6 +24,11 @@ log = logging.getLogger(__name__)
 ROLES = ("guest", "moderator", "administrator")
 ENVELOPE_KEYS = ("event", "payload", "request_id")
 CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def invalid(name: str, why: str) -> RoomError:
+    """A bad value: ``"invalid": <the field's name>, "detail": <why>`` (API.md §4)."""
+    return RoomError("Payload signature wrong", invalid=name, detail=why)
 
 
 class RoomError(Exception):
@@ -55,21 +61,20 @@ def snake(name: str) -> str:
 def _integer(name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, str)) \
             or (isinstance(value, str) and not value.strip().isdigit()):
-        raise RoomError("Payload signature wrong", **{name: "A valid integer is required."})
+        raise invalid(name, "A valid integer is required.")
     return int(value)
 
 
 def _text(name: str, value: Any) -> str | None:
     if value is not None and not isinstance(value, str):
-        raise RoomError("Payload signature wrong", **{name: "Not a valid string."})
+        raise invalid(name, "Not a valid string.")
     return value
 
 
 def _choice(*choices: str | None) -> Callable[[str, Any], Any]:
     def read(name: str, value: Any) -> Any:
         if value not in choices:
-            raise RoomError("Payload signature wrong",
-                            **{name: f'"{value}" is not a valid choice.'})
+            raise invalid(name, f'"{value}" is not a valid choice.')
         return value
     return read
 
@@ -101,7 +106,7 @@ class RoomRequest:
     request_id: Any = None
 
 
-def read_request_id(text: str) -> Any:
+def read_request_id(text: str | bytes) -> Any:
     """The frame's ``request_id`` if it can be read at all (to echo it on an error)."""
     try:
         frame = json.loads(text)
@@ -146,7 +151,7 @@ def read_frame(frame: dict[str, Any]) -> RoomRequest:
     if payload is None:
         payload = {}
     if not isinstance(payload, dict):
-        raise RoomError("Payload signature wrong", payload="Expected an object.")
+        raise invalid("payload", "Expected an object.")
     return RoomRequest(action, read_fields(ACTIONS[action], _unwrap(action, payload)),
                        frame.get("request_id"))
 
@@ -196,9 +201,9 @@ def refusal(exc: errors.SetlistError) -> RoomError | None:
     refusal (a service that is down is a crash)."""
     if isinstance(exc, errors.PermissionDenied):
         return RoomError("Access denied")
-    if isinstance(exc, errors.NotFound):
+    if isinstance(exc, (errors.NotFound, errors.Conflict)):  # "Playlist is full"
         return RoomError(exc.detail)
     if isinstance(exc, errors.ValidationFailed):
         name, messages = next(iter(exc.fields.items()), ("payload", [exc.detail]))
-        return RoomError("Payload signature wrong", **{name: messages[0]})
+        return invalid(name, messages[0])
     return None

@@ -22,16 +22,17 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 import uuid
-from collections import OrderedDict, defaultdict
-from typing import Any, Callable
+from collections import Counter, OrderedDict, defaultdict
+from collections.abc import Callable
+from typing import Any, cast
 
 import eventlet
 from eventlet import wsgi
 from eventlet.event import Event
 from eventlet.queue import Full, Queue
-from nameko.extensions import (DependencyProvider, Entrypoint, ProviderCollector,
-                               SharedExtension)
+from nameko.extensions import DependencyProvider, Entrypoint, ProviderCollector, SharedExtension
 from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.frames import CloseCode
@@ -43,13 +44,15 @@ from werkzeug.routing import Rule
 from werkzeug.wrappers import Request
 
 from gateway import room_protocol
+from gateway.credentials import read_credentials
 from gateway.errors import error_response
 from gateway.http import GatewayServer, correlation_id
 from gateway.responses import json_response
 from services.common import config, errors
 from services.common.logs import CORRELATION_ID
 from services.common.metrics import gauge
-from services.common.room_messages import ACCESS_DENIED, EVENT_NOT_FOUND
+from services.common.room_messages import ACCESS_DENIED, EVENT_NOT_FOUND, TOKEN_REVOKED
+from services.common.tokens import hash_token
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +72,15 @@ SYNC_ATTEMPTS = 3
 #: request ids kept per socket until the broadcast their action caused comes back
 PENDING_ECHOES = 64
 
+#: open room sockets per user on this gateway process; the next handshake is HTTP 429
+SOCKETS_PER_USER = config.ROOM_SOCKETS_PER_USER.value()
+#: requests a socket may send: this many a second, in bursts of up to BURST (API.md §4)
+REQUESTS_PER_SECOND = 20.0
+BURST = 40
+
 TRY_AGAIN_LATER = 1013
-CLOSE_REASONS = {ACCESS_DENIED: "Access denied", EVENT_NOT_FOUND: "Event not found",
+CLOSE_REASONS = {TOKEN_REVOKED: "Token revoked",
+                 ACCESS_DENIED: "Access denied", EVENT_NOT_FOUND: "Event not found",
                  TRY_AGAIN_LATER: "Too slow to read", CloseCode.GOING_AWAY: "Server shutting down"}
 
 
@@ -112,6 +122,27 @@ class HijackedConnection(ServerConnection):
         self.start_keepalive()
 
 
+class TokenBucket:
+    """A socket's request budget: ``rate`` tokens a second up to ``burst``; a request takes one."""
+
+    def __init__(self, rate: float = REQUESTS_PER_SECOND, burst: int = BURST,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.rate = rate
+        self.burst = burst
+        self.clock = clock
+        self.tokens = float(burst)
+        self.updated = clock()
+
+    def take(self) -> bool:
+        now = self.clock()
+        self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
 class Closing:
     """In a socket's queue: close with `code` once what is ahead has been written."""
 
@@ -122,11 +153,14 @@ class Closing:
 class RoomConnection:
     """One open socket in a room: who it is, its outgoing queue and its writer green thread."""
 
-    def __init__(self, ws: HijackedConnection, room: int, principal: dict) -> None:
+    def __init__(self, ws: HijackedConnection, room: int, principal: dict[str, Any],
+                 token_hash: str | None = None) -> None:
         self.ws = ws
         self.room = room
         self.principal = principal
+        self.token_hash = token_hash  #: of the credentials it connected with (closed 4401 when revoked)
         self.user_id = principal.get("user_id")
+        self.budget = TokenBucket()
         self.outbox: Queue = Queue(SEND_QUEUE)
         self.last_revision = 0
         self.echoes: OrderedDict[str, Any] = OrderedDict()
@@ -244,6 +278,7 @@ class RoomHub(ProviderCollector, SharedExtension):
         self.order: dict[int, RoomOrder] = {}
         self.access_types: dict[int, str] = {}
         self.finished: dict[RoomConnection, Event] = {}
+        self.sockets_per_user: Counter[Any] = Counter()  #: open and opening, by user id
         self.accepting = True
         self.request_entrypoint: Entrypoint | None = None
 
@@ -269,6 +304,33 @@ class RoomHub(ProviderCollector, SharedExtension):
                 self.access_types.pop(connection.room, None)
         self.finished.pop(connection).send()
         OPEN_SOCKETS.dec()
+
+    def claim(self, user_id: Any) -> bool:
+        """Count one more socket of the user, unless it has ``SOCKETS_PER_USER`` already."""
+        if self.sockets_per_user[user_id] >= SOCKETS_PER_USER:
+            return False
+        self.sockets_per_user[user_id] += 1
+        return True
+
+    def release(self, user_id: Any) -> None:
+        self.sockets_per_user[user_id] -= 1
+        if self.sockets_per_user[user_id] <= 0:
+            del self.sockets_per_user[user_id]
+
+    def connections(self) -> list[RoomConnection]:
+        return [connection for room in self.rooms.values() for connection in room]
+
+    def close_tokens(self, token_hashes: list[str]) -> None:
+        """Revoked tokens: their sockets close with 4401."""
+        revoked = set(token_hashes)
+        for connection in self.connections():
+            if connection.token_hash in revoked:
+                connection.close(TOKEN_REVOKED)
+
+    def of_users(self, user_ids: list[Any]) -> list[RoomConnection]:
+        """The open sockets of these users, in any room."""
+        users = set(user_ids)
+        return [connection for connection in self.connections() if connection.user_id in users]
 
     def deliver(self, message: dict) -> None:
         """A ``room_message`` of the realtime service: close whom it says to close, then queue
@@ -393,19 +455,33 @@ class RoomJoinEntrypoint(Entrypoint):
             principal, refusal = {}, ACCESS_DENIED
         except Exception as exc:  # 401 for credentials, 503 for a service that is down
             return error_response(exc)
-        return RoomSession(self.hub, event_id, principal, refusal)
+        if refusal is None and not self.hub.claim(principal.get("user_id")):
+            return json_response({"detail": "Too many open room sockets."}, 429)
+        token = read_credentials(cast(Any, request.headers), request.args).token
+        return RoomSession(self.hub, event_id, principal, refusal,
+                           hash_token(token) if token else None)
 
 
 class RoomSession:
     """The WSGI answer to a websocket route: the upgrade, then the socket's whole life."""
 
-    def __init__(self, hub: RoomHub, room: int, principal: dict, refusal: int | None) -> None:
+    def __init__(self, hub: RoomHub, room: int, principal: dict[str, Any], refusal: int | None,
+                 token_hash: str | None) -> None:
         self.hub = hub
         self.room = room
         self.principal = principal
         self.refusal = refusal
+        self.token_hash = token_hash
 
     def __call__(self, environ: dict, start_response: Any) -> Any:
+        """The socket's life; the slot :meth:`RoomHub.claim` counted is released at its end."""
+        try:
+            return self.serve(environ, start_response)
+        finally:
+            if self.refusal is None:
+                self.hub.release(self.principal.get("user_id"))
+
+    def serve(self, environ: dict, start_response: Any) -> Any:
         protocol = ServerProtocol(max_size=MAX_FRAME)
         request = handshake_request(environ)
         response = protocol.accept(request)
@@ -419,7 +495,7 @@ class RoomSession:
         if self.refusal is not None:
             ws.close(self.refusal, CLOSE_REASONS[self.refusal])
             return []
-        connection = RoomConnection(ws, self.room, self.principal)
+        connection = RoomConnection(ws, self.room, self.principal, self.token_hash)
         self.hub.add(connection)
         try:
             while True:
@@ -436,6 +512,10 @@ class RoomSession:
         A successful change is answered by its broadcast, which carries the ``request_id``."""
         request_id = None
         origin = uuid.uuid4().hex
+        if not connection.budget.take():
+            connection.send(room_protocol.error_message(
+                room_protocol.RoomError("Too many requests"), room_protocol.read_request_id(frame)))
+            return
         try:
             request = room_protocol.parse_request(frame)
             request_id = request.request_id

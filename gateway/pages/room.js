@@ -61,7 +61,8 @@
   function showPlaylist(playlist) {
     const items = (playlist.tracks || []).slice().sort((a, b) => a.order - b.order);
     byId("playlist").replaceChildren(...items.map((entry) => {
-      const track = entry.track || {};
+      // `track` is the catalogue id; its details ride along in `track_detail`
+      const track = { ...(entry.track_detail || {}), id: entry.track };
       const row = element("li");
       row.dataset.trackId = track.id;
       row.dataset.entryId = entry.id;

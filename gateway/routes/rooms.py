@@ -9,7 +9,7 @@ from nameko.events import BROADCAST, event_handler
 from werkzeug.wrappers import Request
 
 from gateway.routes.base import RouteBase
-from gateway.websocket import Rooms, room_join, room_request
+from gateway.websocket import RoomConnection, Rooms, room_join, room_request
 from services.common import room_messages
 from services.common.errors import NotFound, PermissionDenied
 from services.common.room_messages import ACCESS_DENIED, EVENT_NOT_FOUND
@@ -41,13 +41,30 @@ class RoomRoutes(RouteBase):
         """Deliver to this gateway's sockets in the room; when the event just became private,
         close the sockets of those who no longer have a role (4403), asking once per user."""
         self.rooms.deliver(message)
-        refusals: dict[Any, int | None] = {}
-        for connection in self.rooms.turned_private(message):
-            if connection.user_id not in refusals:
-                refusals[connection.user_id] = self._refusal(connection.principal,
-                                                             message["room"])
-            if refusals[connection.user_id] is not None:
-                connection.close(refusals[connection.user_id])
+        self._close_refused(self.rooms.turned_private(message))
+
+    @event_handler("accounts", "token_revoked", handler_type=BROADCAST, reliable_delivery=False)
+    def close_revoked_sockets(self, payload: dict[str, Any]) -> None:
+        """Sockets opened with a revoked token close with 4401."""
+        self.rooms.close_tokens(payload["token_hashes"])
+
+    @event_handler("accounts", "permissions_changed", handler_type=BROADCAST,
+                   reliable_delivery=False)
+    def recheck_room_sockets(self, payload: dict[str, Any]) -> None:
+        """A team or its members changed: the sockets of the users concerned that have no role
+        left close with 4403 (asking once per user and room)."""
+        self._close_refused(self.rooms.of_users(payload["user_ids"]))
+
+    def _close_refused(self, connections: list[RoomConnection]) -> None:
+        """Close each of `connections` whose user has no role (left) in its room."""
+        refusals: dict[tuple[Any, int], int | None] = {}
+        for connection in connections:
+            key = (connection.user_id, connection.room)
+            if key not in refusals:
+                refusals[key] = self._refusal(connection.principal, connection.room)
+            code = refusals[key]
+            if code is not None:
+                connection.close(code)
 
     def _refusal(self, principal: dict[str, Any], event_id: int) -> int | None:
         """The close code for a principal without a role in the room, None while it has one."""

@@ -29,6 +29,16 @@ class Accounts(ServiceBase):
             after_commit(self.db, lambda: self.dispatch("token_revoked",
                                                         {"token_hashes": token_hashes}))
 
+    def _announce_permissions(self, organizer: str, team: teams.Team,
+                              user_ids: list[int] | None = None) -> None:
+        """Once the write is committed: ``permissions_changed`` — the permissions of these users
+        (default: the team's members) and of the team's tokens in `organizer` changed, so every
+        gateway re-checks their room sockets and drops what it cached (docs/realtime.md)."""
+        if user_ids is None:
+            user_ids = [user.id for user in teams.members(self.db, team)]
+        payload = {"organizer": organizer, "team_id": team.id, "user_ids": user_ids}
+        after_commit(self.db, lambda: self.dispatch("permissions_changed", payload))
+
 
 class LoginService(Accounts):
     name = "accounts_login"
@@ -113,11 +123,13 @@ class AccountsService(Accounts):
     def update_team(self, principal: dict, organizer: str, team_id: int, body: dict,
                     partial: bool) -> dict:
         team = self._team(principal, organizer, team_id)
+        self._announce_permissions(organizer, team)
         return teams.team_view(teams.update_team(team, body, partial))
 
     @rpc(once=True)
     def delete_team(self, principal: dict, organizer: str, team_id: int) -> None:
         team = self._team(principal, organizer, team_id)
+        self._announce_permissions(organizer, team)
         self._announce_revoked(teams.delete_team(self.db, team))
 
     @rpc
@@ -128,11 +140,15 @@ class AccountsService(Accounts):
     @rpc(once=True)
     def add_member(self, principal: dict, organizer: str, team_id: int, body: dict) -> dict:
         team = self._team(principal, organizer, team_id)
-        return teams.member_view(teams.add_member(self.db, team, body))
+        user = teams.add_member(self.db, team, body)
+        self._announce_permissions(organizer, team, [user.id])
+        return teams.member_view(user)
 
     @rpc(once=True)
     def remove_member(self, principal: dict, organizer: str, team_id: int, user_id: int) -> None:
-        teams.remove_member(self.db, self._team(principal, organizer, team_id), user_id)
+        team = self._team(principal, organizer, team_id)
+        teams.remove_member(self.db, team, user_id)
+        self._announce_permissions(organizer, team, [user_id])
 
     @rpc
     def list_tokens(self, principal: dict, organizer: str, team_id: int) -> list[dict]:

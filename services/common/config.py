@@ -212,6 +212,12 @@ WEBSOCKET_REORDER_SECONDS = Setting(
     "how long a room message ahead of a missing revision waits for it",
     float,
 )
+ROOM_SOCKETS_PER_USER = Setting(
+    "ROOM_SOCKETS_PER_USER",
+    "20",
+    "open event room sockets a user may have on one gateway process (HTTP 429 beyond)",
+    int,
+)
 LOG_FORMAT = Setting(
     "LOG_FORMAT",
     "json",
@@ -259,6 +265,7 @@ SETTINGS: tuple[Setting[object], ...] = (
     WEBSOCKET_SEND_QUEUE,
     WEBSOCKET_PING_SECONDS,
     WEBSOCKET_REORDER_SECONDS,
+    ROOM_SOCKETS_PER_USER,
     LOG_FORMAT,
     SETLIST_PROCESS,
 )

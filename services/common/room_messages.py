@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-#: close codes: no (more) access to the room; its event does not exist (any more)
+#: close codes: the token was revoked; no (more) access to the room; its event does not exist
+#: (any more)
+TOKEN_REVOKED = 4401
 ACCESS_DENIED = 4403
 EVENT_NOT_FOUND = 4404
 

@@ -91,6 +91,20 @@ class Access:
         return event, role
 
 
+    def room_member(
+        self, db: Session, principal: Principal, event_id: int, user_id: Any
+    ) -> tuple[Event, dict[str, Any]]:
+        """For ``invite_to_event`` / ``revoke_from_event``: the room (the caller at least a
+        moderator) and the user acted on, whom a moderator may not touch when an administrator."""
+        event, role = self.room(db, principal, event_id, "moderator")
+        user = self.find_user(user_id)
+        target = rooms.member_role(
+            event, user, lambda member: self.organizer_grants(member, event.organizer)
+        )
+        rooms.require_may_manage(role, target)
+        return event, user
+
+
 class AccountsAccess(RpcProxy):
     """``accounts = AccountsAccess()``: each worker gets an :class:`Access` over the proxy."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.common.errors import NotFound
+from services.common.errors import Conflict, NotFound
 from services.events.models import Playlist, PlaylistEntry, Track
 
 
@@ -11,7 +11,14 @@ def _renumber(playlist: Playlist) -> None:
         entry.order = order
 
 
+#: entries a playlist holds at most (API.md §4)
+MAX_ENTRIES = 1000
+
+
 def add_track(playlist: Playlist, track: Track) -> PlaylistEntry:
+    """Appends `track`; Conflict("Playlist is full") at :data:`MAX_ENTRIES`."""
+    if len(playlist.entries) >= MAX_ENTRIES:
+        raise Conflict("Playlist is full")
     entry = PlaylistEntry(track=track, order=len(playlist.entries))
     playlist.entries.append(entry)
     return entry

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
+from typing import Any
 
 from services.common.errors import NotFound, PermissionDenied, field_error
 from services.common.permissions import OrganizerPermissions
@@ -17,23 +18,42 @@ def room_role(event: Event, principal: Principal,
               permissions: Callable[[], OrganizerPermissions | None]) -> str:
     """The highest role the principal has; PermissionDenied("Access denied") for none.
 
-    The author and members of a team with can_change_event_settings on the event are
-    administrators; an access row gives its mode; a public event makes every user a guest.
-    `permissions` is asked only when the cheaper rules do not settle it.
+    Members of a team with can_change_event_settings on the event are administrators, and so is
+    the author while a member of some team of the organizer (API.md §4); an access row gives its
+    mode; a public event makes every user a guest.
     """
     if not principal.is_user:
         raise PermissionDenied("Access denied")
-    if event.author is not None and event.author == principal.user_id:
-        return "administrator"
     granted = permissions()
-    if granted is not None and granted.has("can_change_event_settings", event.slug):
-        return "administrator"
+    if granted is not None:
+        if granted.has("can_change_event_settings", event.slug):
+            return "administrator"
+        if event.author is not None and event.author == principal.user_id and granted.grants:
+            return "administrator"
     row = next((row for row in event.access if row.user_id == principal.user_id), None)
     if row is not None:
         return row.mode
     if event.is_public:
         return "guest"
     raise PermissionDenied("Access denied")
+
+
+def member_role(event: Event, user: dict[str, Any],
+                permissions: Callable[[Principal], OrganizerPermissions | None]) -> str | None:
+    """The role of the user `user` (accounts' user record) in the room; None for none."""
+    principal = Principal(kind="user", token_id=0, user_id=user["id"],
+                          username=user["username"], is_admin=user["is_admin"])
+    try:
+        return room_role(event, principal, lambda: permissions(principal))
+    except PermissionDenied:
+        return None
+
+
+def require_may_manage(role: str, target_role: str | None) -> None:
+    """A moderator invites and revokes only guests and moderators (and users without access);
+    aimed at an administrator it is "Access denied" (API.md §4)."""
+    if role != "administrator" and target_role == "administrator":
+        raise PermissionDenied("Access denied")
 
 
 def require_role(role: str, minimum: str) -> None:

@@ -234,16 +234,14 @@ class EventsService(ServiceBase):
     @rpc(once=True)
     def invite_to_event(self, principal: dict, event_id: int, user_id: int) -> None:
         caller = Principal.from_dict(principal)
-        event, _ = self.accounts.room(self.db, caller, event_id, "moderator")
-        user = self.accounts.find_user(user_id)
+        event, user = self.accounts.room_member(self.db, caller, event_id, user_id)
         rooms.invite(event, user["id"])
         self.announce.access_changed(self.db, caller, event, user["id"], "guest")
 
     @rpc(once=True)
     def revoke_from_event(self, principal: dict, event_id: int, user_id: int) -> None:
         caller = Principal.from_dict(principal)
-        event, _ = self.accounts.room(self.db, caller, event_id, "moderator")
-        user = self.accounts.find_user(user_id)
+        event, user = self.accounts.room_member(self.db, caller, event_id, user_id)
         rooms.revoke(event, user["id"])
         self.announce.access_changed(self.db, caller, event, user["id"], None)
 

@@ -60,6 +60,9 @@ def playlist_snapshot(playlist: Playlist) -> dict[str, Any]:
         "type": "event",
         "access_type": access_type(event),
         "author": event.author,
-        "tracks": [{"id": entry.id, "order": entry.order, "track": track_view(entry.track),
-                    "playlist": playlist.id} for entry in playlist.entries],
+        # `track` is the catalogue id (API.md §4: what the music-room iOS client decodes); the
+        # details ride along beside it
+        "tracks": [{"id": entry.id, "order": entry.order, "track": entry.track.id,
+                    "playlist": playlist.id, "track_detail": track_view(entry.track)}
+                   for entry in playlist.entries],
     }

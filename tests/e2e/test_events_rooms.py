@@ -78,13 +78,13 @@ def test_room_roles_actions_and_domain_events(stack, admin, rpc, listener):
     playlist = payload["playlist"]
     assert (playlist["type"], playlist["access_type"], playlist["name"], playlist["author"]) == (
         "event", "private", "Room", author.user_id)
-    assert [(e["order"], e["track"]["id"]) for e in playlist["tracks"]] == [
+    assert [(e["order"], e["track"]) for e in playlist["tracks"]] == [
         (0, tracks[0]["id"]), (1, tracks[1]["id"]), (2, tracks[2]["id"]), (3, tracks[0]["id"])]
 
     rpc.events.remove_track(her, event_id, tracks[0]["id"])
     kind, payload = listener.take(1)[0]
     assert payload["change"]["action"] == "remove"
-    assert [(e["order"], e["track"]["id"]) for e in payload["playlist"]["tracks"]] == [
+    assert [(e["order"], e["track"]) for e in payload["playlist"]["tracks"]] == [
         (0, tracks[1]["id"]), (1, tracks[2]["id"])]
 
     refused = [

@@ -26,7 +26,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
 
 
 def playlist_ids(payload: dict) -> list[int]:
-    return [entry["track"]["id"] for entry in payload["playlist"]["tracks"]]
+    return [entry["track"] for entry in payload["playlist"]["tracks"]]
 
 
 def page_tracks(browser) -> list[str]:

@@ -76,13 +76,13 @@ def test_every_action_in_both_forms_is_broadcast_to_the_whole_room(world):
             added_again = everyone_gets(room, "playlist.changed")
             author.send("addTrack", {"track_id": t[1]}, request_id=7)
             playlist = everyone_gets(room, "playlist.changed", author, 7)["playlist"]
-            assert [(e["order"], e["track"]["id"]) for e in playlist["tracks"]] == [
+            assert [(e["order"], e["track"]) for e in playlist["tracks"]] == [
                 (0, t[1]), (1, t[2]), (2, t[1])]
             author.send("remove.track", {"removeTrack": {"trackId": t[1]}})
             removed = everyone_gets(room, "playlist.changed")
             assert removed["change_message"] == (
                 f"{world.names[world.author.user_id]} remove track Song 1 from playlist")
-            assert [(e["order"], e["track"]["id"]) for e in removed["playlist"]["tracks"]] == [
+            assert [(e["order"], e["track"]) for e in removed["playlist"]["tracks"]] == [
                 (0, t[2])]
             mod.send("remove_track", {"track_id": t[2]})
             assert everyone_gets(room, "playlist.changed")["playlist"]["tracks"] == []
@@ -152,14 +152,14 @@ def test_roles_are_checked_on_every_request_and_refusals_go_to_the_sender_only(w
                  {"message": "Payload signature wrong", "required": "access_mode"}),
                 ("add_track", {"track_id": "three"},
                  {"message": "Payload signature wrong",
-                  "track_id": "A valid integer is required."}),
+                  "invalid": "track_id", "detail": "A valid integer is required."}),
                 ("change_user_access_mode", {"user_id": world.mod.user_id,
                                              "access_mode": "owner"},
                  {"message": "Payload signature wrong",
-                  "access_mode": '"owner" is not a valid choice.'}),
+                  "invalid": "access_mode", "detail": '"owner" is not a valid choice.'}),
                 ("change_event", {"event_access_type": "secret"},
                  {"message": "Payload signature wrong",
-                  "event_access_type": '"secret" is not a valid choice.'}),
+                  "invalid": "event_access_type", "detail": '"secret" is not a valid choice.'}),
                 ("add_track", {"track_id": t[0], "volume": 11},
                  {"message": "Action signature wrong", "unexpected": "volume"}),
                 ("add_track", {"addTrak": {"track_id": t[0]}},

@@ -7,6 +7,7 @@ import os
 import re
 import signal
 import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -91,6 +92,118 @@ def test_a_client_that_does_not_read_is_closed_1013_and_the_room_goes_on(scaled,
         assert slow.closed_with() == 1013
         fast.send("sync", request_id="after")
         assert fast.recv()["request_id"] == "after"
+
+
+#: API.md §4: access is lost within this many seconds on every gateway
+ACCESS_LOST_SECONDS = 1.0
+
+
+def closed_within(clients: list[RoomClient], since: float) -> list[tuple[int | None, bool]]:
+    """Each client's close code, and whether it came within ACCESS_LOST_SECONDS of `since`."""
+    results = []
+    for client in clients:
+        code = client.closed_with()
+        results.append((code, time.monotonic() - since <= ACCESS_LOST_SECONDS))
+    return results
+
+
+def on_both(stack: Stack, second_url: str, event_id: int, token: str) -> list[RoomClient]:
+    """A socket on each gateway, each past its handshake (one answered `sync`)."""
+    clients = [RoomClient(url, event_id, token) for url in (stack.url, second_url)]
+    for client in clients:
+        client.send("sync")
+        client.recv_many(2)
+    return clients
+
+
+def test_a_revoked_token_closes_its_sockets_on_both_gateways_with_4401(scaled, admin):
+    stack, second_url = scaled
+    owner, event_id = owned_event(stack, admin, "revoked")
+    name = f"device-{owner.user_id}"
+    stack.setlist("admin", "create-user", name, "--password", "pw-device")
+    device = Api(stack.url, headers={"Authorization": 'MediaBrowser DeviceId="the-device"'})
+    login = {"Username": name, "Pw": "pw-device"}
+    first = device.post("/Users/AuthenticateByName", json=login).json()
+    user_id = Api(stack.url, first["AccessToken"]).get("/users/me").json()["SetlistId"]
+    with RoomClient(stack.url, event_id, owner.token) as author:
+        author.send("invite_to_event", {"user_id": user_id})
+        author.recv()
+        clients = on_both(stack, second_url, event_id, first["AccessToken"])
+        kept = on_both(stack, second_url, event_id, owner.token)
+        # a new login from the same device ends the old one (revokes its token)
+        since = time.monotonic()
+        assert device.post("/Users/AuthenticateByName", json=login).status_code == 200
+        assert closed_within(clients, since) == [(4401, True), (4401, True)]
+        for client in kept:  # other tokens' sockets stay
+            client.send("sync", request_id="still")
+            assert client.recv()["request_id"] == "still"
+            client.close()
+
+
+def test_losing_access_closes_the_sockets_on_both_gateways_at_once(scaled, admin):
+    """Revoked from the event, removed from the team that gave the role, the event made private
+    (4403), the event deleted (4404): each within a second, on both gateways."""
+    stack, second_url = scaled
+    owner = new_user(stack, "owner")
+    organizer = new_organizer(admin, "losing")
+    new_team(admin, organizer, [owner.user_id], can_create_events=True)
+    event_id = new_event(owner.api, organizer, "losing", is_public=True)
+    invited, staff, passer_by = (new_user(stack, name) for name in ("invited", "staff", "passer"))
+    settings_team = new_team(admin, organizer, [staff.user_id], can_change_event_settings=True,
+                             all_events=True)
+    with RoomClient(stack.url, event_id, owner.token) as author:
+        author.send("invite_to_event", {"user_id": invited.user_id})
+        author.recv()
+        guests = on_both(stack, second_url, event_id, invited.token)
+        since = time.monotonic()
+        author.send("revoke_from_event", {"user_id": invited.user_id})
+        assert closed_within(guests, since) == [(4403, True), (4403, True)]
+        author.recv()
+
+        administrators = on_both(stack, second_url, event_id, staff.token)
+        since = time.monotonic()
+        removed = admin.delete(f"/api/v1/organizers/{organizer}/teams/{settings_team}/members/"
+                               f"{staff.user_id}/")
+        assert removed.status_code == 204
+        # a public event: the staff member stays, as a guest
+        for client in administrators:
+            client.send("change_event", {"event_name": "Nope"}, request_id="demoted")
+            assert client.recv()["payload"]["error"] == {"message": "Access denied"}
+            client.close()
+
+        public = on_both(stack, second_url, event_id, passer_by.token)
+        since = time.monotonic()
+        author.send("change_event", {"event_access_type": "private"})
+        assert closed_within(public, since) == [(4403, True), (4403, True)]
+        author.recv()
+
+    members = on_both(stack, second_url, event_id, owner.token)
+    since = time.monotonic()
+    assert admin.delete(f"/api/v1/organizers/{organizer}/events/losing/").status_code == 204
+    assert closed_within(members, since) == [(4404, True), (4404, True)]
+
+
+def test_a_team_change_closes_the_sockets_of_who_lost_the_room(scaled, admin):
+    """A private event: the team that made its members administrators loses the permission; a
+    member without any other role is closed (4403) on both gateways, the author stays."""
+    stack, second_url = scaled
+    owner, staff = new_user(stack, "owner"), new_user(stack, "staff")
+    organizer = new_organizer(admin, "teamchange")
+    new_team(admin, organizer, [owner.user_id], can_create_events=True)
+    settings_team = new_team(admin, organizer, [staff.user_id], can_change_event_settings=True,
+                             all_events=True)
+    event_id = new_event(owner.api, organizer, "teamchange")
+    author = on_both(stack, second_url, event_id, owner.token)
+    clients = on_both(stack, second_url, event_id, staff.token)
+    since = time.monotonic()
+    changed = admin.patch(f"/api/v1/organizers/{organizer}/teams/{settings_team}/",
+                          {"can_change_event_settings": False})
+    assert changed.status_code == 200, changed.text
+    assert closed_within(clients, since) == [(4403, True), (4403, True)]
+    for client in author:
+        client.send("sync", request_id="still")
+        assert client.recv()["request_id"] == "still"
+        client.close()
 
 
 def test_a_gateway_that_stops_closes_its_sockets_with_1001(scaled, admin):

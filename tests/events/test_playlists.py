@@ -3,7 +3,7 @@ objects alone; no session needed)."""
 
 import pytest
 
-from services.common.errors import NotFound
+from services.common.errors import Conflict, NotFound
 from services.events import playlists
 from services.events.models import Playlist, Track
 
@@ -21,6 +21,15 @@ def test_add_appends_and_a_track_may_repeat():
     for item in (one, two, one):
         playlists.add_track(playlist, item)
     assert orders(playlist) == [(0, 1), (1, 2), (2, 1)]
+
+
+def test_a_full_playlist_takes_no_more():
+    playlist, one = Playlist(entries=[]), track(1)
+    for _ in range(playlists.MAX_ENTRIES):
+        playlists.add_track(playlist, one)
+    with pytest.raises(Conflict, match="Playlist is full"):
+        playlists.add_track(playlist, one)
+    assert len(playlist.entries) == playlists.MAX_ENTRIES
 
 
 def test_remove_drops_every_entry_of_the_track_and_renumbers():

@@ -22,10 +22,14 @@ def nobody() -> None:
     return None
 
 
+#: a member of a team of the organizer that grants nothing
+member = OrganizerPermissions("org", grants=(TeamGrant(),))
+
+
 def test_roles():
     settings = OrganizerPermissions("org", grants=(TeamGrant(can_change_event_settings=True,
                                                              limit_events=("e",)),))
-    assert rooms.room_role(event(), user(1), nobody) == "administrator"
+    assert rooms.room_role(event(), user(1), lambda: member) == "administrator"
     assert rooms.room_role(event(), user(2), lambda: settings) == "administrator"
     assert rooms.room_role(event(is_public=True), user(3), nobody) == "guest"
     with pytest.raises(PermissionDenied, match="Access denied"):
@@ -67,3 +71,32 @@ def test_change_event_sets_the_default_name_and_access_type():
     for name, access in ((None, "hidden"), ("  ", None), (3, None)):
         with pytest.raises(ValidationFailed):
             rooms.change_event(room, name, access)
+
+
+def test_the_author_is_administrator_only_while_in_a_team_of_the_organizer():
+    assert rooms.room_role(event(), user(1), lambda: member) == "administrator"
+    with pytest.raises(PermissionDenied):
+        rooms.room_role(event(), user(1), nobody)
+    with pytest.raises(PermissionDenied):
+        rooms.room_role(event(), user(1), lambda: OrganizerPermissions("org"))
+    assert rooms.room_role(event(is_public=True), user(1), nobody) == "guest"
+    room = event()
+    rooms.invite(room, 1)
+    rooms.change_mode(room, 1, "moderator")
+    assert rooms.room_role(room, user(1), nobody) == "moderator"
+
+
+def test_a_moderator_manages_guests_and_moderators_only():
+    room = event()
+    rooms.invite(room, 5)
+    author = {"id": 1, "username": "u1", "is_admin": False}
+    guest = {"id": 5, "username": "u5", "is_admin": False}
+    assert rooms.member_role(room, author, lambda principal: member) == "administrator"
+    assert rooms.member_role(room, guest, lambda principal: None) == "guest"
+    assert rooms.member_role(room, {**guest, "id": 6}, lambda principal: None) is None
+    rooms.require_may_manage("moderator", "guest")
+    rooms.require_may_manage("moderator", "moderator")
+    rooms.require_may_manage("moderator", None)
+    rooms.require_may_manage("administrator", "administrator")
+    with pytest.raises(PermissionDenied, match="Access denied"):
+        rooms.require_may_manage("moderator", "administrator")

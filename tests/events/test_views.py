@@ -35,6 +35,6 @@ def test_playlist_snapshot(session_for):
     entry = event.playlist.entries[0]
     assert snapshot == {"id": event.playlist.id, "name": "Nur Deutsch", "type": "event",
                         "access_type": "private", "author": None,
-                        "tracks": [{"id": entry.id, "order": 0,
-                                    "track": tracks.track_view(track),
-                                    "playlist": event.playlist.id}]}
+                        "tracks": [{"id": entry.id, "order": 0, "track": track.id,
+                                    "playlist": event.playlist.id,
+                                    "track_detail": tracks.track_view(track)}]}

@@ -52,13 +52,17 @@ def test_every_action_reads_its_fields():
     (frame(event="add_track", payload={"track_id": None}),
      {"message": "Payload signature wrong", "required": "track_id"}),
     (frame(event="add_track", payload={"track_id": True}),
-     {"message": "Payload signature wrong", "track_id": "A valid integer is required."}),
+     {"message": "Payload signature wrong",
+      "invalid": "track_id", "detail": "A valid integer is required."}),
     (frame(event="add_track", payload=[3]),
-     {"message": "Payload signature wrong", "payload": "Expected an object."}),
+     {"message": "Payload signature wrong",
+      "invalid": "payload", "detail": "Expected an object."}),
     (frame(event="change_event", payload={"eventName": 5}),
-     {"message": "Payload signature wrong", "event_name": "Not a valid string."}),
+     {"message": "Payload signature wrong",
+      "invalid": "event_name", "detail": "Not a valid string."}),
     (frame(event="change_user_access_mode", payload={"user_id": 1, "access_mode": "owner"}),
-     {"message": "Payload signature wrong", "access_mode": '"owner" is not a valid choice.'}),
+     {"message": "Payload signature wrong",
+      "invalid": "access_mode", "detail": '"owner" is not a valid choice.'}),
     (frame(event="add_track", payload={"track_id": 1, "extra": 2}),
      {"message": "Action signature wrong", "unexpected": "extra"}),
     (frame(event="add_track", payload={"removeTrack": {"track_id": 1}}),
@@ -89,5 +93,5 @@ def test_service_errors_become_the_contract_messages():
     assert refusal(errors.PermissionDenied()).body() == {"message": "Access denied"}
     assert refusal(errors.NotFound("Track not found")).body() == {"message": "Track not found"}
     assert refusal(errors.ValidationFailed(fields={"access_mode": ["bad"]})).body() == {
-        "message": "Payload signature wrong", "access_mode": "bad"}
+        "message": "Payload signature wrong", "invalid": "access_mode", "detail": "bad"}
     assert refusal(errors.ServiceUnavailable()) is None

@@ -154,3 +154,29 @@ def test_sockets_are_checked_again_when_their_event_turns_private():
     assert hub.turned_private(changed(3, "private")) == []
     assert hub.turned_private(room_message(4)) == []
     assert hub.turned_private({**changed(5, "private"), "room": 8}) == []
+
+
+def test_the_request_budget_is_a_token_bucket_of_20_a_second_bursts_of_40():
+    now = [0.0]
+    bucket = websocket.TokenBucket(clock=lambda: now[0])
+    assert [bucket.take() for _ in range(41)] == [True] * 40 + [False]
+    now[0] += 0.05  # one token back
+    assert (bucket.take(), bucket.take()) == (True, False)
+    now[0] += 100  # never more than the burst
+    assert sum(bucket.take() for _ in range(50)) == 40
+
+
+def test_a_user_has_a_bounded_number_of_sockets_and_a_revoked_token_closes_its_own():
+    hub = RoomHub()
+    assert all(hub.claim(7) for _ in range(websocket.SOCKETS_PER_USER))
+    assert not hub.claim(7) and hub.claim(8)
+    hub.release(7)
+    assert hub.claim(7)
+    mine, other = (RoomConnection(FakeSocket(), 1, {"user_id": 7}, token)
+                   for token in ("revoked", "kept"))
+    for connection in (mine, other):
+        hub.add(connection)
+    assert set(hub.of_users([7])) == {mine, other} and hub.of_users([8]) == []
+    hub.close_tokens(["revoked"])
+    eventlet.sleep(0.01)
+    assert mine.ws.closed_with == 4401 and other.ws.closed_with is None
