@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+import socket
 import uuid
 from typing import Any
 
@@ -114,6 +115,8 @@ class GatewayServer(WebServer):
         return {CORRELATION_ID: request.correlation_id}
 
     def get_wsgi_server(self, sock: Any, wsgi_app: Any, **kwargs: Any) -> Any:
+        # no Nagle wait between an answer's head and body: accepted sockets inherit the option
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         server = super().get_wsgi_server(sock, wsgi_app, **kwargs)
         server.log = access_log
         return server
