@@ -58,9 +58,12 @@ class Connection:
     def request(self, method: str, path: str, body: Any = None) -> tuple[int, bytes]:
         """(status, body) of one request; a JSON body when `body` is not None."""
         payload = b"" if body is None else json.dumps(body).encode()
-        head = (f"{method} {self.prefix}{path} HTTP/1.1\r\n{self.fixed}"
-                f"Content-Length: {len(payload)}\r\n"
-                + ("Content-Type: application/json\r\n" if body is not None else "") + "\r\n")
+        head = (
+            f"{method} {self.prefix}{path} HTTP/1.1\r\n{self.fixed}"
+            f"Content-Length: {len(payload)}\r\n"
+            + ("Content-Type: application/json\r\n" if body is not None else "")
+            + "\r\n"
+        )
         for attempt in (1, 2):  # a kept-alive connection the server closed meanwhile: once more
             sock = self.sock or self._connect()
             try:
@@ -91,7 +94,7 @@ class Connection:
 
     def _answer(self, sock: socket.socket, method: str) -> tuple[int, bytes]:
         end = self._read_until(sock, b"\r\n\r\n")
-        head, self.buffer = self.buffer[:end].decode("latin-1"), self.buffer[end + 4:]
+        head, self.buffer = self.buffer[:end].decode("latin-1"), self.buffer[end + 4 :]
         lines = head.split("\r\n")
         status = int(lines[0].split(" ", 2)[1])
         fields = {}
@@ -101,8 +104,11 @@ class Connection:
         if fields.get("transfer-encoding", "").lower() == "chunked":
             body = self._chunked(sock)
         else:
-            length = 0 if method == "HEAD" or status in (204, 304) else int(
-                fields.get("content-length", "0"))
+            length = (
+                0
+                if method == "HEAD" or status in (204, 304)
+                else int(fields.get("content-length", "0"))
+            )
             while len(self.buffer) < length:
                 self._fill(sock)
             body, self.buffer = self.buffer[:length], self.buffer[length:]
@@ -115,10 +121,10 @@ class Connection:
         while True:
             end = self._read_until(sock, b"\r\n")
             size = int(self.buffer[:end].split(b";")[0], 16)
-            self.buffer = self.buffer[end + 2:]
+            self.buffer = self.buffer[end + 2 :]
             while len(self.buffer) < size + 2:
                 self._fill(sock)
-            body, self.buffer = body + self.buffer[:size], self.buffer[size + 2:]
+            body, self.buffer = body + self.buffer[:size], self.buffer[size + 2 :]
             if size == 0:
                 return body
 
@@ -143,8 +149,10 @@ def _command_lines() -> Iterable[tuple[int, str]]:
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                yield int(entry.name), (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(
-                    errors="replace")
+                yield (
+                    int(entry.name),
+                    (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"),
+                )
             except (FileNotFoundError, ProcessLookupError, PermissionError):
                 continue
 
@@ -159,8 +167,12 @@ class CpuMeter:
     machine may use as well; ``client`` is the benchmark's own process.
     """
 
-    def __init__(self, run_folder: Path | None, databases: dict[str, str] | None = None,
-                 process_groups: dict[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        run_folder: Path | None,
+        databases: dict[str, str] | None = None,
+        process_groups: dict[str, int] | None = None,
+    ) -> None:
         self.run_folder = run_folder
         self.databases = databases or {}
         self.process_groups = {pgid: label for label, pgid in (process_groups or {}).items()}
@@ -220,7 +232,13 @@ def per_request_ms(seconds: dict[str, float], requests: int) -> dict[str, float]
 
 def cpu_cell(figures: dict[str, float]) -> str:
     """``server 1.23 = gateway 0.40 + playstate 0.50 + …; client 0.10`` for a table cell."""
-    parts = [f"{label} {ms:.2f}" for label, ms in figures.items()
-             if label not in ("server", "client") and ms >= 0.005]
-    return (f"**{figures['server']:.2f}** = " + " + ".join(parts)
-            + f"; client {figures.get('client', 0.0):.2f}")
+    parts = [
+        f"{label} {ms:.2f}"
+        for label, ms in figures.items()
+        if label not in ("server", "client") and ms >= 0.005
+    ]
+    return (
+        f"**{figures['server']:.2f}** = "
+        + " + ".join(parts)
+        + f"; client {figures.get('client', 0.0):.2f}"
+    )

@@ -54,8 +54,15 @@ def apply_all(db: Session, batch: list[Progress], thresholds: Thresholds) -> Non
     try:
         for progress in batch:
             progress.announcements = playback.progress(
-                db, progress.user_id, progress.device, progress.report, progress.item,
-                progress.now_us, progress.reported_us, thresholds)
+                db,
+                progress.user_id,
+                progress.device,
+                progress.report,
+                progress.item,
+                progress.now_us,
+                progress.reported_us,
+                thresholds,
+            )
         db.commit()
     except Exception:
         db.rollback()
@@ -75,8 +82,9 @@ class ProgressBatches(DependencyProvider):
     def setup(self) -> None:
         self.engine = make_engine(config.database_url("playstate"))
         self.make_session: sessionmaker[Session] = make_sessionmaker(self.engine)
-        self.batcher: Batcher[Progress] = Batcher(self._write,
-                                                  config.PLAYSTATE_PROGRESS_BATCH.value())
+        self.batcher: Batcher[Progress] = Batcher(
+            self._write, config.PLAYSTATE_PROGRESS_BATCH.value()
+        )
 
     def stop(self) -> None:
         self.engine.dispose()
