@@ -28,6 +28,7 @@ eventlet.monkey_patch()
 
 import argparse  # noqa: E402
 import itertools  # noqa: E402
+import json  # noqa: E402
 import os  # noqa: E402
 import secrets  # noqa: E402
 import signal  # noqa: E402
@@ -43,6 +44,7 @@ from typing import Any, Callable, Iterator  # noqa: E402
 import requests  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.lean import Connection, CpuMeter, cpu_cell  # noqa: E402
 from bench.results import run, write_section  # noqa: E402
 from tests.support.infrastructure import (Stack, create_vhost, delete_vhost,  # noqa: E402
                                           free_port)
@@ -75,11 +77,19 @@ class Target:
     url: str
     organizer: str
     token: str
+    meter: CpuMeter | None = None
     failures: list[str] = field(default_factory=list)
 
     @property
     def events(self) -> str:
         return f"{self.url}/api/v1/organizers/{self.organizer}/events/"
+
+    @property
+    def events_path(self) -> str:
+        return f"/api/v1/organizers/{self.organizer}/events/"
+
+    def connection(self) -> Connection:
+        return Connection(self.url, {"Authorization": f"Token {self.token}"})
 
     def session(self) -> requests.Session:
         session = requests.Session()
@@ -87,10 +97,11 @@ class Target:
         return session
 
 
-def _expect(target: Target, response: requests.Response, status: int) -> None:
+def _expect(target: Target, answer: tuple[int, bytes], status: int) -> bool:
     """A response other than `status` is counted (and its first ones kept), not raised."""
-    if response.status_code != status:
-        target.failures.append(f"{response.status_code} {response.text[:200]}")
+    if answer[0] != status:
+        target.failures.append(f"{answer[0]} {answer[1][:200]!r}")
+    return answer[0] == status
 
 
 def create_events(target: Target, prefix: str, count: int) -> None:
@@ -105,13 +116,13 @@ def create_events(target: Target, prefix: str, count: int) -> None:
 
 def list_calls(target: Target, clients: int) -> list[Callable[[], object]]:
     def client() -> Callable[[], object]:
-        session = target.session()
+        connection = target.connection()
 
         def call() -> None:
-            response = session.get(target.events, timeout=60)
-            _expect(target, response, 200)
-            if response.status_code == 200 and len(response.json()["results"]) != EVENTS_IN_LIST:
-                target.failures.append(f"list of {len(response.json()['results'])} events")
+            answer = connection.request("GET", target.events_path)
+            if _expect(target, answer, 200) and \
+                    len(results := json.loads(answer[1])["results"]) != EVENTS_IN_LIST:
+                target.failures.append(f"list of {len(results)} events")
 
         return call
 
@@ -120,11 +131,11 @@ def list_calls(target: Target, clients: int) -> list[Callable[[], object]]:
 
 def retrieve_calls(target: Target, clients: int) -> list[Callable[[], object]]:
     def client(offset: int) -> Callable[[], object]:
-        session, numbers = target.session(), itertools.count(offset)
+        connection, numbers = target.connection(), itertools.count(offset)
 
         def call() -> None:
             slug = f"ev{next(numbers) % EVENTS_IN_LIST:02d}"
-            _expect(target, session.get(f"{target.events}{slug}/", timeout=60), 200)
+            _expect(target, connection.request("GET", f"{target.events_path}{slug}/"), 200)
 
         return call
 
@@ -133,12 +144,12 @@ def retrieve_calls(target: Target, clients: int) -> list[Callable[[], object]]:
 
 def create_calls(target: Target, clients: int) -> list[Callable[[], object]]:
     def client(index: int) -> Callable[[], object]:
-        session, numbers = target.session(), itertools.count()
+        connection, numbers = target.connection(), itertools.count()
 
         def call() -> None:
             slug = f"c{clients}-{index}-{next(numbers)}"
-            _expect(target, session.post(target.events, json={**BODY, "slug": slug},
-                                         timeout=60), 201)
+            _expect(target, connection.request("POST", target.events_path,
+                                               {**BODY, "slug": slug}), 201)
 
         return call
 
@@ -151,7 +162,7 @@ OPERATIONS = (("list (page of 50)", "GET …/events/", list_calls),
 
 
 # Setlist ----------------------------------------------------------------------------------------
-def setlist_target(url: str, admin_token: str) -> Target:
+def setlist_target(url: str, admin_token: str, meter: CpuMeter | None) -> Target:
     """A fresh organizer with an all-permissions team; its team token, as on the pretix side."""
     admin = requests.Session()
     admin.headers["Authorization"] = f"Token {admin_token}"
@@ -170,12 +181,12 @@ def setlist_target(url: str, admin_token: str) -> Target:
                                         "can_change_event_settings": True,
                                         "can_change_teams": True})["id"]
     token = post(f"{organizer}/teams/{team}/tokens/", {"name": "bench"})["token"]
-    return Target("Setlist", url, organizer, token)
+    return Target("Setlist", url, organizer, token, meter)
 
 
 @contextmanager
-def own_setlist() -> Iterator[tuple[str, str]]:
-    """A stack of our own (as bench/rpc.py starts it): (url, admin token)."""
+def own_setlist() -> Iterator[tuple[str, str, Path]]:
+    """A stack of our own (as bench/rpc.py starts it): (url, admin token, its pid files' folder)."""
     vhost = f"setlist-bench-{secrets.token_hex(4)}"
     create_vhost(vhost)
     workdir = Path(tempfile.mkdtemp(prefix="setlist-bench-"))
@@ -183,7 +194,8 @@ def own_setlist() -> Iterator[tuple[str, str]]:
                    "SETLIST_VAR": str(workdir)}, workdir / "stack.log")
     try:
         stack.start()
-        yield stack.url, stack.create_user("bench", "bench-password", admin=True)
+        yield (stack.url, stack.create_user("bench", "bench-password", admin=True),
+               stack.run_folder())
     finally:
         stack.stop()
         delete_vhost(vhost)
@@ -213,7 +225,8 @@ def own_pretix() -> Iterator[Target]:
     with open(log_path, "wb") as log:
         server = subprocess.Popen(["bash", str(HERE / "pretix.sh"), "serve"], env=env,
                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    target = Target("pretix", f"http://127.0.0.1:{port}", organizer, token)
+    target = Target("pretix", f"http://127.0.0.1:{port}", organizer, token,
+                    CpuMeter(None, process_groups={"pretix (gunicorn)": server.pid}))
     try:
         _wait_for(target, server, log_path)
         yield target
@@ -247,7 +260,7 @@ def measure(targets: list[Target], requests_per_row: int, concurrency: list[int]
         row: dict[str, Any] = {"what": what, "request": request, "clients": clients}
         for target in targets:
             target.failures.clear()
-            row[target.name] = run(calls(target, clients), requests_per_row)
+            row[target.name] = run(calls(target, clients), requests_per_row, target.meter)
             row[target.name]["failures"] = list(target.failures)
             print(f"{target.name:8} {what:18} {clients:3} clients: "
                   f"p50 {row[target.name]['p50_ms']:.1f} ms, "
@@ -271,7 +284,9 @@ def report(rows: list[dict], command: str, requests_per_row: int, pretix: str | 
              "`bench/pretix.sh` (SQLite, gunicorn with pretix's documented command: 2 sync "
              "workers, each restarted after about 1200 requests; DEBUG off, no Redis or Celery). "
              "Same client code, bodies and team API token on both sides; the clients are green "
-             "threads in the benchmark's process. Each row runs on Setlist, then on pretix.", "",
+             "threads in the benchmark's process, each on a raw keep-alive socket "
+             "(`bench/lean.py`; gunicorn's sync workers close after every answer, so the pretix "
+             "side reconnects each time). Each row runs on Setlist, then on pretix.", "",
              f"The machine has 2 cores, shared with other developers' test runs while this ran "
              f"(load average {load:.1f} when it started): treat the figures as rough. "
              "Runs differ by up to 2× per figure here: compare the ratios within one run. "
@@ -294,6 +309,15 @@ def report(rows: list[dict], command: str, requests_per_row: int, pretix: str | 
         cells.append(f"{len(ours['failures'])}/"
                      f"{len(theirs['failures']) if theirs is not empty else '–'}")
         lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", "CPU ms per request, each process's user + system time from /proc over the row "
+              "divided by the requests (`rabbitmq (shared)`: the whole broker, which other work "
+              "on the machine may use too; pretix: gunicorn's master and workers):", "",
+              "| operation | clients | Setlist: **server** = per process; client | "
+              "pretix: **server** = per process; client |", "|---|---|---|---|"]
+    for row in rows:
+        cells = [cpu_cell(row[name]["cpu"]) if "cpu" in row.get(name, {}) else "–"
+                 for name in ("Setlist", "pretix")]
+        lines.append(f"| {row['what']} | {row['clients']} | {cells[0]} | {cells[1]} |")
     failures = [(name, row["what"], row["clients"], row[name]["failures"][0])
                 for row in rows for name in ("Setlist", "pretix")
                 if name in row and row[name]["failures"]]
@@ -321,14 +345,17 @@ def main() -> None:
         parser.error("--pretix-url needs --pretix-organizer and --pretix-token")
     command = f"{COMMAND} --requests {args.requests} --concurrency " + " ".join(
         map(str, args.concurrency))
+    print(f"Command: {command}", flush=True)
 
     load = os.getloadavg()[0]
     with ExitStack() as running:
         if args.setlist_url:
             url, admin_token = args.setlist_url.rstrip("/"), args.setlist_admin_token
+            meter = None
         else:
-            url, admin_token = running.enter_context(own_setlist())
-        targets = [setlist_target(url, admin_token)]
+            url, admin_token, run_folder = running.enter_context(own_setlist())
+            meter = CpuMeter(run_folder)
+        targets = [setlist_target(url, admin_token, meter)]
         create_events(targets[0], "ev", EVENTS_IN_LIST)
         pretix_problem = None
         if args.no_pretix:

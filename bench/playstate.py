@@ -30,8 +30,8 @@ from typing import Callable  # noqa: E402
 import requests  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.results import write_section  # noqa: E402
-from bench.rpc import run  # noqa: E402
+from bench.lean import Connection, CpuMeter, cpu_cell  # noqa: E402
+from bench.results import run, write_section  # noqa: E402
 from tests.support.infrastructure import (Stack, create_databases, create_vhost,  # noqa: E402
                                           delete_vhost, drop_databases)
 
@@ -54,6 +54,7 @@ class Player:
                  f'Version="1.0"'
         login = self._login(name, password, device)
         self.http.headers["Authorization"] = f'{device}, Token="{login.json()["AccessToken"]}"'
+        self.lean = Connection(url, {"Authorization": self.http.headers["Authorization"]})
         self.user_id = login.json()["User"]["Id"]
         track = admin.post(f"{url}/api/v1/tracks/", json={"name": name, "duration": 3600,
                                                           "resumable": True})
@@ -73,21 +74,29 @@ class Player:
 
     def report(self) -> None:
         self.position += STEP
-        response = self.http.post(f"{self.url}/Sessions/Playing/Progress", json={
+        self.lean.expect(204, "POST", "/Sessions/Playing/Progress", {
             "ItemId": self.item_id, "PlaySessionId": "bench", "PositionTicks": self.position,
-            "IsPaused": False, "PlayMethod": "DirectPlay"}, timeout=60)
-        assert response.status_code == 204, response.text
+            "IsPaused": False, "PlayMethod": "DirectPlay"})
 
     def stored_position(self) -> int:
         response = self.http.get(f"{self.url}/Users/{self.user_id}/Items/{self.item_id}/UserData")
-        return response.json()["PlaybackPositionTicks"]
+        self.lean.close()
+        position: int = response.json()["PlaybackPositionTicks"]
+        return position
+
+
+def database_names(database: str, run_id: str) -> dict[str, str]:
+    """The PostgreSQL database of each service (none on SQLite)."""
+    if database == "sqlite":
+        return {}
+    return {svc: f"setlist_bench_{run_id}_{svc}" for svc in SERVICES}
 
 
 def stack_environment(database: str, workdir: Path, run_id: str) -> tuple[dict, Callable]:
     """The stack's database settings, and how to drop its databases afterwards."""
-    if database == "sqlite":
+    names = database_names(database, run_id)
+    if not names:
         return {}, lambda: None
-    names = {svc: f"setlist_bench_{run_id}_{svc}" for svc in SERVICES}
     urls = create_databases(names)
     return ({f"{svc.upper()}_DATABASE_URL": url for svc, url in urls.items()},
             lambda: drop_databases(names))
@@ -101,6 +110,7 @@ def main() -> None:
     args = parser.parse_args()
     command = (f"{COMMAND} --reports {args.reports} --players "
                f"{' '.join(map(str, args.players))} --database {args.database}")
+    print(f"Command: {command}", flush=True)
 
     run_id = secrets.token_hex(4)
     vhost = f"setlist-bench-{run_id}"
@@ -115,9 +125,11 @@ def main() -> None:
         stack.start()
         admin = requests.Session()
         admin.headers["Authorization"] = f"Token {stack.create_user('admin', 'pw', admin=True)}"
+        meter = CpuMeter(stack.run_folder(), {
+            svc: name for svc, name in database_names(args.database, run_id).items()})
         for count in args.players:
             players = [Player(stack.url, admin, index) for index in range(count)]
-            figures = run([player.report for player in players], args.reports)
+            figures = run([player.report for player in players], args.reports, meter)
             lost = sum(player.stored_position() != player.position for player in players)
             rows.append((count, figures, lost))
     finally:
@@ -131,12 +143,18 @@ def main() -> None:
              f"reporting one position after another), the stack started by the benchmark "
              f"({args.database}, local RabbitMQ, one process per service). Lost updates: players "
              "whose stored position is not the last one they reported. Load average of the machine when "
-             f"the run began: {load:.1f} (other work shares its cores).", "",
-             "| concurrent players | reports/s | p50 ms | p99 ms | mean ms | lost updates |",
-             "|---|---|---|---|---|---|"]
+             f"the run began: {load:.1f} (other work shares its cores). The client: one green "
+             "thread per player on a raw keep-alive socket (`bench/lean.py`). CPU ms per report: "
+             "each process's user + system time from /proc over the row, divided by the reports "
+             "(`postgresql X`: the backends of service X's database; `rabbitmq (shared)`: the "
+             "whole broker, which other work on the machine may use too).", "",
+             "| concurrent players | reports/s | p50 ms | p99 ms | mean ms | lost updates | "
+             "CPU ms per report: **server** = per process; client |",
+             "|---|---|---|---|---|---|---|"]
     for count, figures, lost in rows:
         lines.append(f"| {count} | {figures['per_s']:.0f} | {figures['p50_ms']:.2f} | "
-                     f"{figures['p99_ms']:.2f} | {figures['mean_ms']:.2f} | {lost} |")
+                     f"{figures['p99_ms']:.2f} | {figures['mean_ms']:.2f} | {lost} | "
+                     f"{cpu_cell(figures['cpu'])} |")
     report = "\n".join(lines)
     print(report)
     write_section(f"playstate-{args.database}", report)

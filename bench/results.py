@@ -9,11 +9,14 @@ import statistics
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import eventlet
 
+from bench.lean import CpuMeter, per_request_ms
+
 RESULTS = Path(__file__).with_name("RESULTS.md")
+HISTORY = Path(__file__).with_name("HISTORY.md")
 
 
 def percentile(samples: list[float], pct: float) -> float:
@@ -39,14 +42,33 @@ def write_section(name: str, body: str) -> None:
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     block = f"{start}\n{body.rstrip()}\n\n_Last run: {stamp}, {machine()}._\n{end}"
     text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
-    text = pattern.sub(lambda _: block, text) if pattern.search(text) else \
+    pattern = re.compile(re.escape(start) + "\n(.*?)" + re.escape(end), re.S)
+    previous = pattern.search(text)
+    if previous:
+        keep_in_history(previous.group(1))
+    text = pattern.sub(lambda _: block, text) if previous else \
         text.rstrip() + "\n\n" + block + "\n"
     RESULTS.write_text(text)
 
 
-def run(calls: list[Callable[[], object]], total: int) -> dict[str, float]:
-    """Spread `total` calls over len(calls) concurrent clients, each with its own connection."""
+def keep_in_history(old_body: str) -> None:
+    """The figures a new run replaces go on top of HISTORY.md (newest first), as they were."""
+    header = "# Earlier benchmark results\n\nWhat bench/RESULTS.md said before a newer run " \
+             "replaced it, newest first.\n"
+    text = HISTORY.read_text() if HISTORY.exists() else header
+    rest = text[len(header):] if text.startswith(header) else text
+    HISTORY.write_text(header + "\n" + demoted(old_body).rstrip() + "\n" + rest)
+
+
+def demoted(body: str) -> str:
+    """A section's headings one level down (``##`` → ``###``), to sit under HISTORY.md's title."""
+    return re.sub(r"^(#+) ", lambda match: "#" + match.group(1) + " ", body, flags=re.M)
+
+
+def run(calls: list[Callable[[], object]], total: int, meter: CpuMeter | None = None
+        ) -> dict[str, Any]:
+    """Spread `total` calls over len(calls) concurrent clients, each with its own connection; with
+    a `meter`, ``cpu`` is the CPU milliseconds per call of each process group."""
     latencies: list[float] = []
 
     def client(call: Callable[[], object], count: int) -> None:
@@ -59,8 +81,13 @@ def run(calls: list[Callable[[], object]], total: int) -> dict[str, float]:
         call()
     pool = eventlet.GreenPool(len(calls))
     share = total // len(calls)
+    if meter is not None:
+        meter.start()
     started = time.perf_counter()
     for call in calls:
         pool.spawn(client, call, share)
     pool.waitall()
-    return summary(latencies, time.perf_counter() - started)
+    figures: dict[str, Any] = summary(latencies, time.perf_counter() - started)
+    if meter is not None:
+        figures["cpu"] = per_request_ms(meter.stop(), len(latencies))
+    return figures

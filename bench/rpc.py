@@ -22,10 +22,10 @@ import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Callable  # noqa: E402
 
-import requests  # noqa: E402
 from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.lean import Connection, CpuMeter, cpu_cell  # noqa: E402
 from bench.results import run, write_section  # noqa: E402
 from tests.support.infrastructure import Stack, create_vhost, delete_vhost  # noqa: E402
 
@@ -40,15 +40,8 @@ def rpc_clients(amqp_uri: str, count: int) -> tuple[list, list]:
 
 def http_clients(url: str, token: str, count: int) -> list[Callable[[], object]]:
     def client() -> Callable[[], object]:
-        session = requests.Session()
-        session.headers["Authorization"] = f"Token {token}"
-
-        def call() -> object:
-            response = session.get(f"{url}/Users/Me", timeout=30)
-            assert response.status_code == 200, response.text
-            return response
-
-        return call
+        connection = Connection(url, {"Authorization": f"Token {token}"})
+        return lambda: connection.expect(200, "GET", "/Users/Me")
 
     return [client() for _ in range(count)]
 
@@ -60,6 +53,7 @@ def main() -> None:
     args = parser.parse_args()
     command = f"{COMMAND} --requests {args.requests} --concurrency " + " ".join(
         map(str, args.concurrency))
+    print(f"Command: {command}", flush=True)
 
     vhost = f"setlist-bench-{secrets.token_hex(4)}"
     create_vhost(vhost)
@@ -70,29 +64,35 @@ def main() -> None:
     try:
         stack.start()
         token = stack.create_user("bench", "bench-password")
+        meter = CpuMeter(stack.run_folder())
         for concurrency in args.concurrency:
             proxies, calls = rpc_clients(amqp_uri, concurrency)
             try:
                 rows.append(("RPC `realtime.health` (nameko, RabbitMQ)", concurrency,
-                             run(calls, args.requests)))
+                             run(calls, args.requests, meter)))
             finally:
                 for proxy in proxies:
                     proxy.stop()
             rows.append(("HTTP `GET /Users/Me` (gateway → accounts)", concurrency,
-                         run(http_clients(stack.url, token, concurrency), args.requests)))
+                         run(http_clients(stack.url, token, concurrency), args.requests, meter)))
     finally:
         stack.stop()
         delete_vhost(vhost)
 
     lines = ["## RPC and gateway round trips (`bench/rpc.py`)", "",
              f"Command: `{command}` — {args.requests} calls per row, the stack started by the "
-             "benchmark (SQLite, local RabbitMQ, one process per service).", "",
-             "| what | concurrent clients | p50 ms | p99 ms | mean ms | calls/s |",
-             "|---|---|---|---|---|---|"]
+             "benchmark (SQLite, local RabbitMQ, one process per service). RPC clients: nameko's "
+             "standalone proxies in the benchmark's process; HTTP clients: one green thread each "
+             "on a raw keep-alive socket (`bench/lean.py`). CPU ms per call: each process's user "
+             "+ system time from /proc over the row, divided by the calls (`rabbitmq (shared)`: "
+             "the whole broker, which other work on the machine may use too).", "",
+             "| what | concurrent clients | p50 ms | p99 ms | mean ms | calls/s | "
+             "CPU ms per call: **server** = per process; client |",
+             "|---|---|---|---|---|---|---|"]
     for what, concurrency, figures in rows:
         lines.append(f"| {what} | {concurrency} | {figures['p50_ms']:.2f} | "
                      f"{figures['p99_ms']:.2f} | {figures['mean_ms']:.2f} | "
-                     f"{figures['per_s']:.0f} |")
+                     f"{figures['per_s']:.0f} | {cpu_cell(figures['cpu'])} |")
     report = "\n".join(lines)
     print(report)
     write_section("rpc", report)

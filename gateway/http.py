@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+import socket
 import time
 import uuid
 from typing import Any
@@ -208,6 +209,8 @@ class GatewayServer(WebServer):
 
     def get_wsgi_server(self, sock: Any, wsgi_app: Any, **kwargs: Any) -> Any:
         kwargs.setdefault("protocol", DeadlineProtocol)
+        # no Nagle wait between an answer's head and body: accepted sockets inherit the option
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         server = super().get_wsgi_server(sock, wsgi_app, **kwargs)
         server.log = access_log
         return server

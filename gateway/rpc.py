@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import eventlet
+from nameko.constants import NON_PERSISTENT
 from nameko.rpc import RpcProxy
 
 from services.common import config
@@ -45,6 +46,9 @@ class TimedRpcProxy(RpcProxy):
     """``events = TimedRpcProxy("events")``: calls raise ServiceUnavailable after ``RPC_TIMEOUT_SECONDS``."""
 
     def __init__(self, target_service: str, timeout: float = RPC_TIMEOUT, **options: Any) -> None:
+        # a request need not outlive a broker restart: its caller's reply queue does not either,
+        # so the call ends in a 503 all the same; transient messages spare the broker its disk
+        options.setdefault("delivery_mode", NON_PERSISTENT)
         super().__init__(target_service, **options)
         self.timeout = timeout
 

@@ -29,6 +29,13 @@ class Process:
     env: dict[str, str] = field(default_factory=dict)
 
 
+#: the processes whose worker limit is sized apart from ``MAX_WORKERS``: their environment
+MAX_WORKERS = {
+    "gateway": lambda: {"MAX_WORKERS": str(config.GATEWAY_MAX_WORKERS.value())},
+    "playstate": lambda: {"MAX_WORKERS": str(config.PLAYSTATE_MAX_WORKERS.value())},
+}
+
+
 def nameko_argv(service: str) -> list[str]:
     return [sys.executable, "-m", "setlist.nameko_run", "run", "--config", str(NAMEKO_CONFIG),
             *SERVICE_CLASSES[service]]
@@ -44,17 +51,20 @@ def with_metrics_ports(processes: list[Process]) -> list[Process]:
 
 
 def plan() -> list[Process]:
-    """Every process to start: each service's instances, then the gateways on consecutive ports."""
+    """Every process to start: each service's instances, then the gateways on consecutive ports
+    (``GATEWAY_PROCESSES`` of them on each port; eventlet's listening sockets have SO_REUSEPORT)."""
     processes = []
     for service in config.SERVICES:
         count = config.instances(service)
+        env = MAX_WORKERS.get(service, dict)()
         for index in range(count):
             label = service if count == 1 else f"{service}.{index + 1}"
-            processes.append(Process(label, nameko_argv(service)))
+            processes.append(Process(label, nameko_argv(service), env))
     host, port = config.gateway_address()
-    count = config.instances("gateway")
-    for index in range(count):
-        label = "gateway" if count == 1 else f"gateway.{index + 1}"
+    addresses = [f"{host}:{port + index}" for index in range(config.instances("gateway"))
+                 for _ in range(max(1, config.GATEWAY_PROCESSES.value()))]
+    for index, address in enumerate(addresses):
+        label = "gateway" if len(addresses) == 1 else f"gateway.{index + 1}"
         processes.append(Process(label, nameko_argv("gateway"),
-                                 {"WEB_SERVER_ADDRESS": f"{host}:{port + index}"}))
+                                 {"WEB_SERVER_ADDRESS": address, **MAX_WORKERS["gateway"]()}))
     return with_metrics_ports(processes)

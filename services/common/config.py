@@ -91,6 +91,12 @@ INSTANCES = _declare(
         for process in PROCESSES
     ]
 )
+GATEWAY_PROCESSES = Setting(
+    "GATEWAY_PROCESSES",
+    "1",
+    "for `make run`: processes per gateway instance, all on its port (SO_REUSEPORT)",
+    int,
+)
 PRINCIPAL_CACHE_SECONDS = Setting(
     "PRINCIPAL_CACHE_SECONDS",
     "5",
@@ -136,6 +142,24 @@ RPC_TIMEOUT_SECONDS = Setting(
     float,
 )
 MAX_WORKERS = Setting("MAX_WORKERS", "10", "nameko workers per process", int)
+GATEWAY_MAX_WORKERS = Setting(
+    "GATEWAY_MAX_WORKERS",
+    "100",
+    "for `make run`: requests a gateway process handles at once (its `MAX_WORKERS`)",
+    int,
+)
+PLAYSTATE_MAX_WORKERS = Setting(
+    "PLAYSTATE_MAX_WORKERS",
+    "64",
+    "for `make run`: calls a playstate process handles at once (its `MAX_WORKERS`)",
+    int,
+)
+PLAYSTATE_PROGRESS_BATCH = Setting(
+    "PLAYSTATE_PROGRESS_BATCH",
+    "200",
+    "playstate: at most this many progress reports written in one transaction",
+    int,
+)
 STOP_GRACE_SECONDS = Setting(
     "STOP_GRACE_SECONDS",
     "30",
@@ -240,6 +264,7 @@ SETTINGS: tuple[Setting[object], ...] = (
     GATEWAY_HOST,
     GATEWAY_PORT,
     *INSTANCES.values(),
+    GATEWAY_PROCESSES,
     PRINCIPAL_CACHE_SECONDS,
     HEALTH_TIMEOUT_SECONDS,
     HEALTH_CACHE_SECONDS,
@@ -250,6 +275,9 @@ SETTINGS: tuple[Setting[object], ...] = (
     GATEWAY_LOGINS_AT_ONCE,
     RPC_TIMEOUT_SECONDS,
     MAX_WORKERS,
+    GATEWAY_MAX_WORKERS,
+    PLAYSTATE_MAX_WORKERS,
+    PLAYSTATE_PROGRESS_BATCH,
     STOP_GRACE_SECONDS,
     METRICS_PORT,
     METRICS_HOST,

@@ -26,6 +26,9 @@ import functools
 import logging
 from typing import Any, Callable, TypeVar
 
+import nameko.rpc
+from nameko.amqp.publish import Publisher
+from nameko.constants import NON_PERSISTENT
 from nameko.extensions import DependencyProvider
 from nameko.rpc import Rpc as NamekoRpc
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -42,6 +45,16 @@ _log = logging.getLogger(__name__)
 
 #: the worker's context data key of the request's call id (taken out again by RpcCallId)
 CALL_ID = "setlist.rpc_call_id"
+
+
+class TransientPublisher(Publisher):
+    """Replies are not kept across a broker restart: the caller's reply queue is not either."""
+
+    delivery_mode = NON_PERSISTENT
+
+
+# nameko's Responder (which RpcConsumer makes for every reply) publishes with this class
+nameko.rpc.Responder.publisher_cls = TransientPublisher
 
 
 class Rpc(NamekoRpc):

@@ -31,6 +31,7 @@ from services.common.rpc import rpc
 from services.playstate import access, devices, playback, reports, resume, sessions, userdata
 from services.playstate.guids import optional_guid, parse_guid
 from services.playstate.items import Items
+from services.playstate.progress import Progress, ProgressBatches
 from services.playstate.rules import Item, Thresholds
 from services.playstate.userdata import UserData
 
@@ -51,6 +52,7 @@ class PlaystateService(ServiceBase):
     events = RpcProxy("events")
     items = Items()
     dispatch = EventDispatcher()
+    progress = ProgressBatches(THRESHOLDS)
 
     # helpers ------------------------------------------------------------------------------------
     def _owner(self, principal: dict, user_id: str | None) -> str:
@@ -132,14 +134,15 @@ class PlaystateService(ServiceBase):
                 self.db, user, device, report, item, now, reported_us or sessions.epoch_us(now)))
         self._touch(principal)
 
-    @rpc(once=True)
+    @rpc  # last-writer-wins: a redelivery changes nothing (services/playstate/progress.py)
     def playback_progress(self, principal: dict, user_id: str | None, info: dict,
                           reported_us: int | None = None) -> None:
         user, device, report, item = self._report(principal, user_id, info)
         if item is not None:
             now_us = sessions.epoch_us(utcnow())
-            self._announce(*playback.progress(
-                self.db, user, device, report, item, now_us, reported_us or now_us, THRESHOLDS))
+            progress = Progress(user, device, report, item, now_us, reported_us or now_us)
+            self.progress.submit(progress)
+            self._announce(*progress.announcements)
         self._touch(principal, hot=True)
 
     @rpc(once=True)
