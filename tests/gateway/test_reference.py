@@ -4,52 +4,19 @@ frame schemas are valid JSON Schema; the docs page's assets are there."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from jsonschema import Draft202012Validator
-from nameko.containers import ServiceContainer
 from openapi_spec_validator import validate
-from werkzeug.routing import Map
 
 from gateway import reference
-from gateway.service import GatewayService
-
-METHODS = {"get", "put", "post", "delete", "patch"}
-PARAMETER = re.compile(r"<[^>]+>|\{[^}]+\}")
-
-
-def shape(path: str) -> str:
-    """A path as routing sees it: in lower case (Jellyfin routes match in any case; pretix's
-    paths are lower case already), each parameter as ``{}``."""
-    return PARAMETER.sub("{}", path).lower()
-
-
-def gateway_url_map() -> Map:
-    """The gateway's werkzeug url_map, as its web server builds it (no broker needed)."""
-    container = ServiceContainer(GatewayService, {"AMQP_URI": "memory://"})
-    servers = {}
-    for entrypoint in container.entrypoints:
-        server = getattr(entrypoint, "server", None)
-        if server is not None and hasattr(entrypoint, "get_url_rule"):
-            server.register_provider(entrypoint)
-            servers[id(server)] = server
-    (server,) = servers.values()
-    return server.make_url_map()
-
-
-def routed() -> set[tuple[str, str]]:
-    return {(method, shape(rule.rule)) for rule in gateway_url_map().iter_rules()
-            for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}}
+from tests.support.reference import operations, routed
 
 
 def documented() -> dict[tuple[str, str], dict]:
-    """(METHOD, shape) → the operation, for every operation the HTTP layer does not answer by
-    itself before routing (``x-outside-url-map``)."""
-    return {(method.upper(), shape(path)): operation
-            for path, item in reference.document("openapi")["paths"].items()
-            for method, operation in item.items()
-            if method in METHODS and not operation.get("x-outside-url-map")}
+    """(METHOD, shape) → operation, for every operation the HTTP layer does not answer by itself
+    before routing (``x-outside-url-map``)."""
+    return {key: operation for key, (_, operation) in operations().items()
+            if not operation.get("x-outside-url-map")}
 
 
 def test_the_openapi_document_is_valid_openapi_3_1():
