@@ -8,25 +8,28 @@ from typing import Any
 from nameko.events import BROADCAST, event_handler
 from werkzeug.wrappers import Request
 
+from gateway.routes.base import RouteBase
 from gateway.websocket import Rooms, room_join, room_request
 from services.common import room_messages
 from services.common.errors import NotFound, PermissionDenied
 from services.common.room_messages import ACCESS_DENIED, EVENT_NOT_FOUND
 
 
-class RoomRoutes:
+class RoomRoutes(RouteBase):
+    """Mixin of the gateway service: the event room websocket."""
+
     rooms = Rooms()
 
     @room_join("/ws/event/<int:event_id>/")
-    def join_room(self, request: Request, event_id: int) -> dict:
+    def join_room(self, request: Request, event_id: int) -> dict[str, Any]:
         """The caller, who must have a role in the room (checked again on every request)."""
-        principal = self.auth.request_principal(request).to_dict()
+        principal = self._caller(request)
         self.events.room_role(principal, event_id)
         return principal
 
     @room_request
-    def room_request(self, principal: dict, event_id: int, action: str,
-                     fields: dict[str, Any]) -> list[dict]:
+    def room_request(self, principal: dict[str, Any], event_id: int, action: str,
+                     fields: dict[str, Any]) -> list[dict[str, Any]]:
         """One request; the events service checks the role. Returns the sender's frames."""
         if action == "sync":
             return room_messages.sync_messages(self.events.room_snapshot(principal, event_id))
@@ -34,7 +37,7 @@ class RoomRoutes:
         return []
 
     @event_handler("realtime", "room_message", handler_type=BROADCAST, reliable_delivery=False)
-    def deliver_room_message(self, message: dict) -> None:
+    def deliver_room_message(self, message: dict[str, Any]) -> None:
         """Deliver to this gateway's sockets in the room; when the event just became private,
         close the sockets of those who no longer have a role (4403), asking once per user."""
         self.rooms.deliver(message)
@@ -46,7 +49,7 @@ class RoomRoutes:
             if refusals[connection.user_id] is not None:
                 connection.close(refusals[connection.user_id])
 
-    def _refusal(self, principal: dict, event_id: int) -> int | None:
+    def _refusal(self, principal: dict[str, Any], event_id: int) -> int | None:
         """The close code for a principal without a role in the room, None while it has one."""
         try:
             self.events.room_role(principal, event_id)
