@@ -16,6 +16,7 @@ from gateway.routes.accounts import AccountRoutes
 from gateway.routes.events import EventRoutes
 from gateway.routes.pages import PageRoutes
 from gateway.routes.playstate import PlaystateRoutes
+from gateway.routes.reference import ReferenceRoutes
 from gateway.routes.rooms import RoomRoutes
 from gateway.rpc import TimedRpcProxy
 from gateway.server_identity import ServerIdentity
@@ -26,7 +27,8 @@ from services.common.metrics import Metrics
 HEALTH = HealthCache()
 
 
-class GatewayService(AccountRoutes, EventRoutes, PlaystateRoutes, RoomRoutes, PageRoutes):
+class GatewayService(AccountRoutes, EventRoutes, PlaystateRoutes, RoomRoutes, PageRoutes,
+                     ReferenceRoutes):
     name = "gateway"
 
     accounts = TimedRpcProxy("accounts")

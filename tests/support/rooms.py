@@ -6,10 +6,15 @@ import json
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
+from jsonschema import Draft202012Validator
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
+from gateway.reference import frame_schema
+
 RECV_SECONDS = 20
+#: every frame a test receives must be one the AsyncAPI document (/asyncapi.json) describes
+SERVER_FRAME = Draft202012Validator(frame_schema("ServerFrame"))
 
 
 def room_url(base_url: str, event_id: int, query: str = "") -> str:
@@ -47,7 +52,10 @@ class RoomClient:
         self.ws.send(text)
 
     def recv(self) -> dict:
-        return json.loads(self.ws.recv(timeout=RECV_SECONDS))
+        """The next frame, checked against the room's AsyncAPI document."""
+        frame = json.loads(self.ws.recv(timeout=RECV_SECONDS))
+        SERVER_FRAME.validate(frame)
+        return frame
 
     def wait_for(self, event: str, matches: Callable[[dict], bool] = lambda payload: True
                  ) -> dict:
