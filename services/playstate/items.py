@@ -21,7 +21,7 @@ from services.playstate.ticks import runtime_ticks
 
 def item_from_track(track: dict[str, Any]) -> Item:
     return Item(id=track["uuid"], runtime_ticks=runtime_ticks(track["duration"]),
-                resumable=bool(track["resumable"]))
+                resumable=bool(track["resumable"]), track=track["id"])
 
 
 class ItemCache:

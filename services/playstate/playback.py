@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from services.playstate import sessions, userdata
+from services.playstate import sessions, transitions, userdata
 from services.playstate.reports import PlaybackReport
 from services.playstate.rules import Item, Thresholds, position_outcome
 from services.playstate.userdata import UserData
@@ -35,20 +35,35 @@ def start(db: Session, user_id: str, device: str, report: PlaybackReport, item: 
                     starting=True)
     data = userdata.start(db, user_id, item, now, reported_us)
     return [playback_event("playback_started", user_id, device, report.play_session_id, item,
-                           report.position_ticks), data_changed(data, item)]
+                           report.position_ticks), data_changed(data, item),
+            transitions.playback_changed("start", user_id, device, report.play_session_id, item,
+                                         report.position_ticks, report.is_paused, reported_us)]
 
 
 def progress(db: Session, user_id: str, device: str, report: PlaybackReport, item: Item,
              now_us: int, reported_us: int, thresholds: Thresholds) -> list[Announcement]:
-    """Store the session state; a reported position runs the rules at once. Nothing happens for a
-    report older than one already applied."""
+    """Store the session state; a reported position runs the rules at once; a pause, resume, seek
+    or other item is announced as a change (see transitions.py). Nothing happens for a report
+    older than one already applied."""
+    before = sessions.play_state(db, user_id, device, report.play_session_id)
     newer = sessions.record(db, user_id, device, item.id, report, now_us, reported_us,
                             starting=False)
-    if not newer or report.position_ticks is None:
+    if not newer:
         return []
+    announcements = []
+    position = report.position_ticks if report.position_ticks is not None else (
+        before.position_ticks if before else None)
+    kind = transitions.change(before, transitions.PlayState(item.id, position, report.is_paused,
+                                                            reported_us))
+    if kind is not None:
+        announcements.append(transitions.playback_changed(
+            kind, user_id, device, report.play_session_id, item, position, report.is_paused,
+            reported_us))
+    if report.position_ticks is None:
+        return announcements
     outcome = position_outcome(report.position_ticks, item, thresholds)
     data = userdata.apply_position(db, user_id, item.id, outcome, reported_us, only_if_newer=True)
-    return [data_changed(data, item)] if data else []
+    return ([data_changed(data, item)] if data else []) + announcements
 
 
 def stop_user_data(db: Session, user_id: str, item: Item, position_ticks: int | None,
@@ -65,13 +80,15 @@ def stop(db: Session, user_id: str, device: str, report: PlaybackReport, item: I
          reported_us: int, thresholds: Thresholds) -> list[Announcement]:
     """End the session; a failed playback changes no user data."""
     sessions.end(db, user_id, device, report.play_session_id, reported_us)
-    stopped = playback_event("playback_stopped", user_id, device, report.play_session_id, item,
-                             report.position_ticks,
-                             reason="failed" if report.failed else "stopped")
+    stopped = [playback_event("playback_stopped", user_id, device, report.play_session_id, item,
+                              report.position_ticks,
+                              reason="failed" if report.failed else "stopped"),
+               transitions.playback_changed("stop", user_id, device, report.play_session_id,
+                                            item, report.position_ticks, False, reported_us)]
     if report.failed:
-        return [stopped]
+        return stopped
     data = stop_user_data(db, user_id, item, report.position_ticks, reported_us, thresholds)
-    return [stopped, data_changed(data, item)]
+    return [stopped[0], data_changed(data, item), stopped[1]]
 
 
 def expire(db: Session, silent: Any, item: Item | None, now_us: int,
@@ -84,4 +101,7 @@ def expire(db: Session, silent: Any, item: Item | None, now_us: int,
     data = stop_user_data(db, silent.user_id, item, silent.position_ticks, now_us, thresholds)
     return [playback_event("playback_stopped", silent.user_id, silent.device_key,
                            silent.play_session_id, item, silent.position_ticks,
-                           reason="expired"), data_changed(data, item)]
+                           reason="expired"), data_changed(data, item),
+            transitions.playback_changed("stop", silent.user_id, silent.device_key,
+                                         silent.play_session_id, item, silent.position_ticks,
+                                         False, now_us)]

@@ -38,6 +38,7 @@ class Item:
     id: str  #: 32-hex GUID
     runtime_ticks: int | None  #: None when the duration is unknown
     resumable: bool
+    track: int | None = None  #: the catalogue's integer id
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from services.common.principal import Principal
 from services.playstate.models import PlaybackSession
 from services.playstate.reports import PlaybackReport
+from services.playstate.transitions import PlayState
 from services.playstate.userdata import dialect_insert
 
 TABLE = PlaybackSession.__table__
@@ -46,6 +47,15 @@ def current_item(session: Session, user_id: str, device: str, play_session_id: s
     """The item this session is playing, if it is (for a report without ``ItemId``)."""
     return session.scalar(select(COLUMNS.item_id).where(_key(user_id, device, play_session_id),
                                                         COLUMNS.active.is_(True)))
+
+
+def play_state(session: Session, user_id: str, device: str, play_session_id: str
+               ) -> PlayState | None:
+    """What the active session was playing as of its last report (None: no active session)."""
+    row = session.execute(select(COLUMNS.item_id, COLUMNS.position_ticks, COLUMNS.is_paused,
+                                 COLUMNS.last_report_us).where(
+        _key(user_id, device, play_session_id), COLUMNS.active.is_(True))).first()
+    return None if row is None else PlayState(*row)
 
 
 def record(session: Session, user_id: str, device: str, item_id: str, report: PlaybackReport,

@@ -53,11 +53,11 @@ def test_item_cache_fetches_once_and_not_missing_ones():
         calls.append(item_id)
         if item_id == OTHER:
             raise NotFound("Track not found")
-        return {"uuid": item_id, "duration": 200, "resumable": True}
+        return {"id": 3, "uuid": item_id, "duration": 200, "resumable": True}
 
     cache = ItemCache(ttl=60, clock=lambda: now[0])
-    assert cache.get(ME, fetch) == Item(ME, 2_000_000_000, True)
-    assert cache.get(ME, fetch) == Item(ME, 2_000_000_000, True)
+    assert cache.get(ME, fetch) == Item(ME, 2_000_000_000, True, 3)
+    assert cache.get(ME, fetch) == Item(ME, 2_000_000_000, True, 3)
     with pytest.raises(NotFound, match="Item not found."):
         cache.get(OTHER, fetch)
     with pytest.raises(NotFound):
