@@ -29,8 +29,8 @@ def requested_features(query_string: str) -> frozenset[str]:
 
 def member(principal: dict[str, Any], role: str) -> Member:
     """How realtime knows a present user: id and name for the room, GUID for playstate's events."""
-    return {"user": principal["user_id"], "username": principal["username"], "role": role,
-            "user_uuid": principal["user_uuid"]}
+    return {"user": principal["user_id"], "username": principal.get("username"), "role": role,
+            "user_uuid": principal.get("user_uuid")}
 
 
 class PresenceTracker:
@@ -65,6 +65,10 @@ class PresenceTracker:
             return None
         changes, self.changes = self.changes, []
         return {"gateway": self.gateway, "changes": changes}
+
+    def here(self, room: int) -> list[Member]:
+        """The room's users on this gateway now."""
+        return list(self.members.get(room, {}).values())
 
     def heartbeat(self) -> dict[str, Any]:
         """The ``presence_heartbeat`` event: every room's present users here."""

@@ -46,6 +46,7 @@ from werkzeug.wrappers import Request
 from gateway import room_protocol
 from gateway.errors import error_response
 from gateway.http import GatewayServer, correlation_id
+from gateway.presence import PresenceTracker, member, requested_features
 from gateway.responses import json_response
 from services.common import errors
 from services.common.logs import CORRELATION_ID
@@ -123,10 +124,13 @@ class Closing:
 class RoomConnection:
     """One open socket in a room: who it is, its outgoing queue and its writer green thread."""
 
-    def __init__(self, ws: HijackedConnection, room: int, principal: dict) -> None:
+    def __init__(self, ws: HijackedConnection, room: int, principal: dict, role: str = "",
+                 features: frozenset[str] = frozenset()) -> None:
         self.ws = ws
         self.room = room
         self.principal = principal
+        self.role = role
+        self.features = features  #: what it asked for with ``?with=`` (presence, now_playing)
         self.user_id = principal.get("user_id")
         self.outbox: Queue = Queue(SEND_QUEUE)
         self.last_revision = 0
@@ -247,6 +251,7 @@ class RoomHub(ProviderCollector, SharedExtension):
         self.finished: dict[RoomConnection, Event] = {}
         self.accepting = True
         self.request_entrypoint: Entrypoint | None = None
+        self.presence = PresenceTracker()
 
     def register_provider(self, provider: Any) -> None:
         super().register_provider(provider)
@@ -257,6 +262,8 @@ class RoomHub(ProviderCollector, SharedExtension):
         self.rooms[connection.room].add(connection)
         self.finished[connection] = Event()
         OPEN_SOCKETS.inc()
+        if connection.user_id is not None:
+            self.presence.opened(connection.room, member(connection.principal, connection.role))
 
     def remove(self, connection: RoomConnection) -> None:
         room = self.rooms.get(connection.room)
@@ -270,6 +277,17 @@ class RoomHub(ProviderCollector, SharedExtension):
                 self.access_types.pop(connection.room, None)
         self.finished.pop(connection).send()
         OPEN_SOCKETS.dec()
+        if connection.user_id is not None:
+            self.presence.closed(connection.room, connection.user_id)
+
+    def deliver_feature(self, message: dict) -> None:
+        """A ``room_presence`` of the realtime service: its message, encoded once, to the room's
+        sockets that asked for its feature (no revision: presence is not ordered with them)."""
+        encoded = None
+        for connection in list(self.rooms.get(message["room"], ())):
+            if message["feature"] in connection.features:
+                encoded = encoded or encode(message["message"])
+                connection.send(encoded)
 
     def deliver(self, message: dict) -> None:
         """A ``room_message`` of the realtime service: close whom it says to close, then queue
@@ -338,8 +356,9 @@ class Rooms(DependencyProvider):
 
 
 class RoomRequestEntrypoint(Entrypoint):
-    """``@room_request``: ``method(principal, event_id, action, fields)`` runs one request of an
-    open socket; it returns the frames for the sender (``sync``) or raises a Setlist error."""
+    """``@room_request``: ``method(principal, event_id, action, fields, features)`` runs one
+    request of an open socket; it returns the frames for the sender (``sync``) or raises a Setlist
+    error."""
 
     hub = RoomHub()
 
@@ -357,8 +376,9 @@ class RoomRequestEntrypoint(Entrypoint):
 
 class RoomJoinEntrypoint(Entrypoint):
     """``@room_join(url)``: the websocket route. ``method(request, event_id)`` authenticates the
-    handshake and checks access, returning the principal: an authentication error is the HTTP
-    answer (401), NotFound closes the accepted socket with 4404, PermissionDenied with 4403."""
+    handshake and checks access, returning the principal and its role: an authentication error
+    is the HTTP answer (401), NotFound closes the accepted socket with 4404, PermissionDenied
+    with 4403."""
 
     server = GatewayServer()
     hub = RoomHub()
@@ -385,26 +405,28 @@ class RoomJoinEntrypoint(Entrypoint):
             return json_response({"detail": "The server is shutting down."}, 503)
         event_id = request.path_values["event_id"]
         try:
-            principal = call_worker(self, (request, event_id),
-                                    {CORRELATION_ID: correlation_id(request)})
+            principal, role = call_worker(self, (request, event_id),
+                                          {CORRELATION_ID: correlation_id(request)})
             refusal = None
         except errors.NotFound:
-            principal, refusal = {}, EVENT_NOT_FOUND
+            principal, role, refusal = {}, "", EVENT_NOT_FOUND
         except errors.PermissionDenied:
-            principal, refusal = {}, ACCESS_DENIED
+            principal, role, refusal = {}, "", ACCESS_DENIED
         except Exception as exc:  # 401 for credentials, 503 for a service that is down
             return error_response(exc)
-        return RoomSession(self.hub, event_id, principal, refusal)
+        return RoomSession(self.hub, event_id, principal, refusal, role)
 
 
 class RoomSession:
     """The WSGI answer to a websocket route: the upgrade, then the socket's whole life."""
 
-    def __init__(self, hub: RoomHub, room: int, principal: dict, refusal: int | None) -> None:
+    def __init__(self, hub: RoomHub, room: int, principal: dict, refusal: int | None,
+                 role: str = "") -> None:
         self.hub = hub
         self.room = room
         self.principal = principal
         self.refusal = refusal
+        self.role = role
 
     def __call__(self, environ: dict, start_response: Any) -> Any:
         protocol = ServerProtocol(max_size=MAX_FRAME)
@@ -420,7 +442,8 @@ class RoomSession:
         if self.refusal is not None:
             ws.close(self.refusal, CLOSE_REASONS[self.refusal])
             return []
-        connection = RoomConnection(ws, self.room, self.principal)
+        connection = RoomConnection(ws, self.room, self.principal, self.role,
+                                    requested_features(environ.get("QUERY_STRING", "")))
         self.hub.add(connection)
         try:
             while True:
@@ -446,9 +469,10 @@ class RoomSession:
             assert entrypoint is not None, "the gateway has no @room_request method"
             for _ in range(SYNC_ATTEMPTS):
                 frames = call_worker(entrypoint, (self.principal, self.room, request.action,
-                                                  request.fields), {CORRELATION_ID: origin})
+                                                  request.fields, connection.features),
+                                     {CORRELATION_ID: origin})
                 if all(connection.send(room_protocol.with_request_id(message, request_id),
-                                       message["payload"]["revision"]) for message in frames) \
+                                       message["payload"].get("revision")) for message in frames) \
                         or connection.closing:
                     return
                 # a `sync` snapshot older than a broadcast already queued here: take a newer one

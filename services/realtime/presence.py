@@ -158,11 +158,15 @@ class RoomState:
                 if any(member.get("user_uuid") == user_uuid for member in members.values())}
 
     # what a room is ---------------------------------------------------------------------------
-    def members(self, room: int) -> dict[int, Member]:
-        """Users present in the room, on any gateway."""
+    def members(self, room: int, gateway: str | None = None,
+                here: list[Member] | None = None) -> dict[int, Member]:
+        """Users present in the room, on any gateway; `here`, when given, is what `gateway` has
+        now (it knows better than its last report)."""
         present: dict[int, Member] = {}
-        for state in self.gateways.values():
-            present.update(state.rooms.get(room, {}))
+        for name, state in self.gateways.items():
+            if here is None or name != gateway:
+                present.update(state.rooms.get(room, {}))
+        present.update((member["user"], member) for member in here or ())
         return present
 
     def now_playing(self, room: int, members: dict[int, Member] | None = None
@@ -178,9 +182,12 @@ class RoomState:
                                 "updated_at": updated_at(playing.time_us)})
         return entries
 
-    def snapshot(self, room: int) -> dict[str, Message]:
-        """The answer to ``sync``: everyone present as joined, and the whole now-playing list."""
-        members = self.members(room)
+    def snapshot(self, room: int, gateway: str | None = None, here: list[Member] | None = None
+                 ) -> dict[str, Message]:
+        """The answer to ``sync``: everyone present as joined, and the whole now-playing list;
+        `gateway` may say who is `here` on it now (the socket asking is, even before its
+        gateway's report of it has arrived)."""
+        members = self.members(room, gateway, here)
         ordered = [members[user] for user in sorted(members)]
         return {PRESENCE: presence_changed(ordered, [], len(members)),
                 NOW_PLAYING: now_playing_changed(self.now_playing(room, members))}

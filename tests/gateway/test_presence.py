@@ -27,3 +27,9 @@ def test_only_a_users_first_and_last_socket_in_a_room_count():
     tracker.closed(7, 1)  # a socket that never counted (refused): nothing
     assert tracker.take_changes() == {"gateway": "g", "changes": [{"room": 7, "left": 1}]}
     assert tracker.heartbeat()["rooms"] == {"8": [ANN]}
+
+
+def test_here_lists_a_rooms_users_on_this_gateway():
+    tracker = PresenceTracker("g")
+    tracker.opened(7, ANN)
+    assert (tracker.here(7), tracker.here(8)) == ([ANN], [])

@@ -154,3 +154,20 @@ def test_sockets_are_checked_again_when_their_event_turns_private():
     assert hub.turned_private(changed(3, "private")) == []
     assert hub.turned_private(room_message(4)) == []
     assert hub.turned_private({**changed(5, "private"), "room": 8}) == []
+
+
+def test_presence_messages_go_only_to_sockets_that_asked_and_sockets_count_for_presence():
+    hub = RoomHub()
+    both = RoomConnection(FakeSocket(), 7, {"user_id": 1}, "guest",
+                          frozenset({"presence", "now_playing"}))
+    plain = RoomConnection(FakeSocket(), 7, {"user_id": 2}, "guest")
+    hub.add(both)
+    hub.add(plain)
+    hub.deliver_feature({"room": 7, "feature": "presence",
+                         "message": {"event": "presence.changed", "payload": {"count": 2}}})
+    settle()
+    assert both.ws.frames == [{"event": "presence.changed", "payload": {"count": 2}}]
+    assert plain.ws.frames == []
+    assert [change["room"] for change in hub.presence.take_changes()["changes"]] == [7, 7]
+    hub.remove(plain)
+    assert hub.presence.take_changes()["changes"] == [{"room": 7, "left": 2}]

@@ -124,3 +124,12 @@ def test_sync_snapshot_lists_everyone_as_joined():
                    {"user": 2, "username": "bob", "role": "guest"}], "left": [], "count": 2}
     assert snapshot["now_playing"] == {"event": "now_playing.changed",
                                        "payload": {"now_playing": []}}
+
+
+def test_sync_takes_the_asking_gateways_own_users_as_it_says():
+    state = RoomState()
+    state.joined("g1", 7, BOB, 0.0)
+    state.joined("g2", 7, BOB, 0.0)  # g2's report of bob leaving has not arrived yet
+    payload = state.snapshot(7, "g2", [ANN])["presence"]["payload"]
+    assert [u["user"] for u in payload["joined"]] == [1, 2] and payload["count"] == 2
+    assert state.snapshot(7, "g3", [])["presence"]["payload"]["count"] == 1
