@@ -1,11 +1,12 @@
-# Setlist: `make run` installs into .venv and runs every service plus the gateway; `make test` runs the tests
-# (the chaos tests too); `make chaos` runs only the chaos tests (private RabbitMQ/PostgreSQL, see README.md).
+# Setlist: `make run` installs into .venv and runs every service plus the gateway; `make test` runs
+# `make lint` (ruff check, ruff format --check, mypy) and then the tests (the chaos tests too);
+# `make chaos` runs only the chaos tests (private RabbitMQ/PostgreSQL, see README.md).
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-sqlite chaos bench bench-pretix clean
+.PHONY: install run lint test test-sqlite chaos bench bench-pretix clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,10 +19,15 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/setlist run
 
-test: $(STAMP)
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
-test-sqlite: $(STAMP)
+test-sqlite: lint
 	SETLIST_TEST_DATABASE=sqlite $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 chaos: $(STAMP)

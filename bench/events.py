@@ -21,6 +21,7 @@ Run from the project root:
 from __future__ import annotations
 
 import setlist  # noqa: F401 - quiets eventlet's deprecation notice
+# isort: split
 import eventlet
 
 eventlet.monkey_patch()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import secrets
 import sys
@@ -33,7 +34,7 @@ from websockets.exceptions import InvalidStatus
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.results import percentile, write_section  # noqa: E402
 from setlist.limits import raise_open_files  # noqa: E402
-from tests.events.support import new_organizer  # noqa: E402
+from tests.support.accounts import new_organizer  # noqa: E402
 from tests.support.client import Api  # noqa: E402
 from tests.support.infrastructure import (STARTUP_SECONDS, Stack, create_vhost,  # noqa: E402
                                           delete_vhost)
@@ -128,10 +129,8 @@ async def measure(urls: list[str], count: int, rounds: int, track_id: int,
         room.start_round()
         sent = time.monotonic()
         await sender.send(json.dumps({"event": action, "payload": {"track_id": track_id}}))
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(room.everyone.wait(), ROUND_SECONDS)
-        except asyncio.TimeoutError:
-            pass
         arrivals = list(room.arrivals)
         return sent, arrivals, count - len(arrivals)
 

@@ -10,6 +10,7 @@ stops it afterwards. Run from the project root:
 from __future__ import annotations
 
 import setlist  # noqa: F401 - quiets eventlet's deprecation notice
+# isort: split
 import eventlet
 
 eventlet.monkey_patch()

@@ -87,7 +87,7 @@ class Auth(DependencyProvider):
     """
 
     def setup(self) -> None:
-        self.cache = PrincipalCache(ttl=config.float_setting("PRINCIPAL_CACHE_SECONDS", 5.0))
+        self.cache = PrincipalCache(ttl=config.PRINCIPAL_CACHE_SECONDS.value())
 
     def get_dependency(self, worker_ctx: Any) -> Authenticator:
         # looked up at call time: the proxy may be injected after this dependency

@@ -10,7 +10,7 @@ from kombu import Connection
 
 from services.common import config
 
-TIMEOUT = config.float_setting("HEALTH_TIMEOUT_SECONDS", 3.0)
+TIMEOUT = config.HEALTH_TIMEOUT_SECONDS.value()
 
 
 def broker_status(uri: str, timeout: float = TIMEOUT) -> str:

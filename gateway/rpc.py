@@ -13,7 +13,7 @@ from nameko.rpc import RpcProxy
 from services.common import config
 from services.common.errors import ServiceUnavailable
 
-RPC_TIMEOUT = config.float_setting("RPC_TIMEOUT_SECONDS", 10.0)
+RPC_TIMEOUT = config.RPC_TIMEOUT_SECONDS.value()
 
 
 class TimedMethod:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import uuid
 from collections import OrderedDict, defaultdict
 from typing import Any, Callable
@@ -48,7 +47,7 @@ from gateway.errors import error_response
 from gateway.http import GatewayServer, correlation_id
 from gateway.presence import PresenceTracker, member, requested_features
 from gateway.responses import json_response
-from services.common import errors
+from services.common import config, errors
 from services.common.logs import CORRELATION_ID
 from services.common.metrics import gauge
 from services.common.room_messages import ACCESS_DENIED, EVENT_NOT_FOUND
@@ -58,14 +57,14 @@ log = logging.getLogger(__name__)
 OPEN_SOCKETS = gauge("open_websockets", "Open event-room websockets of this gateway process.")
 
 #: frames queued for one socket before its client counts as too slow (close 1013)
-SEND_QUEUE = int(os.environ.get("WEBSOCKET_SEND_QUEUE", "256"))
+SEND_QUEUE = config.WEBSOCKET_SEND_QUEUE.value()
 #: seconds between server pings, and to wait for the pong, before giving a socket up
-PING_INTERVAL = float(os.environ.get("WEBSOCKET_PING_SECONDS", "20"))
+PING_INTERVAL = config.WEBSOCKET_PING_SECONDS.value()
 #: seconds a closing handshake may take before the TCP connection is dropped
 CLOSE_TIMEOUT = 10.0
 MAX_FRAME = 64 * 1024
 #: how long a room message that arrives ahead of a missing revision waits for it
-REORDER_SECONDS = float(os.environ.get("WEBSOCKET_REORDER_SECONDS", "0.2"))
+REORDER_SECONDS = config.WEBSOCKET_REORDER_SECONDS.value()
 #: snapshots a `sync` takes at most when each turns out older than a broadcast already sent
 SYNC_ATTEMPTS = 3
 #: request ids kept per socket until the broadcast their action caused comes back

@@ -8,6 +8,7 @@ process if that takes longer than its grace period.
 """
 
 import setlist  # noqa: F401 - installs the warning filter before nameko imports eventlet
+# isort: split
 import eventlet
 
 # before anything imports kombu: its retry loop binds `time.sleep` on import, and an unpatched

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,11 +27,6 @@ class Process:
     env: dict[str, str] = field(default_factory=dict)
 
 
-def instances(service: str) -> int:
-    """``<SERVICE>_INSTANCES`` (default 1): how many processes of a service to run."""
-    return max(1, int(os.environ.get(f"{service.upper()}_INSTANCES", "1")))
-
-
 def nameko_argv(service: str) -> list[str]:
     return [sys.executable, "-m", "setlist.nameko_run", "run", "--config", str(NAMEKO_CONFIG),
             SERVICE_CLASSES[service]]
@@ -40,7 +34,7 @@ def nameko_argv(service: str) -> list[str]:
 
 def with_metrics_ports(processes: list[Process]) -> list[Process]:
     """With ``METRICS_BASE_PORT`` set, process i serves /metrics on base + i (in plan order)."""
-    base = int(os.environ.get("METRICS_BASE_PORT", "0"))
+    base = config.METRICS_BASE_PORT.value()
     if not base:
         return processes
     return [Process(p.label, p.argv, {**p.env, "METRICS_PORT": str(base + index)})
@@ -51,12 +45,12 @@ def plan() -> list[Process]:
     """Every process to start: each service's instances, then the gateways on consecutive ports."""
     processes = []
     for service in config.SERVICES:
-        count = instances(service)
+        count = config.instances(service)
         for index in range(count):
             label = service if count == 1 else f"{service}.{index + 1}"
             processes.append(Process(label, nameko_argv(service)))
     host, port = config.gateway_address()
-    count = instances("gateway")
+    count = config.instances("gateway")
     for index in range(count):
         label = "gateway" if count == 1 else f"gateway.{index + 1}"
         processes.append(Process(label, nameko_argv("gateway"),

@@ -26,7 +26,7 @@ from services.common import config
 from setlist.migrate import migrate_all
 from setlist.processes import ROOT, Process, plan
 
-STOP_GRACE_SECONDS = config.float_setting("STOP_GRACE_SECONDS", 30.0)
+STOP_GRACE_SECONDS = config.STOP_GRACE_SECONDS.value()
 CRASH_SECONDS = 10.0
 CRASH_LIMIT = 3
 _print_lock = threading.Lock()

@@ -6,6 +6,7 @@ Set ``SETLIST_TEST_DATABASE=sqlite`` to run the same suite on SQLite files inste
 """
 
 import setlist  # noqa: F401 - first: quiets eventlet's deprecation notice (imports nothing else)
+# isort: split
 import eventlet
 
 eventlet.monkey_patch()
@@ -17,10 +18,9 @@ from typing import Iterator  # noqa: E402
 
 import pytest  # noqa: E402
 
+from services.common.config import DATABASE_SERVICES  # noqa: E402
 from tests.support.infrastructure import (Stack, create_databases, create_vhost,  # noqa: E402
                                           drop_databases, delete_vhost)
-
-SERVICES_WITH_DATABASES = ("accounts", "events", "playstate")
 
 
 @pytest.fixture(scope="session")
@@ -41,9 +41,9 @@ def database_urls(session_id: str, tmp_path_factory: pytest.TempPathFactory) -> 
     """service → database URL, fresh for this session."""
     if os.environ.get("SETLIST_TEST_DATABASE") == "sqlite":
         folder = tmp_path_factory.mktemp("sqlite")
-        yield {svc: f"sqlite:///{folder / svc}.db" for svc in SERVICES_WITH_DATABASES}
+        yield {svc: f"sqlite:///{folder / svc}.db" for svc in DATABASE_SERVICES}
         return
-    names = {svc: f"setlist_test_{session_id}_{svc}" for svc in SERVICES_WITH_DATABASES}
+    names = {svc: f"setlist_test_{session_id}_{svc}" for svc in DATABASE_SERVICES}
     urls = create_databases(names)
     yield urls
     drop_databases(names)

@@ -1,41 +1,234 @@
-"""Configuration from environment variables, with defaults that run on a laptop.
+"""Every setting of Setlist: one environment variable each, with its default and meaning.
 
-Every setting has one environment variable; nothing else is read. See README.md for the list.
+This module is the only place that reads Setlist's environment variables (README.md's configuration
+table lists the same ones; ``tests/common/test_config.py`` holds the two together). Each is a
+:class:`Setting`; ``SETTINGS`` has them all, in the README's order. A setting is read when asked
+for (``RPC_TIMEOUT_SECONDS.value()``), so a module that wants it fixed for its process reads it
+once at import. An empty variable counts as unset. ``MAX_WORKERS`` and ``LOG_LEVEL`` are read by
+nameko from ``deploy/config.yml`` (``${MAX_WORKERS:10}``); they are declared here all the same.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
+
+T = TypeVar("T", covariant=True)
 
 #: Services that own a database, in the order migrations run.
 DATABASE_SERVICES: tuple[str, ...] = ("accounts", "events", "playstate")
-#: Every service process, gateway last.
+#: Every service process (the gateway aside).
 SERVICES: tuple[str, ...] = ("accounts", "events", "playstate", "realtime")
+#: What ``make run`` starts, gateways last: each has a ``<NAME>_INSTANCES``.
+PROCESSES: tuple[str, ...] = (*SERVICES, "gateway")
 
-DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
+
+def _port(value: str) -> int:
+    """A port, or 0 for "off"."""
+    return int(value) if value else 0
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    """One environment variable: its name, its default as written in the environment ("" is
+    unset), what it means, and how its text becomes a value."""
+
+    name: str
+    default: str
+    meaning: str
+    parse: Callable[[str], T]
+    #: the default as README.md shows it, when it is not ``default`` itself
+    shown: str = ""
+
+    def raw(self) -> str:
+        return os.environ.get(self.name) or self.default
+
+    def value(self) -> T:
+        return self.parse(self.raw())
+
+    @property
+    def shown_default(self) -> str:
+        return self.shown or self.default
+
+
+def _declare(settings: list[Setting[T]]) -> dict[str, Setting[T]]:
+    return {setting.name: setting for setting in settings}
+
+
+def _text(value: str) -> str:
+    return value
+
+
+AMQP_URI = Setting(
+    "AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/", "RabbitMQ for every process", _text
+)
+DATABASE_URLS = _declare(
+    [
+        Setting(
+            f"{service.upper()}_DATABASE_URL",
+            "",
+            "each service's own database (`postgresql+psycopg2://…` in production)",
+            _text,
+            shown="sqlite:///var/<service>.db",
+        )
+        for service in DATABASE_SERVICES
+    ]
+)
+SETLIST_VAR = Setting("SETLIST_VAR", "var", "where the default SQLite files live", _text)
+GATEWAY_HOST = Setting("GATEWAY_HOST", "127.0.0.1", "where the gateway listens", _text)
+GATEWAY_PORT = Setting("GATEWAY_PORT", "8000", "where the gateway listens", int)
+INSTANCES = _declare(
+    [
+        Setting(
+            f"{process.upper()}_INSTANCES",
+            "1",
+            "processes per service for `make run`; gateways take consecutive ports",
+            int,
+        )
+        for process in PROCESSES
+    ]
+)
+PRINCIPAL_CACHE_SECONDS = Setting(
+    "PRINCIPAL_CACHE_SECONDS",
+    "5",
+    "how long a gateway trusts a resolved token (revocations drop it at once)",
+    float,
+)
+HEALTH_TIMEOUT_SECONDS = Setting(
+    "HEALTH_TIMEOUT_SECONDS", "3", "how long `/health` waits for each part", float
+)
+RPC_TIMEOUT_SECONDS = Setting(
+    "RPC_TIMEOUT_SECONDS",
+    "10",
+    "how long the gateway waits for a service before answering 503",
+    float,
+)
+MAX_WORKERS = Setting("MAX_WORKERS", "10", "nameko workers per process", int)
+STOP_GRACE_SECONDS = Setting(
+    "STOP_GRACE_SECONDS",
+    "30",
+    "for `make run`: how long a stopping process may finish its work before it is killed",
+    float,
+)
+METRICS_PORT = Setting(
+    "METRICS_PORT",
+    "",
+    "serve Prometheus `/metrics` of the process on this port (containers)",
+    _port,
+    shown="unset (off)",
+)
+METRICS_BASE_PORT = Setting(
+    "METRICS_BASE_PORT",
+    "",
+    "for `make run`: process *i* serves `/metrics` on base + *i* (order of the run plan)",
+    _port,
+    shown="unset (off)",
+)
+PLAYSTATE_MIN_RESUME_PCT = Setting(
+    "PLAYSTATE_MIN_RESUME_PCT", "5", "Jellyfin's MinResumePct: below, a position is not kept", float
+)
+PLAYSTATE_MAX_RESUME_PCT = Setting(
+    "PLAYSTATE_MAX_RESUME_PCT", "90", "Jellyfin's MaxResumePct: above, the item counts as played", float
+)
+PLAYSTATE_MIN_RESUME_DURATION_SECONDS = Setting(
+    "PLAYSTATE_MIN_RESUME_DURATION_SECONDS",
+    "300",
+    "items shorter than this never keep a resume position (played instead)",
+    float,
+)
+PLAYSTATE_SESSION_TIMEOUT_SECONDS = Setting(
+    "PLAYSTATE_SESSION_TIMEOUT_SECONDS",
+    "300",
+    "a playback session without start, progress or ping for this long is stopped",
+    float,
+)
+PLAYSTATE_EXPIRY_INTERVAL_SECONDS = Setting(
+    "PLAYSTATE_EXPIRY_INTERVAL_SECONDS", "30", "how often playstate looks for silent sessions", float
+)
+PLAYSTATE_ITEM_CACHE_SECONDS = Setting(
+    "PLAYSTATE_ITEM_CACHE_SECONDS", "60", "how long playstate keeps a catalogue track's runtime", float
+)
+LOG_LEVEL = Setting("LOG_LEVEL", "INFO", "log level of every process", _text)
+WEBSOCKET_SEND_QUEUE = Setting(
+    "WEBSOCKET_SEND_QUEUE", "256", "frames queued per event room socket before close 1013", int
+)
+WEBSOCKET_PING_SECONDS = Setting(
+    "WEBSOCKET_PING_SECONDS", "20", "event room sockets' keepalive (ping, and wait for pong)", float
+)
+WEBSOCKET_REORDER_SECONDS = Setting(
+    "WEBSOCKET_REORDER_SECONDS",
+    "0.2",
+    "how long a room message ahead of a missing revision waits for it",
+    float,
+)
+LOG_FORMAT = Setting(
+    "LOG_FORMAT",
+    "json",
+    "`json`: one JSON object per line with `service` and `correlation_id`; `text` for a terminal",
+    _text,
+)
+SETLIST_PROCESS = Setting(
+    "SETLIST_PROCESS",
+    "",
+    "set by `make run` for each process (`events.2`): `service` of its log lines outside a worker",
+    _text,
+    shown="unset",
+)
+
+#: Every setting, in README.md's order.
+SETTINGS: tuple[Setting[object], ...] = (
+    AMQP_URI,
+    *DATABASE_URLS.values(),
+    SETLIST_VAR,
+    GATEWAY_HOST,
+    GATEWAY_PORT,
+    *INSTANCES.values(),
+    PRINCIPAL_CACHE_SECONDS,
+    HEALTH_TIMEOUT_SECONDS,
+    RPC_TIMEOUT_SECONDS,
+    MAX_WORKERS,
+    STOP_GRACE_SECONDS,
+    METRICS_PORT,
+    METRICS_BASE_PORT,
+    PLAYSTATE_MIN_RESUME_PCT,
+    PLAYSTATE_MAX_RESUME_PCT,
+    PLAYSTATE_MIN_RESUME_DURATION_SECONDS,
+    PLAYSTATE_SESSION_TIMEOUT_SECONDS,
+    PLAYSTATE_EXPIRY_INTERVAL_SECONDS,
+    PLAYSTATE_ITEM_CACHE_SECONDS,
+    LOG_LEVEL,
+    WEBSOCKET_SEND_QUEUE,
+    WEBSOCKET_PING_SECONDS,
+    WEBSOCKET_REORDER_SECONDS,
+    LOG_FORMAT,
+    SETLIST_PROCESS,
+)
 
 
 def amqp_uri() -> str:
-    return os.environ.get("AMQP_URI", DEFAULT_AMQP_URI)
+    return AMQP_URI.value()
 
 
 def var_dir() -> Path:
     """Where SQLite files live when no database URL is set."""
-    return Path(os.environ.get("SETLIST_VAR", "var")).resolve()
+    return Path(SETLIST_VAR.value()).resolve()
 
 
 def database_url(service: str) -> str:
     """`<SERVICE>_DATABASE_URL`, else a SQLite file `var/<service>.db`."""
-    url = os.environ.get(f"{service.upper()}_DATABASE_URL")
-    if url:
-        return url
-    return f"sqlite:///{var_dir() / service}.db"
+    return (
+        DATABASE_URLS[f"{service.upper()}_DATABASE_URL"].value()
+        or f"sqlite:///{var_dir() / service}.db"
+    )
 
 
-def float_setting(name: str, default: float) -> float:
-    return float(os.environ.get(name, default))
+def instances(process: str) -> int:
+    """``<PROCESS>_INSTANCES`` (at least 1): how many processes of a service `make run` starts."""
+    return max(1, INSTANCES[f"{process.upper()}_INSTANCES"].value())
 
 
 def gateway_address() -> tuple[str, int]:
-    return os.environ.get("GATEWAY_HOST", "127.0.0.1"), int(os.environ.get("GATEWAY_PORT", "8000"))
+    return GATEWAY_HOST.value(), GATEWAY_PORT.value()

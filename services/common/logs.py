@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from datetime import datetime, timezone
 from typing import Any
 
 from eventlet import corolocal
 from nameko.extensions import DependencyProvider
+
+from services.common import config
 
 _local = corolocal.local()  # one per green thread, i.e. per nameko worker
 
@@ -56,8 +57,8 @@ class SetlistFormatter(logging.Formatter):
 
     def __init__(self) -> None:
         super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
-        self.json = os.environ.get("LOG_FORMAT", "json") != "text"
-        self.process = os.environ.get("SETLIST_PROCESS")
+        self.json = config.LOG_FORMAT.value() != "text"
+        self.process = config.SETLIST_PROCESS.value() or None
 
     def format(self, record: logging.LogRecord) -> str:
         correlation_id = current_correlation_id()

@@ -15,7 +15,6 @@ process's ``/metrics`` answers on 127.0.0.1.
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 import urllib.request
@@ -30,6 +29,8 @@ from nameko.containers import WorkerContext
 from nameko.extensions import DependencyProvider
 from prometheus_client import (REGISTRY, Counter, Gauge, Histogram, disable_created_metrics,
                                make_wsgi_app)
+
+from services.common import config
 
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType]
 
@@ -48,7 +49,7 @@ _gauges: dict[str, Gauge] = {}
 
 def metrics_port() -> int:
     """``METRICS_PORT``; 0 (also when unset or empty) means no ``/metrics`` server."""
-    return int(os.environ.get("METRICS_PORT") or 0)
+    return config.METRICS_PORT.value()
 
 
 def gauge(name: str, documentation: str, labelnames: tuple[str, ...] = ()) -> Gauge:

@@ -51,7 +51,7 @@ class Items(DependencyProvider):
     """``items = Items()``: ``self.items(item_id) -> Item``, through the service's ``events`` proxy."""
 
     def setup(self) -> None:
-        self.cache = ItemCache(config.float_setting("PLAYSTATE_ITEM_CACHE_SECONDS", 60.0))
+        self.cache = ItemCache(config.PLAYSTATE_ITEM_CACHE_SECONDS.value())
 
     def get_dependency(self, worker_ctx: Any) -> Callable[[str], Item]:
         return lambda item_id: self.cache.get(item_id, worker_ctx.service.events.get_track)

@@ -7,9 +7,9 @@ caller applies the outcome atomically in the database.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
+from services.common import config
 from services.playstate.ticks import TICKS_PER_SECOND
 
 
@@ -25,10 +25,8 @@ class Thresholds:
     def from_env(cls) -> "Thresholds":
         """``PLAYSTATE_MIN_RESUME_PCT``, ``PLAYSTATE_MAX_RESUME_PCT``,
         ``PLAYSTATE_MIN_RESUME_DURATION_SECONDS`` (README's configuration table)."""
-        return cls(float(os.environ.get("PLAYSTATE_MIN_RESUME_PCT", cls.min_resume_pct)),
-                   float(os.environ.get("PLAYSTATE_MAX_RESUME_PCT", cls.max_resume_pct)),
-                   float(os.environ.get("PLAYSTATE_MIN_RESUME_DURATION_SECONDS",
-                                        cls.min_resume_duration_seconds)))
+        return cls(config.PLAYSTATE_MIN_RESUME_PCT.value(), config.PLAYSTATE_MAX_RESUME_PCT.value(),
+                   config.PLAYSTATE_MIN_RESUME_DURATION_SECONDS.value())
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,8 @@ from services.playstate.rules import Item, Thresholds
 from services.playstate.userdata import UserData
 
 THRESHOLDS = Thresholds.from_env()
-SESSION_TIMEOUT_SECONDS = config.float_setting("PLAYSTATE_SESSION_TIMEOUT_SECONDS", 300.0)
-EXPIRY_INTERVAL_SECONDS = config.float_setting("PLAYSTATE_EXPIRY_INTERVAL_SECONDS", 30.0)
+SESSION_TIMEOUT_SECONDS = config.PLAYSTATE_SESSION_TIMEOUT_SECONDS.value()
+EXPIRY_INTERVAL_SECONDS = config.PLAYSTATE_EXPIRY_INTERVAL_SECONDS.value()
 EXPIRY_BATCH = 200
 INACTIVE_KEPT_US = 24 * 3600 * 1_000_000
 

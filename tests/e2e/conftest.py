@@ -1,6 +1,7 @@
-"""End-to-end fixtures beyond the session's `stack`: the administrator's client, and stacks on a private RabbitMQ node and a private
-PostgreSQL cluster, which chaos tests (marker ``chaos``, ``make chaos``) stop, restart and kill
-without disturbing anything else running on the machine."""
+"""End-to-end fixtures beyond the session's `stack`: the administrator's client, an hour-long
+resumable track, and stacks on a private RabbitMQ node and a private PostgreSQL cluster, which
+chaos tests (marker ``chaos``, ``make chaos``) stop, restart and kill without disturbing anything
+else running on the machine."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 from services.common.config import DATABASE_SERVICES
 from tests.support.client import Api
 from tests.support.infrastructure import Stack
+from tests.support.playstate import new_track
 from tests.support.private_infrastructure import PrivatePostgres, PrivateRabbit
 
 #: long enough for a test to kill an instance and let RabbitMQ hand its request to another
@@ -23,6 +25,12 @@ CHAOS_ENV = {"LOG_FORMAT": "json", "RPC_TIMEOUT_SECONDS": "20"}
 def admin(stack: Stack, admin_token: str) -> Api:
     """A client of the session stack with the administrator's token."""
     return Api(stack.url, admin_token)
+
+
+@pytest.fixture(scope="module")
+def long_mix(admin: Api) -> str:
+    """An hour-long resumable track: 5 % is 1,800,000,000 ticks, 90 % 32,400,000,000."""
+    return new_track(admin, 3600, resumable=True)
 
 
 def running(instance: PrivateRabbit | PrivatePostgres) -> Iterator:

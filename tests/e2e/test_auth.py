@@ -104,16 +104,16 @@ def test_public_system_info(stack):
     assert len(body["Id"]) == 32
 
 
-def test_users_new_is_admin_only(stack, admin_token, alice):
+def test_users_new_is_admin_only(stack, admin, alice):
     name = f"new-{uuid.uuid4().hex[:6]}"
     _, plain_token = alice
     refused = Api(stack.url, plain_token).post("/Users/New", json={"Name": name, "Password": "p"})
     assert refused.status_code == 403
-    created = Api(stack.url, admin_token).post("/Users/New", json={"Name": name, "Password": "p"})
+    created = admin.post("/Users/New", json={"Name": name, "Password": "p"})
     assert created.status_code == 200
     body = created.json()
     assert body["Name"] == name and isinstance(body["SetlistId"], int) and len(body["Id"]) == 32
-    duplicate = Api(stack.url, admin_token).post("/Users/New", json={"Name": name.upper(),
+    duplicate = admin.post("/Users/New", json={"Name": name.upper(),
                                                                     "Password": "p"})
     assert duplicate.status_code == 400 and "already exists" in duplicate.json()["detail"]
     login = Api(stack.url).post("/Users/AuthenticateByName", json={"Username": name, "Pw": "p"})
@@ -125,8 +125,8 @@ def test_users_new_is_admin_only(stack, admin_token, alice):
     (b"\xff\xfe", "application/json"),
     (b"[1, 2]", "application/json"),
 ])
-def test_malformed_bodies_are_400_with_json(stack, admin_token, body, content_type):
-    response = Api(stack.url, admin_token).post("/Users/New", data=body,
+def test_malformed_bodies_are_400_with_json(stack, admin, body, content_type):
+    response = admin.post("/Users/New", data=body,
                                                 headers={"Content-Type": content_type})
     assert response.status_code == 400
     assert "detail" in response.json()

@@ -17,7 +17,7 @@ import uuid
 
 import pytest
 
-from tests.events.support import new_organizer, unique
+from tests.support.accounts import new_organizer, unique
 from tests.support.chaos import HeldLock, event_load, wait_for_health, wait_until
 from tests.support.client import Api
 

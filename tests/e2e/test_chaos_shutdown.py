@@ -14,7 +14,7 @@ import threading
 import pytest
 
 from gateway.http import SHUTTING_DOWN
-from tests.events.support import new_organizer
+from tests.support.accounts import new_organizer
 from tests.support.chaos import HeldLock
 from tests.support.client import Api
 

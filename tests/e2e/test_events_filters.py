@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.events.support import new_organizer
+from tests.support.accounts import new_organizer
 
 EVENTS = {
     # slug: (date_from, date_to, is_public, has_subevents)

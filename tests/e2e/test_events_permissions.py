@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.events.support import new_organizer, new_team, new_user, team_token, unique
+from tests.support.accounts import new_organizer, new_team, new_user, team_token, unique
 from tests.support.client import Api
 
 DENIED = {"detail": "You do not have permission to perform this action."}

@@ -9,8 +9,7 @@ import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.common.errors import NotFound, PermissionDenied, ValidationFailed
-from tests.events.support import new_organizer, new_team, new_user, team_token
-from tests.support.client import Api
+from tests.support.accounts import new_organizer, new_team, new_user, team_token
 from tests.support.domain_events import Listener
 
 
@@ -31,8 +30,7 @@ def principal(rpc: Any, token: str) -> dict:
     return rpc.accounts.authenticate(token)
 
 
-def test_room_roles_actions_and_domain_events(stack, admin_token, rpc, listener):
-    admin = Api(stack.url, admin_token)
+def test_room_roles_actions_and_domain_events(stack, admin, rpc, listener):
     organizer = new_organizer(admin, "rooms")
     author, guest, stranger, team_admin = (new_user(stack, name) for name in (
         "author", "guest", "stranger", "teamadmin"))

@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from tests.events.support import new_organizer
+from tests.support.accounts import new_organizer
 
 EVENTS = "/api/v1/organizers/bigevents/events/"
 ACCEPT = {"Accept": "application/json, text/javascript"}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.events.support import new_organizer, unique
+from tests.support.accounts import new_organizer, unique
 
 BASE = {"name": {"en": "Conf"}, "date_from": "2030-01-01T10:00:00Z"}
 

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from tests.events.support import new_organizer, new_team, new_user, unique
+from tests.support.accounts import new_organizer, new_team, new_user, unique
 from tests.support.client import Api
 
 BASE = {"name": "Conf", "date_from": "2030-01-01T10:00:00Z"}

@@ -12,7 +12,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as shown
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.events.support import new_organizer, new_user
+from tests.support.accounts import new_organizer, new_user
 from tests.support.browser import headless_chromium
 from tests.support.client import Api
 from tests.support.rooms import RECV_SECONDS, RoomClient, new_event
@@ -35,8 +35,7 @@ def page_tracks(browser) -> list[str]:
         'return [...document.querySelectorAll("#playlist li")].map(row => row.dataset.trackId)')
 
 
-def test_page_follows_the_room_and_edits_the_playlist(stack, admin_token, browser):
-    admin = Api(stack.url, admin_token)
+def test_page_follows_the_room_and_edits_the_playlist(stack, admin, admin_token, browser):
     organizer = new_organizer(admin, "live")
     event_id = new_event(admin, organizer, "live", name="Live")
     first, second = (admin.post("/api/v1/tracks/", {"name": name, "artist": "The Testers"}).json()
@@ -74,8 +73,7 @@ def test_page_follows_the_room_and_edits_the_playlist(stack, admin_token, browse
         wait.until(shown.text_to_be_present_in_element((By.ID, "error"), "Track not found"))
 
 
-def test_page_says_when_access_is_denied(stack, admin_token, browser):
-    admin = Api(stack.url, admin_token)
+def test_page_says_when_access_is_denied(stack, admin, browser):
     event_id = new_event(admin, new_organizer(admin, "closed"), "closed")
     stranger = new_user(stack, "stranger")
 

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from tests.e2e.playstate_support import TICKS, dashed, new_listener, new_track
-from tests.events.support import new_organizer, new_team, team_token
+from tests.support.playstate import TICKS, dashed, new_listener, new_track
+from tests.support.accounts import new_organizer, new_team, team_token
 from tests.support.client import Api
 
 ISO_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")

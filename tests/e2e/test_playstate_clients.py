@@ -17,8 +17,7 @@ from jellyfinapi.models.playback_stop_info import PlaybackStopInfo
 from jellyfinapi.models.play_method_enum import PlayMethodEnum
 from jellyfinapi.models.repeat_mode_enum import RepeatModeEnum
 
-from tests.e2e.playstate_support import dashed, new_listener
-from tests.e2e.playstate_support import long_mix  # noqa: F401 - fixture
+from tests.support.playstate import dashed, new_listener
 
 
 def sdk(stack, token):

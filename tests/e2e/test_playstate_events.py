@@ -5,8 +5,7 @@ from typing import Iterator
 
 import pytest
 
-from tests.e2e.playstate_support import new_listener, new_track
-from tests.support.client import Api
+from tests.support.playstate import new_listener, new_track
 from tests.support.domain_events import Listener
 
 
@@ -17,8 +16,8 @@ def events(stack, service_env: dict) -> Iterator[Listener]:
     listening.connection.release()
 
 
-def test_user_data_and_playback_events(stack, admin_token, events):
-    mix = new_track(Api(stack.url, admin_token), 3600, resumable=True)
+def test_user_data_and_playback_events(stack, admin, events):
+    mix = new_track(admin, 3600, resumable=True)
     user = new_listener(stack)
     base = f"/Users/{user.id}"
 

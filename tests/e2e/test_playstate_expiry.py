@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.playstate_support import new_listener, new_track
+from tests.support.playstate import new_listener, new_track
 from tests.support.client import Api
 from tests.support.infrastructure import (Stack, create_databases, create_vhost, delete_vhost,
                                           drop_databases)

@@ -5,8 +5,7 @@ import re
 
 import pytest
 
-from tests.e2e.playstate_support import TICKS, dashed, new_listener, new_track
-from tests.e2e.playstate_support import long_mix  # noqa: F401 - fixture
+from tests.support.playstate import TICKS, dashed, new_listener, new_track
 from tests.support.client import Api
 
 HOUR = 3600 * TICKS  # 36,000,000,000 ticks: 5 % = 1,800,000,000, 90 % = 32,400,000,000

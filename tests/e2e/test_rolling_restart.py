@@ -15,8 +15,7 @@ import eventlet
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from tests.events.support import new_organizer
-from tests.support.client import Api
+from tests.support.accounts import new_organizer
 from tests.support.infrastructure import Gateway
 from tests.support.rooms import RoomClient, new_event
 
@@ -102,8 +101,7 @@ def make_changes(url: str, event_id: int, token: str, track_ids: list[int],
     return made
 
 
-def test_clients_move_to_the_other_gateway_and_catch_up(stack, admin_token, gateway_1):
-    admin = Api(stack.url, admin_token)
+def test_clients_move_to_the_other_gateway_and_catch_up(stack, admin, admin_token, gateway_1):
     organizer = new_organizer(admin, "rolling")
     event_id = new_event(admin, organizer, "rolling")
     track_ids = [admin.post("/api/v1/tracks/", {"name": f"Song {n}"}).json()["id"]

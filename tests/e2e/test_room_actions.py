@@ -9,14 +9,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.events.support import new_organizer, new_team, new_user
-from tests.support.client import Api
+from tests.support.accounts import new_organizer, new_team, new_user
 from tests.support.rooms import RoomClient, new_event, username
 
 
 @pytest.fixture(scope="module")
-def world(stack, admin_token):
-    admin = Api(stack.url, admin_token)
+def world(stack, admin):
     organizer = new_organizer(admin, "actions")
     author, mod, guest, stranger = (new_user(stack, name) for name in
                                     ("author", "mod", "guest", "stranger"))
@@ -36,7 +34,7 @@ def everyone_gets(clients, event, sender=None, request_id=None) -> dict:
     the request id. Returns its payload."""
     frames = [client.recv() for client in clients]
     payloads = []
-    for client, frame in zip(clients, frames):
+    for client, frame in zip(clients, frames, strict=True):
         assert frame["event"] == event, frame
         if client is sender and request_id is not None:
             assert frame.pop("request_id") == request_id

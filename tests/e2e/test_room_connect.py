@@ -6,16 +6,14 @@ from __future__ import annotations
 import pytest
 from websockets.exceptions import InvalidStatus
 
-from tests.events.support import new_organizer, new_team, new_user, team_token
+from tests.support.accounts import new_organizer, new_team, new_user, team_token
 from tests.support.rooms import RoomClient
 
 
 @pytest.fixture(scope="module")
-def room(stack, admin_token):
+def room(stack, admin):
     """An organizer, its private event made by `author`, and a stranger."""
-    from tests.support.client import Api
 
-    admin = Api(stack.url, admin_token)
     organizer = new_organizer(admin, "connect")
     author, stranger = new_user(stack, "author"), new_user(stack, "stranger")
     team = new_team(admin, organizer, [author.user_id], can_create_events=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.events.support import Caller, new_organizer, new_team, new_user
+from tests.support.accounts import Caller, new_organizer, new_team, new_user
 from tests.support.client import Api
 from tests.support.infrastructure import STARTUP_SECONDS, Stack
 from tests.support.rooms import RoomClient, new_event

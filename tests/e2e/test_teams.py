@@ -8,27 +8,26 @@ from tests.support.client import Api
 
 
 @pytest.fixture(scope="module")
-def org(stack, admin_token):
+def org(stack, admin):
     slug = f"org-{uuid.uuid4().hex[:8]}"
-    response = Api(stack.url, admin_token).post("/api/v1/organizers/",
+    response = admin.post("/api/v1/organizers/",
                                                 json={"slug": slug, "name": "Org"})
     assert response.status_code == 201, response.text
     return slug
 
 
-def test_only_admins_create_organizers_and_slugs_are_checked(stack, admin_token):
+def test_only_admins_create_organizers_and_slugs_are_checked(stack, admin):
     outsider = stack.create_user(f"u-{uuid.uuid4().hex[:6]}", "pw")
     refused = Api(stack.url, outsider).post("/api/v1/organizers/", json={"slug": "x", "name": "X"})
     assert refused.status_code == 403
-    bad = Api(stack.url, admin_token).post("/api/v1/organizers/", json={"slug": "a b", "name": "X"})
+    bad = admin.post("/api/v1/organizers/", json={"slug": "a b", "name": "X"})
     assert bad.json() == {"slug": ["The slug may only contain letters, numbers, dots and dashes."]}
-    missing = Api(stack.url, admin_token).post("/api/v1/organizers/", json={})
+    missing = admin.post("/api/v1/organizers/", json={})
     assert missing.json() == {"slug": ["This field is required."],
                               "name": ["This field is required."]}
 
 
-def test_team_lifecycle_members_and_tokens(stack, admin_token, org):
-    admin = Api(stack.url, admin_token)
+def test_team_lifecycle_members_and_tokens(stack, admin, org):
     teams = f"/api/v1/organizers/{org}/teams/"
     created = admin.post(teams, json={"name": "Crew", "can_create_events": True,
                                       "limit_events": ["b", "a"]})
@@ -70,8 +69,7 @@ def test_team_lifecycle_members_and_tokens(stack, admin_token, org):
     assert admin.get(path).status_code == 404
 
 
-def test_managing_teams_needs_can_change_teams(stack, admin_token, org):
-    admin = Api(stack.url, admin_token)
+def test_managing_teams_needs_can_change_teams(stack, admin, org):
     teams = f"/api/v1/organizers/{org}/teams/"
     name = f"w-{uuid.uuid4().hex[:6]}"
     worker_token = stack.create_user(name, "pw")
@@ -87,8 +85,8 @@ def test_managing_teams_needs_can_change_teams(stack, admin_token, org):
     assert worker.get("/api/v1/organizers/no-such-org/teams/").status_code == 403
 
 
-def test_unsupported_media_type_is_415(stack, admin_token, org):
-    response = Api(stack.url, admin_token).post(f"/api/v1/organizers/{org}/teams/",
+def test_unsupported_media_type_is_415(stack, admin, org):
+    response = admin.post(f"/api/v1/organizers/{org}/teams/",
                                                 data="name=x",
                                                 headers={"Content-Type": "text/plain"})
     assert response.status_code == 415

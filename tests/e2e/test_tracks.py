@@ -1,6 +1,6 @@
 """/api/v1/tracks/: the catalogue over HTTP."""
 
-from tests.events.support import new_organizer, new_team, new_user, team_token
+from tests.support.accounts import new_organizer, new_team, new_user, team_token
 from tests.support.client import Api
 
 

@@ -17,7 +17,7 @@ def test_guid_forms(value):
     assert parse_guid(value, "itemId") == GUID
 
 
-@pytest.mark.parametrize("value", ["", "x", GUID[:-1], GUID + "0", "{%s}" % GUID, 12, None,
+@pytest.mark.parametrize("value", ["", "x", GUID[:-1], GUID + "0", f"{{{GUID}}}", 12, None,
                                    "0123456789abcdef-0123456789abcdef"])
 def test_bad_guids(value):
     with pytest.raises(BadRequest, match="itemId"):

@@ -27,8 +27,8 @@ from typing import Callable, Protocol, TypeVar
 import psycopg2
 import requests
 
-from tests.e2e.playstate_support import TICKS, new_track
-from tests.events.support import new_organizer, unique
+from tests.support.playstate import TICKS, new_track
+from tests.support.accounts import new_organizer, unique
 from tests.support.client import Api
 from tests.support.infrastructure import Stack
 

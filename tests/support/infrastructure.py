@@ -94,10 +94,10 @@ class Stack:
         return [sys.executable, "-m", "setlist.cli", "run"]
 
     def start(self) -> None:
-        log = open(self.log_path, "ab")
-        self.process = subprocess.Popen(self.command(), cwd=ROOT,
-                                        env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
+        with open(self.log_path, "ab") as log:  # the child keeps its own copy of the descriptor
+            self.process = subprocess.Popen(self.command(), cwd=ROOT,
+                                            env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
         self.wait_healthy(STARTUP_SECONDS)
 
     def gateway_url(self, index: int) -> str:

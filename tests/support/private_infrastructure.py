@@ -10,6 +10,7 @@ PostgreSQL refuses to run as root; as root, its commands run as the ``postgres``
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import secrets
@@ -121,10 +122,8 @@ class PrivateRabbit:
         except (RuntimeError, subprocess.TimeoutExpired):
             pid_file = Path(self.env["RABBITMQ_PID_FILE"])
             if pid_file.exists():
-                try:
+                with contextlib.suppress(ValueError, ProcessLookupError):
                     os.kill(int(pid_file.read_text().strip()), signal.SIGKILL)
-                except (ValueError, ProcessLookupError):
-                    pass
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -166,8 +165,6 @@ class PrivatePostgres:
         return create_databases(names, self.admin_dsn)
 
     def shutdown(self) -> None:
-        try:
+        with contextlib.suppress(RuntimeError, subprocess.TimeoutExpired):
             self.stop()
-        except (RuntimeError, subprocess.TimeoutExpired):
-            pass
         shutil.rmtree(self.folder, ignore_errors=True)

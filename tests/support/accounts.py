@@ -1,8 +1,9 @@
-"""Helpers for the end-to-end tests of the events area: users, organizers, teams over HTTP."""
+"""Accounts over HTTP, for end-to-end tests: users, organizers, teams and team tokens."""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +34,7 @@ def new_organizer(admin: Api, prefix: str = "org") -> str:
     return slug
 
 
-def new_team(admin: Api, organizer: str, members: list[int] = (), **flags: Any) -> int:
+def new_team(admin: Api, organizer: str, members: Sequence[int] = (), **flags: Any) -> int:
     """A team with `flags` (pretix's team fields) and these members; returns its id."""
     response = admin.post(f"/api/v1/organizers/{organizer}/teams/",
                           {"name": unique("team"), **flags})

@@ -1,12 +1,11 @@
-"""Helpers for the playstate end-to-end tests: users with their GUIDs, catalogue tracks, ticks."""
+"""Playstate as a Jellyfin client sees it, for end-to-end tests: listeners (users with their GUIDs),
+catalogue tracks, ticks."""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
 from typing import Any
-
-import pytest
 
 from tests.support.client import Api
 
@@ -45,9 +44,3 @@ def new_track(admin: Api, seconds: int | None, resumable: bool) -> str:
                                               "duration": seconds, "resumable": resumable})
     assert response.status_code == 201, response.text
     return response.json()["uuid"]
-
-
-@pytest.fixture(scope="module")
-def long_mix(admin: Api) -> str:
-    """An hour-long resumable track: 5 % is 1,800,000,000 ticks, 90 % 32,400,000,000."""
-    return new_track(admin, 3600, resumable=True)
