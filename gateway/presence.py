@@ -29,8 +29,12 @@ def requested_features(query_string: str) -> frozenset[str]:
 
 def member(principal: dict[str, Any], role: str) -> Member:
     """How realtime knows a present user: id and name for the room, GUID for playstate's events."""
-    return {"user": principal["user_id"], "username": principal.get("username"), "role": role,
-            "user_uuid": principal.get("user_uuid")}
+    return {
+        "user": principal["user_id"],
+        "username": principal.get("username"),
+        "role": role,
+        "user_uuid": principal.get("user_uuid"),
+    }
 
 
 class PresenceTracker:
@@ -72,6 +76,7 @@ class PresenceTracker:
 
     def heartbeat(self) -> dict[str, Any]:
         """The ``presence_heartbeat`` event: every room's present users here."""
-        return {"gateway": self.gateway,
-                "rooms": {str(room): list(members.values())
-                          for room, members in self.members.items()}}
+        return {
+            "gateway": self.gateway,
+            "rooms": {str(room): list(members.values()) for room, members in self.members.items()},
+        }

@@ -16,9 +16,8 @@ from services.common import config, room_messages
 from services.common.errors import NotFound, PermissionDenied
 from services.common.room_messages import ACCESS_DENIED, EVENT_NOT_FOUND
 
-
 #: how often the gateway sends realtime its whole presence state (docs/realtime.md)
-HEARTBEAT_SECONDS = config.float_setting("PRESENCE_HEARTBEAT_SECONDS", 5.0)
+HEARTBEAT_SECONDS = config.PRESENCE_HEARTBEAT_SECONDS.value()
 #: joins and leaves are gathered for this long into one report
 REPORT_SECONDS = 0.2
 
@@ -63,7 +62,7 @@ class RoomRoutes:
         self.dispatch("presence_heartbeat", self.rooms.presence.heartbeat())
 
     @event_handler("realtime", "room_presence", handler_type=BROADCAST, reliable_delivery=False)
-    def deliver_room_presence(self, message: dict) -> None:
+    def deliver_room_presence(self, message: dict[str, Any]) -> None:
         """``presence.changed`` / ``now_playing.changed`` to this gateway's sockets in the room
         that asked for them."""
         self.rooms.deliver_feature(message)

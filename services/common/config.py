@@ -164,6 +164,18 @@ WEBSOCKET_REORDER_SECONDS = Setting(
     "how long a room message ahead of a missing revision waits for it",
     float,
 )
+PRESENCE_HEARTBEAT_SECONDS = Setting(
+    "PRESENCE_HEARTBEAT_SECONDS",
+    "5",
+    "how often each gateway sends realtime its whole room presence",
+    float,
+)
+PRESENCE_GATEWAY_TIMEOUT_SECONDS = Setting(
+    "PRESENCE_GATEWAY_TIMEOUT_SECONDS",
+    "15",
+    "a gateway not heard from for this long leaves room presence with its users",
+    float,
+)
 LOG_FORMAT = Setting(
     "LOG_FORMAT",
     "json",
@@ -203,6 +215,8 @@ SETTINGS: tuple[Setting[object], ...] = (
     WEBSOCKET_SEND_QUEUE,
     WEBSOCKET_PING_SECONDS,
     WEBSOCKET_REORDER_SECONDS,
+    PRESENCE_HEARTBEAT_SECONDS,
+    PRESENCE_GATEWAY_TIMEOUT_SECONDS,
     LOG_FORMAT,
     SETLIST_PROCESS,
 )

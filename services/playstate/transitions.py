@@ -48,11 +48,25 @@ def change(before: PlayState | None, after: PlayState) -> Change | None:
     return None
 
 
-def playback_changed(kind: Change, user_id: str, device: str, play_session_id: str, item: Item,
-                     position_ticks: int | None, is_paused: bool, reported_us: int
-                     ) -> tuple[str, dict[str, Any]]:
+def playback_changed(
+    kind: Change,
+    user_id: str,
+    device: str,
+    play_session_id: str,
+    item: Item,
+    position_ticks: int | None,
+    is_paused: bool,
+    reported_us: int,
+) -> tuple[str, dict[str, Any]]:
     """The ``playback_changed`` domain event of a change."""
     return "playback_changed", {
-        "change": kind, "user_id": user_id, "item_id": item.id, "track": item.track,
-        "device_id": device, "play_session_id": play_session_id,
-        "position_ticks": position_ticks, "is_paused": is_paused, "time_us": reported_us}
+        "change": kind,
+        "user_id": user_id,
+        "item_id": item.id,
+        "track": item.track,
+        "device_id": device,
+        "play_session_id": play_session_id,
+        "position_ticks": position_ticks,
+        "is_paused": is_paused,
+        "time_us": reported_us,
+    }

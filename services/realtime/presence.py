@@ -17,7 +17,7 @@ returns. See docs/realtime.md for where this state lives and how it survives res
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 Member = dict[str, Any]  #: {"user": int, "username": str, "role": str, "user_uuid": str}
@@ -56,7 +56,7 @@ class Announced:
 
 def updated_at(time_us: int) -> str:
     """ISO 8601 UTC with milliseconds and ``Z``, as the other dates of the API."""
-    moment = datetime.fromtimestamp(time_us / 1e6, tz=timezone.utc)
+    moment = datetime.fromtimestamp(time_us / 1e6, tz=UTC)
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
@@ -69,9 +69,14 @@ def left_entry(member: Member) -> dict[str, Any]:
 
 
 def presence_changed(joined: list[Member], left: list[Member], count: int) -> Message:
-    return {"event": "presence.changed",
-            "payload": {"joined": [joined_entry(m) for m in joined],
-                        "left": [left_entry(m) for m in left], "count": count}}
+    return {
+        "event": "presence.changed",
+        "payload": {
+            "joined": [joined_entry(m) for m in joined],
+            "left": [left_entry(m) for m in left],
+            "count": count,
+        },
+    }
 
 
 def now_playing_changed(now_playing: list[dict[str, Any]]) -> Message:
@@ -113,8 +118,11 @@ class RoomState:
     def heartbeat(self, gateway: str, rooms: dict[int, list[Member]], now: float) -> None:
         """The gateway's whole state: replaces what was known of it."""
         state = self._gateway(gateway, now)
-        fresh = {room: {member["user"]: member for member in members}
-                 for room, members in rooms.items() if members}
+        fresh = {
+            room: {member["user"]: member for member in members}
+            for room, members in rooms.items()
+            if members
+        }
         for room in set(state.rooms) | set(fresh):
             if state.rooms.get(room) != fresh.get(room):
                 self.dirty.add(room)
@@ -128,8 +136,11 @@ class RoomState:
 
     def expire(self, now: float) -> list[str]:
         """Drop gateways not heard from for ``timeout`` seconds; their ids."""
-        silent = [gateway for gateway, state in self.gateways.items()
-                  if now - state.last_seen > self.timeout]
+        silent = [
+            gateway
+            for gateway, state in self.gateways.items()
+            if now - state.last_seen > self.timeout
+        ]
         for gateway in silent:
             self.gateway_stopped(gateway)
         return silent
@@ -149,17 +160,27 @@ class RoomState:
                 return
             del self.playing[user]
         else:
-            self.playing[user] = Playing(change["track"], change["position_ticks"] or 0,
-                                         change["is_paused"], change["time_us"], session)
+            self.playing[user] = Playing(
+                change["track"],
+                change["position_ticks"] or 0,
+                change["is_paused"],
+                change["time_us"],
+                session,
+            )
         self.dirty.update(self.rooms_of(user))
 
     def rooms_of(self, user_uuid: str) -> set[int]:
-        return {room for state in self.gateways.values() for room, members in state.rooms.items()
-                if any(member.get("user_uuid") == user_uuid for member in members.values())}
+        return {
+            room
+            for state in self.gateways.values()
+            for room, members in state.rooms.items()
+            if any(member.get("user_uuid") == user_uuid for member in members.values())
+        }
 
     # what a room is ---------------------------------------------------------------------------
-    def members(self, room: int, gateway: str | None = None,
-                here: list[Member] | None = None) -> dict[int, Member]:
+    def members(
+        self, room: int, gateway: str | None = None, here: list[Member] | None = None
+    ) -> dict[int, Member]:
         """Users present in the room, on any gateway; `here`, when given, is what `gateway` has
         now (it knows better than its last report)."""
         present: dict[int, Member] = {}
@@ -169,28 +190,38 @@ class RoomState:
         present.update((member["user"], member) for member in here or ())
         return present
 
-    def now_playing(self, room: int, members: dict[int, Member] | None = None
-                    ) -> list[dict[str, Any]]:
+    def now_playing(
+        self, room: int, members: dict[int, Member] | None = None
+    ) -> list[dict[str, Any]]:
         """What the room's present users play, by user id."""
         entries = []
         for user, member in sorted((members or self.members(room)).items()):
             playing = self.playing.get(member.get("user_uuid", ""))
             if playing is not None:
-                entries.append({"user": user, "username": member["username"],
-                                "track": playing.track, "position_ticks": playing.position_ticks,
-                                "is_paused": playing.is_paused,
-                                "updated_at": updated_at(playing.time_us)})
+                entries.append(
+                    {
+                        "user": user,
+                        "username": member["username"],
+                        "track": playing.track,
+                        "position_ticks": playing.position_ticks,
+                        "is_paused": playing.is_paused,
+                        "updated_at": updated_at(playing.time_us),
+                    }
+                )
         return entries
 
-    def snapshot(self, room: int, gateway: str | None = None, here: list[Member] | None = None
-                 ) -> dict[str, Message]:
+    def snapshot(
+        self, room: int, gateway: str | None = None, here: list[Member] | None = None
+    ) -> dict[str, Message]:
         """The answer to ``sync``: everyone present as joined, and the whole now-playing list;
         `gateway` may say who is `here` on it now (the socket asking is, even before its
         gateway's report of it has arrived)."""
         members = self.members(room, gateway, here)
         ordered = [members[user] for user in sorted(members)]
-        return {PRESENCE: presence_changed(ordered, [], len(members)),
-                NOW_PLAYING: now_playing_changed(self.now_playing(room, members))}
+        return {
+            PRESENCE: presence_changed(ordered, [], len(members)),
+            NOW_PLAYING: now_playing_changed(self.now_playing(room, members)),
+        }
 
     def due(self, now: float) -> list[tuple[int, str, Message]]:
         """(room, feature, message) for each dirty room not announced within the last interval

@@ -39,9 +39,9 @@ class Rooms:
 class RoomsProvider(DependencyProvider):
     def setup(self) -> None:
         self.rooms = Rooms(
-            RoomState(ANNOUNCE_INTERVAL,
-                      config.float_setting("PRESENCE_GATEWAY_TIMEOUT_SECONDS", 15.0)),
-            Instances(uuid.uuid4().hex))
+            RoomState(ANNOUNCE_INTERVAL, config.PRESENCE_GATEWAY_TIMEOUT_SECONDS.value()),
+            Instances(uuid.uuid4().hex),
+        )
 
     def get_dependency(self, worker_ctx: Any) -> Rooms:
         return self.rooms

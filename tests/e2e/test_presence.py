@@ -8,15 +8,15 @@ from __future__ import annotations
 import signal
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from tests.e2e.playstate_support import JellyfinUser, new_listener
-from tests.events.support import new_organizer
+from tests.support.accounts import new_organizer
 from tests.support.client import Api
 from tests.support.infrastructure import STARTUP_SECONDS, Gateway, Stack
+from tests.support.playstate import JellyfinUser, new_listener
 from tests.support.rooms import RoomClient, new_event
 
 PRESENCE = "with=presence"
@@ -28,9 +28,11 @@ GONE_SECONDS = 120
 @pytest.fixture(scope="module")
 def scaled(service_env: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     folder = Path(tmp_path_factory.mktemp("presence"))
-    running = Stack(service_env, folder / "stack.log",
-                    extra_env={"LOG_FORMAT": "json", "GATEWAY_INSTANCES": "2",
-                               "REALTIME_INSTANCES": "2"})
+    running = Stack(
+        service_env,
+        folder / "stack.log",
+        extra_env={"LOG_FORMAT": "json", "GATEWAY_INSTANCES": "2", "REALTIME_INSTANCES": "2"},
+    )
     running.start()
     running.wait_healthy(STARTUP_SECONDS, running.gateway_url(1))
     yield running
@@ -76,29 +78,42 @@ def test_joins_and_leaves_on_both_gateways_reach_the_sockets_that_asked(scaled, 
     room = public_room(admin, "presence")
     ann, bob = new_listener(scaled, "ann"), new_listener(scaled, "bob")
     ann_id, bob_id = setlist_id(ann), setlist_id(bob)
-    with RoomClient(scaled.url, room, ann.token, query=PRESENCE) as watcher, \
-            RoomClient(scaled.url, room, ann.token) as plain:
+    with (
+        RoomClient(scaled.url, room, ann.token, query=PRESENCE) as watcher,
+        RoomClient(scaled.url, room, ann.token) as plain,
+    ):
         event, playlist, presence = synced(watcher, 3)
         assert (event["event"], playlist["event"]) == ("event.changed", "playlist.changed")
         assert presence["event"] == "presence.changed"
         assert presence["payload"]["left"] == [] and presence["payload"]["count"] >= 1
 
         with RoomClient(scaled.gateway_url(1), room, bob.token, query=BOTH) as other:
-            joined = wait_presence(watcher, lambda p: any(u["user"] == bob_id
-                                                          for u in p["joined"]))[-1]
+            joined = wait_presence(
+                watcher, lambda p: any(u["user"] == bob_id for u in p["joined"])
+            )[-1]
             assert {"user": bob_id, "username": bob.name, "role": "guest"} in joined["joined"]
             assert joined["count"] == 2
             frames = synced(other)
-            assert [f["event"] for f in frames] == ["event.changed", "playlist.changed",
-                                                    "presence.changed", "now_playing.changed"]
+            assert [f["event"] for f in frames] == [
+                "event.changed",
+                "playlist.changed",
+                "presence.changed",
+                "now_playing.changed",
+            ]
             assert frames[2]["payload"] == {
-                "joined": sorted([{"user": ann_id, "username": ann.name, "role": "guest"},
-                                  {"user": bob_id, "username": bob.name, "role": "guest"}],
-                                 key=lambda u: u["user"]), "left": [], "count": 2}
+                "joined": sorted(
+                    [
+                        {"user": ann_id, "username": ann.name, "role": "guest"},
+                        {"user": bob_id, "username": bob.name, "role": "guest"},
+                    ],
+                    key=lambda u: u["user"],
+                ),
+                "left": [],
+                "count": 2,
+            }
             assert frames[3]["payload"] == {"now_playing": []}
         left = wait_presence(watcher, lambda p: p["left"])[-1]
-        assert left == {"joined": [], "left": [{"user": bob_id, "username": bob.name}],
-                        "count": 1}
+        assert left == {"joined": [], "left": [{"user": bob_id, "username": bob.name}], "count": 1}
 
         plain.send("sync", request_id="plain")  # never asked: only the original messages
         assert [f["event"] for f in plain.recv_many(2)] == ["event.changed", "playlist.changed"]

@@ -8,8 +8,12 @@ SECOND = 10_000_000  # ticks
 
 
 def at(position_s, reported_s, paused=False, item="a" * 32):
-    return PlayState(item, None if position_s is None else int(position_s * SECOND), paused,
-                     int(reported_s * SECOND_US))
+    return PlayState(
+        item,
+        None if position_s is None else int(position_s * SECOND),
+        paused,
+        int(reported_s * SECOND_US),
+    )
 
 
 def test_a_position_that_advances_with_time_changes_nothing():
@@ -39,6 +43,16 @@ def test_without_positions_only_pause_state_counts():
 def test_the_domain_event_names_the_catalogue_track():
     item = Item("c" * 32, None, True, track=12)
     assert playback_changed("pause", "u" * 32, "tv", "p1", item, 50, True, 7) == (
-        "playback_changed", {"change": "pause", "user_id": "u" * 32, "item_id": "c" * 32,
-                             "track": 12, "device_id": "tv", "play_session_id": "p1",
-                             "position_ticks": 50, "is_paused": True, "time_us": 7})
+        "playback_changed",
+        {
+            "change": "pause",
+            "user_id": "u" * 32,
+            "item_id": "c" * 32,
+            "track": 12,
+            "device_id": "tv",
+            "play_session_id": "p1",
+            "position_ticks": 50,
+            "is_paused": True,
+            "time_us": 7,
+        },
+    )

@@ -17,4 +17,5 @@ def test_a_silent_instance_keeps_in_step_and_takes_over_without_repeating():
     assert rooms.tick() == []  # "b" speaks now, but ann's join was already told
     rooms.state.left("g", 7, 1, 10.0)
     assert [message["payload"]["left"] for _, _, message in rooms.tick()] == [
-        [{"user": 1, "username": "ann"}]]
+        [{"user": 1, "username": "ann"}]
+    ]
