@@ -284,7 +284,7 @@
       row.dataset.trackId = track.id;
       const add = element("button", "add", "Add");
       add.type = "button";
-      add.addEventListener("click", () => send("add_track", { track_id: track.id }));
+      add.addEventListener("click", () => addTrack(track.id));
       row.append(element("span", "name", track.name),
                  element("span", "artist", track.artist || ""),
                  element("span", "duration", track.duration ? clock(track.duration) : "–"), add);
@@ -314,22 +314,25 @@
     searchTimer = setTimeout(() => search(byId("add-track-id").value.trim()), SEARCH_DELAY_MS);
   });
 
+  function addTrack(id) {
+    send("add_track", { track_id: id });
+    byId("add-track-id").value = "";
+    clearTimeout(searchTimer);
+    searchResults = [];
+    showSearchResults();
+  }
+
   // Enter or Add: a number is a track id; any other text adds the best match found for it.
   byId("add-form").addEventListener("submit", (submitted) => {
     submitted.preventDefault();
-    const field = byId("add-track-id");
-    const value = field.value.trim();
+    const value = byId("add-track-id").value.trim();
     if (/^\d+$/.test(value)) {
-      send("add_track", { track_id: Number(value) });
+      addTrack(Number(value));
     } else if (searchResults.length) {
-      send("add_track", { track_id: searchResults[0].id });
+      addTrack(searchResults[0].id);
     } else {
       showError("No track found");
-      return;
     }
-    field.value = "";
-    searchResults = [];
-    showSearchResults();
   });
 
   if (!token) {
