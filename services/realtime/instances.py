@@ -1,15 +1,17 @@
 """Which realtime instance speaks: every instance keeps the whole room state, but only one sends
 its messages, so two instances never announce a change twice. Each instance says it is alive
 every second (a ``BROADCAST`` event every instance hears); the speaker is the instance with the
-smallest id among those heard from within ``timeout`` seconds (itself always included)."""
+smallest id among those heard from within ``timeout`` seconds (itself always included). A new
+instance keeps quiet for its first ``timeout`` seconds, until it has heard the others."""
 
 from __future__ import annotations
 
 
 class Instances:
-    def __init__(self, me: str, timeout: float = 3.0) -> None:
+    def __init__(self, me: str, timeout: float = 3.0, started: float = float("-inf")) -> None:
         self.me = me
         self.timeout = timeout
+        self.started = started
         self.seen: dict[str, float] = {}
 
     def alive(self, instance: str, now: float) -> None:
@@ -23,4 +25,4 @@ class Instances:
         return min([self.me, *live])
 
     def speaks(self, now: float) -> bool:
-        return self.speaker(now) == self.me
+        return now - self.started >= self.timeout and self.speaker(now) == self.me

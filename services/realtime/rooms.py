@@ -40,7 +40,7 @@ class RoomsProvider(DependencyProvider):
     def setup(self) -> None:
         self.rooms = Rooms(
             RoomState(ANNOUNCE_INTERVAL, config.PRESENCE_GATEWAY_TIMEOUT_SECONDS.value()),
-            Instances(uuid.uuid4().hex),
+            Instances(uuid.uuid4().hex, started=Rooms.clock()),
         )
 
     def get_dependency(self, worker_ctx: Any) -> Rooms:
