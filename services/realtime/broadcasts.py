@@ -15,44 +15,27 @@ from services.common.room_messages import ACCESS_DENIED, EVENT_NOT_FOUND
 from services.realtime.presence import Message, RoomState
 
 
-def room_message(
-    payload: dict[str, Any], origin: str | None, message: dict | None, close: dict | None = None
-) -> dict[str, Any]:
-    return {
-        "room": payload["event_id"],
-        "revision": payload["revision"],
-        "origin": origin,
-        "message": message,
-        "close": close,
-    }
+def room_message(payload: dict[str, Any], origin: str | None, message: dict | None,
+                 close: dict | None = None) -> dict[str, Any]:
+    return {"room": payload["event_id"], "revision": payload["revision"], "origin": origin,
+            "message": message, "close": close}
 
 
 def playlist_changed(payload: dict[str, Any], origin: str | None) -> dict[str, Any]:
-    return room_message(
-        payload,
-        origin,
-        room_messages.playlist_changed(
-            payload["playlist"],
-            payload["revision"],
-            room_messages.change_message(payload["change"]),
-        ),
-    )
+    return room_message(payload, origin, room_messages.playlist_changed(
+        payload["playlist"], payload["revision"], room_messages.change_message(payload["change"])))
 
 
 def event_changed(payload: dict[str, Any], origin: str | None) -> dict[str, Any]:
-    return room_message(
-        payload, origin, room_messages.event_changed(payload["event"], payload["revision"])
-    )
+    return room_message(payload, origin,
+                        room_messages.event_changed(payload["event"], payload["revision"]))
 
 
 def access_changed(payload: dict[str, Any], origin: str | None) -> dict[str, Any]:
     """``event.changed`` for the room; a revocation (no mode left) also closes that user's
     sockets in the room with 4403."""
-    close = (
-        None
-        if payload.get("access_mode") is not None
-        else {"code": ACCESS_DENIED, "user_id": payload["user_id"]}
-    )
+    close = (None if payload.get("access_mode") is not None else
+             {"code": ACCESS_DENIED, "user_id": payload["user_id"]})
     return {**event_changed(payload, origin), "close": close}
 
 
@@ -74,9 +57,8 @@ def apply_presence_changes(state: RoomState, payload: dict[str, Any], now: float
 def apply_heartbeat(state: RoomState, payload: dict[str, Any], now: float) -> None:
     """A gateway's ``presence_heartbeat``: ``{"gateway", "rooms": {room: [member, …]}}`` (room ids
     arrive as strings: JSON object keys)."""
-    state.heartbeat(
-        payload["gateway"], {int(room): members for room, members in payload["rooms"].items()}, now
-    )
+    state.heartbeat(payload["gateway"],
+                    {int(room): members for room, members in payload["rooms"].items()}, now)
 
 
 def room_presence(room: int, feature: str, message: Message) -> dict[str, Any]:

@@ -75,9 +75,8 @@ class RealtimeService(ServiceBase):
             self.dispatch("room_presence", broadcasts.room_presence(room, feature, message))
 
     @rpc
-    def room_presence(
-        self, event_id: int, gateway: str | None = None, here: list[dict] | None = None
-    ) -> dict[str, Message]:
+    def room_presence(self, event_id: int, gateway: str | None = None,
+                      here: list[dict] | None = None) -> dict[str, Message]:
         """``{"presence": presence.changed, "now_playing": now_playing.changed}`` of the room now
         (the ``sync`` answer's extra messages), with `gateway`'s own users as it says."""
         return self.rooms.state.snapshot(event_id, gateway, here)
