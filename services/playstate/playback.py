@@ -95,13 +95,15 @@ def expire(db: Session, silent: Any, item: Item | None, now_us: int,
            thresholds: Thresholds) -> list[Announcement]:
     """Stop a silent session (a row of ``sessions.silent_since``) at its last reported position,
     unless it spoke meanwhile or another instance stopped it first. A session whose track left the
-    catalogue (`item` None) just ends."""
-    if not sessions.claim_silent(db, silent.id, silent.last_seen_us) or item is None:
+    catalogue (`item` None) just ends: only its play stops for those watching."""
+    if not sessions.claim_silent(db, silent.id, silent.last_seen_us):
         return []
+    stopped = transitions.playback_changed(
+        "stop", silent.user_id, silent.device_key, silent.play_session_id,
+        item or Item(silent.item_id, None, False), silent.position_ticks, False, now_us)
+    if item is None:
+        return [stopped]
     data = stop_user_data(db, silent.user_id, item, silent.position_ticks, now_us, thresholds)
     return [playback_event("playback_stopped", silent.user_id, silent.device_key,
                            silent.play_session_id, item, silent.position_ticks,
-                           reason="expired"), data_changed(data, item),
-            transitions.playback_changed("stop", silent.user_id, silent.device_key,
-                                         silent.play_session_id, item, silent.position_ticks,
-                                         False, now_us)]
+                           reason="expired"), data_changed(data, item), stopped]

@@ -66,7 +66,8 @@ def test_expire_without_position_or_item(db):
     later = sessions.epoch_us(NOW) + 1  # a start is seen at its own time
     playback.start(db, USER, "tv", report(), HOUR, NOW, 10)
     [silent] = sessions.silent_since(db, later, 10)
-    assert playback.expire(db, silent, None, later, RULES) == []  # track gone: just ends
+    [(kind, stopped)] = playback.expire(db, silent, None, later, RULES)  # track gone: ends
+    assert (kind, stopped["change"], stopped["track"]) == ("playback_changed", "stop", None)
     assert sessions.silent_since(db, later, 10) == []
     playback.start(db, USER, "phone", report(), HOUR, NOW, 20)
     [silent] = sessions.silent_since(db, later, 10)
