@@ -38,7 +38,7 @@ import time  # noqa: E402
 from contextlib import ExitStack, contextmanager  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Callable, Iterator  # noqa: E402
+from typing import Any, Callable, Iterator  # noqa: E402
 
 import requests  # noqa: E402
 
@@ -244,7 +244,7 @@ def measure(targets: list[Target], requests_per_row: int, concurrency: list[int]
     list stays at the 50 events made first)."""
     rows = []
     for (what, request, calls), clients in itertools.product(OPERATIONS, concurrency):
-        row = {"what": what, "request": request, "clients": clients}
+        row: dict[str, Any] = {"what": what, "request": request, "clients": clients}
         for target in targets:
             target.failures.clear()
             row[target.name] = run(calls(target, clients), requests_per_row)

@@ -47,9 +47,11 @@ CONNECT_TRIES = 10
 ROUND_SECONDS = 120
 
 
-def rss_bytes(pids: list[int]) -> int:
+def rss_bytes(pids: list[int | None]) -> int:
     total = 0
     for pid in pids:
+        if pid is None:
+            raise RuntimeError("a gateway has no pid file")
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 total += int(line.split()[1]) * 1024

@@ -55,7 +55,7 @@ class PrincipalCache:
 class Authenticator:
     """Resolves credentials through accounts' ``authenticate`` RPC, with the cache in front."""
 
-    def __init__(self, cache: PrincipalCache, authenticate: Callable[[str], dict]) -> None:
+    def __init__(self, cache: PrincipalCache, authenticate: Callable[[str], dict[str, Any]]) -> None:
         self.cache = cache
         self.authenticate = authenticate
 

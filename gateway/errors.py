@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from typing import Any
 
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
@@ -35,7 +36,7 @@ STATUS: dict[type[errors.SetlistError], int] = {
 HTTP_DETAIL = {404: "Not found.", 405: "Method not allowed."}
 
 
-def error_body(exc: errors.SetlistError) -> dict:
+def error_body(exc: errors.SetlistError) -> dict[str, Any]:
     if exc.fields:
         return exc.fields
     return {"detail": exc.detail, **exc.extra}

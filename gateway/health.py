@@ -5,6 +5,8 @@ Checks run in parallel with one deadline, so a down service costs the timeout on
 
 from __future__ import annotations
 
+from typing import Any
+
 import eventlet
 from kombu import Connection
 
@@ -22,11 +24,11 @@ def broker_status(uri: str, timeout: float = TIMEOUT) -> str:
         return f"down: {type(exc).__name__}"
 
 
-def service_statuses(proxies: dict[str, object], timeout: float = TIMEOUT) -> dict[str, dict]:
+def service_statuses(proxies: dict[str, object], timeout: float = TIMEOUT) -> dict[str, dict[str, Any]]:
     """service name → its health report, or {"service": "down: …"} when it did not answer."""
     pool = eventlet.GreenPool(len(proxies))
 
-    def ask(name: str) -> tuple[str, dict]:
+    def ask(name: str) -> tuple[str, dict[str, Any]]:
         try:
             with eventlet.Timeout(timeout):
                 return name, proxies[name].health()  # type: ignore[attr-defined]
@@ -38,7 +40,9 @@ def service_statuses(proxies: dict[str, object], timeout: float = TIMEOUT) -> di
     return dict(pool.imap(ask, proxies))
 
 
-def health_report(broker: str, services: dict[str, dict]) -> tuple[int, dict]:
+def health_report(
+    broker: str, services: dict[str, dict[str, Any]]
+) -> tuple[int, dict[str, Any]]:
     """(status, body): 200 when everything answers, else 503 with ``down`` naming each part."""
     down = [] if broker == "ok" else ["broker"]
     for name, report in services.items():

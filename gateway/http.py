@@ -64,14 +64,22 @@ def as_response(result: Any) -> Response:
 SHUTTING_DOWN = "This gateway is shutting down; try again."
 
 
+class GatewayRequest(Request):
+    """A request with what the gateway adds: the matched route's values (nameko's handlers read
+    them) and the request's correlation id."""
+
+    path_values: dict[str, Any]
+    correlation_id: str
+
+
 class GatewayApp(WsgiApp):
-    def __call__(self, environ: dict, start_response: Any) -> Any:
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         if self.server.stopping:  # requests already running finish; new ones go elsewhere
             response = error_response(ServiceUnavailable(SHUTTING_DOWN))
             response.headers["Connection"] = "close"
             return response(environ, start_response)
         environ["PATH_INFO"] = canonical_path(environ.get("PATH_INFO", ""))
-        request = Request(environ, shallow=True)
+        request = GatewayRequest(environ, shallow=True)
         adapter = self.url_map.bind_to_environ(environ)
         try:
             provider, values = adapter.match()
@@ -100,7 +108,7 @@ class GatewayServer(WebServer):
     def get_wsgi_app(self) -> GatewayApp:
         return GatewayApp(self)
 
-    def context_data_from_headers(self, request: Request) -> dict[str, str]:
+    def context_data_from_headers(self, request: GatewayRequest) -> dict[str, str]:
         """Starts the correlation id that nameko then carries through every RPC and event."""
         request.correlation_id = correlation_id(request)
         return {CORRELATION_ID: request.correlation_id}
@@ -125,7 +133,7 @@ class Route(HttpRequestHandler):
         super().stop()
 
     def handle_request(self, request: Request) -> Response:
-        response = super().handle_request(request)
+        response: Response = super().handle_request(request)
         response.headers["X-Request-Id"] = getattr(request, "correlation_id", "")
         return response
 

@@ -45,5 +45,5 @@ class GatewayService(AccountRoutes, EventRoutes, PlaystateRoutes, RoomRoutes, Pa
         return json_response(body, status)
 
     @event_handler("accounts", "token_revoked", handler_type=BROADCAST, reliable_delivery=False)
-    def forget_revoked_tokens(self, payload: dict) -> None:
+    def forget_revoked_tokens(self, payload: dict[str, Any]) -> None:
         self.auth.cache.drop(payload["token_hashes"])

@@ -10,6 +10,7 @@ from gateway.bodies import json_object, jellyfin_object
 from gateway.http import route
 from gateway.jellyfin import authentication_result, public_system_info, user_dto
 from gateway.pagination import paginate
+from gateway.routes.base import RouteBase
 from gateway.responses import json_response
 from services.common.errors import PermissionDenied
 
@@ -18,19 +19,11 @@ TEAMS = "/api/v1/organizers/<organizer>/teams/"
 TEAM = TEAMS + "<int:team_id>/"
 
 
-class AccountRoutes:
-    """Mixin of the gateway service; expects ``accounts`` (RpcProxy), ``auth`` (Auth) and
-    ``server_identity`` (ServerIdentity)."""
-
-    accounts: Any
-    auth: Any
-    server_identity: Any
-
-    def _principal(self, request: Request) -> dict:
-        return self.auth.request_principal(request).to_dict()
+class AccountRoutes(RouteBase):
+    """Mixin of the gateway service: accounts' routes."""
 
     def _server_id(self) -> str:
-        return self.server_identity()["id"]
+        return str(self.server_identity()["id"])
 
     # Jellyfin -------------------------------------------------------------------------------
     @route("POST", "/users/authenticatebyname")
@@ -43,7 +36,7 @@ class AccountRoutes:
 
     @route("POST", "/users/new")
     def create_user(self, request: Request) -> Any:
-        principal = self._principal(request)
+        principal = self._caller(request)
         body = jellyfin_object(request)
         user = self.accounts.create_user(principal, str(body.get("name") or ""),
                                          str(body.get("password") or ""))
@@ -63,68 +56,68 @@ class AccountRoutes:
     # organizers -----------------------------------------------------------------------------
     @route("GET", ORGANIZERS)
     def list_organizers(self, request: Request) -> Any:
-        return paginate(request, self.accounts.list_organizers(self._principal(request)))
+        return paginate(request, self.accounts.list_organizers(self._caller(request)))
 
     @route("POST", ORGANIZERS)
     def create_organizer(self, request: Request) -> Any:
-        principal = self._principal(request)
+        principal = self._caller(request)
         return json_response(self.accounts.create_organizer(principal, json_object(request)), 201)
 
     @route("GET", "/api/v1/organizers/<organizer>/")
     def get_organizer(self, request: Request, organizer: str) -> Any:
-        return self.accounts.get_organizer(self._principal(request), organizer)
+        return self.accounts.get_organizer(self._caller(request), organizer)
 
     # teams ----------------------------------------------------------------------------------
     @route("GET", TEAMS)
     def list_teams(self, request: Request, organizer: str) -> Any:
-        return paginate(request, self.accounts.list_teams(self._principal(request), organizer))
+        return paginate(request, self.accounts.list_teams(self._caller(request), organizer))
 
     @route("POST", TEAMS)
     def create_team(self, request: Request, organizer: str) -> Any:
-        principal = self._principal(request)
+        principal = self._caller(request)
         team = self.accounts.create_team(principal, organizer, json_object(request))
         return json_response(team, 201)
 
     @route("GET", TEAM)
     def get_team(self, request: Request, organizer: str, team_id: int) -> Any:
-        return self.accounts.get_team(self._principal(request), organizer, team_id)
+        return self.accounts.get_team(self._caller(request), organizer, team_id)
 
     @route("PATCH,PUT", TEAM)
     def update_team(self, request: Request, organizer: str, team_id: int) -> Any:
-        principal = self._principal(request)
+        principal = self._caller(request)
         return self.accounts.update_team(principal, organizer, team_id, json_object(request),
                                          request.method == "PATCH")
 
     @route("DELETE", TEAM)
     def delete_team(self, request: Request, organizer: str, team_id: int) -> Any:
-        self.accounts.delete_team(self._principal(request), organizer, team_id)
+        self.accounts.delete_team(self._caller(request), organizer, team_id)
 
     @route("GET", TEAM + "members/")
     def list_members(self, request: Request, organizer: str, team_id: int) -> Any:
-        members = self.accounts.list_members(self._principal(request), organizer, team_id)
+        members = self.accounts.list_members(self._caller(request), organizer, team_id)
         return paginate(request, members)
 
     @route("POST", TEAM + "members/")
     def add_member(self, request: Request, organizer: str, team_id: int) -> Any:
-        principal = self._principal(request)
+        principal = self._caller(request)
         member = self.accounts.add_member(principal, organizer, team_id, json_object(request))
         return json_response(member, 201)
 
     @route("DELETE", TEAM + "members/<int:user_id>/")
     def remove_member(self, request: Request, organizer: str, team_id: int, user_id: int) -> Any:
-        self.accounts.remove_member(self._principal(request), organizer, team_id, user_id)
+        self.accounts.remove_member(self._caller(request), organizer, team_id, user_id)
 
     @route("GET", TEAM + "tokens/")
     def list_tokens(self, request: Request, organizer: str, team_id: int) -> Any:
-        return paginate(request, self.accounts.list_tokens(self._principal(request), organizer,
+        return paginate(request, self.accounts.list_tokens(self._caller(request), organizer,
                                                            team_id))
 
     @route("POST", TEAM + "tokens/")
     def create_token(self, request: Request, organizer: str, team_id: int) -> Any:
-        principal = self._principal(request)
+        principal = self._caller(request)
         token = self.accounts.create_token(principal, organizer, team_id, json_object(request))
         return json_response(token, 201)
 
     @route("DELETE", TEAM + "tokens/<int:token_id>/")
     def revoke_token(self, request: Request, organizer: str, team_id: int, token_id: int) -> Any:
-        return self.accounts.revoke_token(self._principal(request), organizer, team_id, token_id)
+        return self.accounts.revoke_token(self._caller(request), organizer, team_id, token_id)

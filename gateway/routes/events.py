@@ -4,15 +4,17 @@ honours an idempotency key."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from werkzeug.wrappers import Request
 
 from gateway.bodies import json_object
 from gateway.http import route
-from gateway.idempotency import idempotent
+from gateway.idempotency_keys import idempotent
 from gateway.pagination import PAGE_SIZE, page_body, page_number, paginate
 from gateway.responses import json_response
+from gateway.routes.base import RouteBase
 from services.common.errors import NotFound
 
 TRACKS = "/api/v1/tracks/"
@@ -26,16 +28,12 @@ def _offset(page: int | None) -> int:
     return ((page or 1) - 1) * PAGE_SIZE
 
 
-class EventRoutes:
-    """Mixin of the gateway service; expects ``events`` (RpcProxy) and ``auth`` (Auth)."""
+class EventRoutes(RouteBase):
+    """Mixin of the gateway service: the events service's routes."""
 
-    events: Any
-    auth: Any
-
-    def _caller(self, request: Request) -> dict:
-        return self.auth.request_principal(request).to_dict()
-
-    def _paged(self, request: Request, fetch: Any) -> dict:
+    def _paged(
+        self, request: Request, fetch: Callable[[int, int], dict[str, Any]]
+    ) -> dict[str, Any]:
         """One page from ``fetch(offset, limit)``; a bad page is 404 after the permission check
         that `fetch` makes, as pretix orders them."""
         try:

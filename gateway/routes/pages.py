@@ -10,6 +10,7 @@ from typing import Any
 from werkzeug.wrappers import Request, Response
 
 from gateway.http import route
+from gateway.routes.base import RouteBase
 
 PAGES = resources.files("gateway.pages")
 #: the page loads only its own script and talks only to its own origin (websocket included)
@@ -28,7 +29,7 @@ def page_file(name: str, mimetype: str) -> Response:
                     headers=SECURITY_HEADERS)
 
 
-class PageRoutes:
+class PageRoutes(RouteBase):
     """Mixin of the gateway service: the live event-room page."""
 
     @route("GET", "/rooms/<int:event_id>")

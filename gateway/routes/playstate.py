@@ -15,6 +15,7 @@ from werkzeug.wrappers import Request
 
 from gateway.bodies import jellyfin_object, jellyfin_query
 from gateway.http import route
+from gateway.routes.base import RouteBase
 
 USER_PLAYED = "/users/<user_id>/playeditems/<item_id>"
 PLAYED = "/userplayeditems/<item_id>"
@@ -26,14 +27,8 @@ def _report_time() -> int:
     return time.time_ns() // 1000
 
 
-class PlaystateRoutes:
-    """Mixin of the gateway service; expects ``playstate`` (RpcProxy) and ``auth`` (Auth)."""
-
-    playstate: Any
-    auth: Any
-
-    def _caller(self, request: Request) -> dict:
-        return self.auth.request_principal(request).to_dict()
+class PlaystateRoutes(RouteBase):
+    """Mixin of the gateway service: playstate's routes (Jellyfin's PlaystateController)."""
 
     # user item data ------------------------------------------------------------------------
     def _mark(self, request: Request, user_id: str | None, item_id: str) -> Any:

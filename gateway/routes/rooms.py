@@ -11,6 +11,7 @@ from nameko.timer import timer
 from werkzeug.wrappers import Request
 
 from gateway.presence import NOW_PLAYING, PRESENCE
+from gateway.routes.base import RouteBase
 from gateway.websocket import Rooms, room_join, room_request
 from services.common import config, room_messages
 from services.common.errors import NotFound, PermissionDenied
@@ -22,20 +23,22 @@ HEARTBEAT_SECONDS = config.PRESENCE_HEARTBEAT_SECONDS.value()
 REPORT_SECONDS = 0.2
 
 
-class RoomRoutes:
+class RoomRoutes(RouteBase):
+    """Mixin of the gateway service: the event room websocket."""
+
     rooms = Rooms()
     dispatch = EventDispatcher()
 
     @room_join("/ws/event/<int:event_id>/")
-    def join_room(self, request: Request, event_id: int) -> tuple[dict, str]:
+    def join_room(self, request: Request, event_id: int) -> tuple[dict[str, Any], str]:
         """The caller, who must have a role in the room (checked again on every request), and
         that role (for presence)."""
-        principal = self.auth.request_principal(request).to_dict()
+        principal = self._caller(request)
         return principal, self.events.room_role(principal, event_id)
 
     @room_request
-    def room_request(self, principal: dict, event_id: int, action: str,
-                     fields: dict[str, Any], features: frozenset[str]) -> list[dict]:
+    def room_request(self, principal: dict[str, Any], event_id: int, action: str,
+                     fields: dict[str, Any], features: frozenset[str]) -> list[dict[str, Any]]:
         """One request; the events service checks the role. Returns the sender's frames: for
         ``sync`` also presence and now playing when the socket asked for them."""
         if action == "sync":
@@ -68,7 +71,7 @@ class RoomRoutes:
         self.rooms.deliver_feature(message)
 
     @event_handler("realtime", "room_message", handler_type=BROADCAST, reliable_delivery=False)
-    def deliver_room_message(self, message: dict) -> None:
+    def deliver_room_message(self, message: dict[str, Any]) -> None:
         """Deliver to this gateway's sockets in the room; when the event just became private,
         close the sockets of those who no longer have a role (4403), asking once per user."""
         self.rooms.deliver(message)
@@ -80,7 +83,7 @@ class RoomRoutes:
             if refusals[connection.user_id] is not None:
                 connection.close(refusals[connection.user_id])
 
-    def _refusal(self, principal: dict, event_id: int) -> int | None:
+    def _refusal(self, principal: dict[str, Any], event_id: int) -> int | None:
         """The close code for a principal without a role in the room, None while it has one."""
         try:
             self.events.room_role(principal, event_id)

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from services.common.calls import call_records
+from services.common.redelivery import call_records
 from services.common.database import UTCDateTime, utcnow
 
 

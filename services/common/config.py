@@ -131,7 +131,10 @@ PLAYSTATE_MIN_RESUME_PCT = Setting(
     "PLAYSTATE_MIN_RESUME_PCT", "5", "Jellyfin's MinResumePct: below, a position is not kept", float
 )
 PLAYSTATE_MAX_RESUME_PCT = Setting(
-    "PLAYSTATE_MAX_RESUME_PCT", "90", "Jellyfin's MaxResumePct: above, the item counts as played", float
+    "PLAYSTATE_MAX_RESUME_PCT",
+    "90",
+    "Jellyfin's MaxResumePct: above, the item counts as played",
+    float,
 )
 PLAYSTATE_MIN_RESUME_DURATION_SECONDS = Setting(
     "PLAYSTATE_MIN_RESUME_DURATION_SECONDS",
@@ -146,10 +149,16 @@ PLAYSTATE_SESSION_TIMEOUT_SECONDS = Setting(
     float,
 )
 PLAYSTATE_EXPIRY_INTERVAL_SECONDS = Setting(
-    "PLAYSTATE_EXPIRY_INTERVAL_SECONDS", "30", "how often playstate looks for silent sessions", float
+    "PLAYSTATE_EXPIRY_INTERVAL_SECONDS",
+    "30",
+    "how often playstate looks for silent sessions",
+    float,
 )
 PLAYSTATE_ITEM_CACHE_SECONDS = Setting(
-    "PLAYSTATE_ITEM_CACHE_SECONDS", "60", "how long playstate keeps a catalogue track's runtime", float
+    "PLAYSTATE_ITEM_CACHE_SECONDS",
+    "60",
+    "how long playstate keeps a catalogue track's runtime",
+    float,
 )
 LOG_LEVEL = Setting("LOG_LEVEL", "INFO", "log level of every process", _text)
 WEBSOCKET_SEND_QUEUE = Setting(

@@ -39,7 +39,8 @@ class SetlistError(Exception):
 
 
 def _registered(cls: type[SetlistError]) -> type[SetlistError]:
-    return deserialize_to_instance(cls)
+    registered: type[SetlistError] = deserialize_to_instance(cls)
+    return registered
 
 
 @_registered

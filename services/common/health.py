@@ -20,5 +20,5 @@ class HealthRpc:
         report = {"service": "ok"}
         session = getattr(self, "db", None)
         if isinstance(session, Session):
-            report["database"] = database_status(session.get_bind())
+            report["database"] = database_status(session.get_bind().engine)
         return report

@@ -79,7 +79,8 @@ class MetricsServer:
 
     @property
     def port(self) -> int:
-        return self.socket.getsockname()[1]
+        port: int = self.socket.getsockname()[1]
+        return port
 
     def acquire(self, port: int) -> None:
         if self.users == 0:

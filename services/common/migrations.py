@@ -32,7 +32,10 @@ def run_env(metadata: MetaData) -> None:
     The version table is named after the service, so several services may share one database.
     """
     service = context.config.attributes.get("service") or context.config.get_main_option("service")
-    engine = make_engine(context.config.get_main_option("sqlalchemy.url"))
+    url = context.config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("the Alembic config names no sqlalchemy.url")
+    engine = make_engine(url)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=metadata,
                           version_table=f"alembic_version_{service}",

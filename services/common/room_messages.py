@@ -43,7 +43,7 @@ def room_event(event: dict[str, Any], now: datetime) -> dict[str, Any]:
     }
 
 
-def event_changed(event: dict[str, Any], revision: int, now: datetime | None = None) -> dict:
+def event_changed(event: dict[str, Any], revision: int, now: datetime | None = None) -> dict[str, Any]:
     return {"event": "event.changed",
             "payload": {"event": room_event(event, now or datetime.now(timezone.utc)),
                         "change_message": EVENT_CHANGE_MESSAGE, "revision": revision}}
@@ -55,12 +55,12 @@ def change_message(change: dict[str, Any]) -> str:
                                                              track_name=change["track_name"])
 
 
-def playlist_changed(playlist: dict[str, Any], revision: int, message: str) -> dict:
+def playlist_changed(playlist: dict[str, Any], revision: int, message: str) -> dict[str, Any]:
     return {"event": "playlist.changed",
             "payload": {"playlist": playlist, "change_message": message, "revision": revision}}
 
 
-def sync_messages(snapshot: dict[str, Any], now: datetime | None = None) -> list[dict]:
+def sync_messages(snapshot: dict[str, Any], now: datetime | None = None) -> list[dict[str, Any]]:
     """The answer to ``sync``: the room's current ``event.changed`` and ``playlist.changed``
     (the latter with an empty change message: nothing changed)."""
     revision = snapshot["revision"]

@@ -13,7 +13,7 @@ Expected errors are a client's mistake, not the service's: nameko logs them as w
 reach the caller as the same error class.
 
 A write entrypoint is ``@rpc(once=True)``: nameko may deliver its request again after the write
-committed (see `services/common/calls.py`), so the call's id (the request message's
+committed (see `services/common/redelivery.py`), so the call's id (the request message's
 ``correlation_id``, which :class:`Rpc` hands to the worker and :class:`RpcCallId` gives the service
 as ``rpc_call_id``) is recorded with the answer in the write's transaction, and a call already
 recorded is answered from the record. Such an entrypoint must not commit itself: it hands its
@@ -31,7 +31,7 @@ from nameko.rpc import Rpc as NamekoRpc
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from services.common import calls
+from services.common import redelivery
 from services.common.database import commit, forget_after_commit, run_after_commit
 from services.common.errors import ServiceUnavailable, SetlistError
 from services.common.transport import is_transport_failure
@@ -48,7 +48,7 @@ class Rpc(NamekoRpc):
     """nameko's RPC entrypoint, also giving the worker the request message's correlation id."""
 
     def unpack_message_headers(self, message: Any) -> dict[str, Any]:
-        data = super().unpack_message_headers(message)
+        data: dict[str, Any] = super().unpack_message_headers(message)
         data.pop(CALL_ID, None)  # a header never names the call: only the message does
         call_id = message.properties.get("correlation_id")
         if call_id:
@@ -61,7 +61,8 @@ class RpcCallId(DependencyProvider):
     taken out of the context data, so that the worker's own calls and events do not carry it."""
 
     def get_dependency(self, worker_ctx: Any) -> str | None:
-        return worker_ctx.data.pop(CALL_ID, None)
+        call_id: str | None = worker_ctx.data.pop(CALL_ID, None)
+        return call_id
 
 
 def database_unavailable(exc: DBAPIError) -> bool:
@@ -96,7 +97,7 @@ def _finish(service: Any, method: Callable[..., Any], *args: Any, **kwargs: Any)
 
 def _replayed(method: str, call_id: str, found: Any) -> Any:
     _log.info("%s: call %s was handled before; answered from its record", method, call_id)
-    return calls.replay(found)
+    return redelivery.replay(found)
 
 
 def _answer_recorded(session: Session, method: str, call_id: str,
@@ -104,7 +105,7 @@ def _answer_recorded(session: Session, method: str, call_id: str,
     """The recorded answer of a call that another delivery of it has just recorded; `failure`
     (what this delivery met) when there is none."""
     session.rollback()
-    found = calls.recorded(session, call_id)
+    found = redelivery.recorded(session, call_id)
     session.rollback()
     if found is None:
         raise failure
@@ -117,14 +118,14 @@ def _finish_once(service: Any, method: Callable[..., Any], *args: Any, **kwargs:
     if session is None or not call_id:  # not called over RPC (a test, a script)
         return _finish(service, method, *args, **kwargs)
     name = method.__name__
-    calls.purge_now_and_then(session)
-    found = calls.recorded(session, call_id)
+    redelivery.purge_now_and_then(session)
+    found = redelivery.recorded(session, call_id)
     if found is not None:
         session.rollback()
         return _replayed(name, call_id, found)
     try:
         result = method(service, *args, **kwargs)
-        calls.record_reply(session, call_id, name, result)
+        redelivery.record_reply(session, call_id, name, result)
         session.commit()
     except IntegrityError as exc:  # e.g. a concurrent delivery committed the record first
         forget_after_commit(session)
@@ -134,7 +135,7 @@ def _finish_once(service: Any, method: Callable[..., Any], *args: Any, **kwargs:
         if isinstance(exc, ServiceUnavailable):  # not an answer: a retry may succeed
             raise
         try:
-            calls.record_error(session, call_id, name, exc)
+            redelivery.record_error(session, call_id, name, exc)
             session.commit()
         except IntegrityError:
             return _answer_recorded(session, name, call_id, exc)

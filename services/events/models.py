@@ -9,7 +9,7 @@ from sqlalchemy import (JSON, Boolean, Float, ForeignKey, Integer, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from services.common.calls import call_records
+from services.common.redelivery import call_records
 from services.common.database import UTCDateTime, utcnow
 
 

@@ -38,8 +38,9 @@ def event_by_id(session: Session, event_id: int, for_update: bool = False) -> Ev
 
 def _slug_taken(session: Session, organizer: str) -> Callable[[str], bool]:
     def taken(slug: str) -> bool:
-        return session.scalar(select(func.count()).select_from(Event).where(
-            Event.organizer == organizer, Event.slug_key == slug.lower())) > 0
+        found = session.scalar(select(func.count()).select_from(Event).where(
+            Event.organizer == organizer, Event.slug_key == slug.lower()))
+        return (found or 0) > 0
 
     return taken
 

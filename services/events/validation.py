@@ -51,7 +51,7 @@ def _slug(value: Any, rules: Rules) -> str:
         raise Invalid(f"Ensure this field has no more than {MAX_SLUG} characters.")
     if not SLUG.match(slug):
         raise Invalid("The slug may only contain letters, numbers, dots and dashes.")
-    if not rules.creating:
+    if rules.current is not None:  # not creating
         if slug != rules.current["slug"]:
             raise Invalid("The event slug cannot be changed.")
     elif rules.slug_taken(slug):
@@ -74,7 +74,7 @@ def _currency(value: Any, _rules: Rules) -> str:
 
 def _has_subevents(value: Any, rules: Rules) -> bool:
     flag = values.boolean(value)
-    if not rules.creating and flag != rules.current["has_subevents"]:
+    if rules.current is not None and flag != rules.current["has_subevents"]:
         raise Invalid(SUBEVENTS_CHANGED)
     return flag
 

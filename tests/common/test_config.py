@@ -40,9 +40,21 @@ def test_readme_shows_each_default():
 
 def test_only_the_config_module_reads_the_environment():
     found = subprocess.run(
-        ["git", "grep", "-n", "-E", r"os\.environ\.get|os\.getenv|os\.environ\[", "--",
-         "services", "gateway", "setlist"],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        [
+            "git",
+            "grep",
+            "-n",
+            "-E",
+            r"os\.environ\.get|os\.getenv|os\.environ\[",
+            "--",
+            "services",
+            "gateway",
+            "setlist",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     ).stdout.splitlines()
     assert [line for line in found if not line.startswith("services/common/config.py:")] == []
 

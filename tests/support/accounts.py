@@ -34,22 +34,23 @@ def new_organizer(admin: Api, prefix: str = "org") -> str:
     return slug
 
 
-def new_team(admin: Api, organizer: str, members: Sequence[int] = (), **flags: Any) -> int:
+def new_team(admin: Api, organizer: str, members: Sequence[int | None] = (), **flags: Any) -> int:
     """A team with `flags` (pretix's team fields) and these members; returns its id."""
-    response = admin.post(f"/api/v1/organizers/{organizer}/teams/",
-                          {"name": unique("team"), **flags})
+    response = admin.post(
+        f"/api/v1/organizers/{organizer}/teams/", {"name": unique("team"), **flags}
+    )
     assert response.status_code == 201, response.text
     team = response.json()["id"]
     for user_id in members:
-        added = admin.post(f"/api/v1/organizers/{organizer}/teams/{team}/members/",
-                           {"user": user_id})
+        added = admin.post(
+            f"/api/v1/organizers/{organizer}/teams/{team}/members/", {"user": user_id}
+        )
         assert added.status_code == 201, added.text
     return team
 
 
 def team_token(stack: Any, admin: Api, organizer: str, team: int) -> Caller:
-    response = admin.post(f"/api/v1/organizers/{organizer}/teams/{team}/tokens/",
-                          {"name": "api"})
+    response = admin.post(f"/api/v1/organizers/{organizer}/teams/{team}/tokens/", {"name": "api"})
     assert response.status_code == 201, response.text
     token = response.json()["token"]
     return Caller(Api(stack.url, token), token, None)

@@ -252,6 +252,7 @@ class Load:
 
     def _record(self, kind: RequestKind, client: Client) -> None:
         name = type(kind).__name__
+        failure: str | None
         try:
             response = kind.send(client)
         except requests.RequestException as exc:

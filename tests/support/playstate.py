@@ -30,8 +30,9 @@ def dashed(guid: str) -> str:
     return f"{guid[:8]}-{guid[8:12]}-{guid[12:16]}-{guid[16:20]}-{guid[20:]}"
 
 
-def new_listener(stack: Any, prefix: str = "listener", admin: bool = False,
-                 headers: dict[str, str] | None = None) -> JellyfinUser:
+def new_listener(
+    stack: Any, prefix: str = "listener", admin: bool = False, headers: dict[str, str] | None = None
+) -> JellyfinUser:
     name = f"{prefix}-{secrets.token_hex(4)}"
     token = stack.create_user(name, "pw-" + name, admin=admin)
     api = Api(stack.url, token, headers)
@@ -40,7 +41,9 @@ def new_listener(stack: Any, prefix: str = "listener", admin: bool = False,
 
 def new_track(admin: Api, seconds: int | None, resumable: bool) -> str:
     """A catalogue track; returns its GUID (32 hex)."""
-    response = admin.post("/api/v1/tracks/", {"name": f"track-{secrets.token_hex(3)}",
-                                              "duration": seconds, "resumable": resumable})
+    response = admin.post(
+        "/api/v1/tracks/",
+        {"name": f"track-{secrets.token_hex(3)}", "duration": seconds, "resumable": resumable},
+    )
     assert response.status_code == 201, response.text
     return response.json()["uuid"]

@@ -1,4 +1,4 @@
-"""records of handled RPC calls (services/common/calls.py)
+"""records of handled RPC calls (services/common/redelivery.py)
 
 Revision ID: 0002
 Revises: 0001
@@ -6,7 +6,7 @@ Create Date: 2026-11-23 12:40:00.000000
 """
 from alembic import op
 
-from services.common import calls
+from services.common import redelivery
 
 
 revision = '0002'
@@ -16,8 +16,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    calls.create_table(op)
+    redelivery.create_table(op)
 
 
 def downgrade() -> None:
-    calls.drop_table(op)
+    redelivery.drop_table(op)

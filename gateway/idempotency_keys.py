@@ -5,6 +5,10 @@ service, so every gateway instance sees the same claims. A repeat of the same re
 path, query and body) gets the stored response, also a stored 4xx; the same key with another
 request, or while the first is still running, is 409. A 5xx is not stored: the key is released
 so the client may retry.
+
+The client's side of once-only writes; the keys are stored by `services/events/idempotency_store.py`.
+Not to be confused with `services/common/redelivery.py`, which makes a service handle a redelivered
+RPC message once (docs/glossary.md).
 """
 
 from __future__ import annotations

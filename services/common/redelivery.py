@@ -9,8 +9,12 @@ own transaction, or with its expected error in a transaction of its own after th
 call whose id is already recorded gets the recorded answer without running.
 
 Each service owns the table, in its own database: its models add :func:`call_records` to their
-metadata and a migration of its own creates it (:func:`create_table`, :func:`drop_table`). Records are kept for :data:`KEPT`; older ones are deleted
-now and then by the writes themselves (:func:`purge_now_and_then`).
+metadata and a migration of its own creates it (:func:`create_table`, :func:`drop_table`).
+Records are kept for :data:`KEPT`; older ones are deleted now and then by the writes themselves
+(:func:`purge_now_and_then`).
+
+This is about the broker delivering one RPC message twice; a client repeating an HTTP request with
+an ``Idempotency-Key`` is `gateway/idempotency_keys.py` (docs/glossary.md).
 """
 
 from __future__ import annotations
@@ -18,12 +22,12 @@ from __future__ import annotations
 import json
 import time
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from kombu.utils import json as kombu_json
 from nameko.exceptions import deserialize, serialize
-from sqlalchemy import (JSON, Column, MetaData, PrimaryKeyConstraint, Row, String, Table, delete,
-                        insert, select)
+from sqlalchemy import (JSON, Column, CursorResult, MetaData, PrimaryKeyConstraint, Row, String,
+                        Table, delete, insert, select)
 from sqlalchemy.orm import Session
 
 from services.common.database import UTCDateTime, utcnow
@@ -74,12 +78,12 @@ def drop_table(op: Any) -> None:
     op.drop_table("rpc_calls")
 
 
-def recorded(session: Session, call_id: str) -> Row[Any] | None:
+def recorded(session: Session, call_id: str) -> Row[Any, Any] | None:
     return session.execute(select(CALLS.c.reply, CALLS.c.error)
                            .where(CALLS.c.call_id == call_id)).first()
 
 
-def replay(record: Row[Any]) -> Any:
+def replay(record: Row[Any, Any]) -> Any:
     """The recorded reply, or raise the recorded error (as the same class)."""
     if record.error is not None:
         raise deserialize(record.error)
@@ -100,13 +104,14 @@ def record_error(session: Session, call_id: str, method: str, error: Exception) 
 
 
 def purge_expired(session: Session) -> int:
-    done = session.execute(delete(CALLS).where(CALLS.c.at < utcnow() - KEPT))
+    done = cast("CursorResult[Any]",
+                session.execute(delete(CALLS).where(CALLS.c.at < utcnow() - KEPT)))
     return done.rowcount or 0
 
 
 def purge_now_and_then(session: Session) -> None:
     """Delete expired records, at most once every :data:`PURGE_EVERY_SECONDS` per database."""
-    database = str(session.get_bind().url)
+    database = str(session.get_bind().engine.url)
     now = time.monotonic()
     if now - _purged_at.get(database, float("-inf")) >= PURGE_EVERY_SECONDS:
         _purged_at[database] = now

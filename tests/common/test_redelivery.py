@@ -13,7 +13,7 @@ from nameko.containers import ServiceContainer
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from services.common import calls
+from services.common import redelivery
 from services.common.database import after_commit, make_engine, utcnow
 from services.common.errors import ServiceUnavailable, ValidationFailed
 from services.common.rpc import rpc
@@ -109,10 +109,10 @@ def test_records_expire(engine):
     call_id = str(uuid.uuid4())
     Writer(engine, call_id).add("expired")
     with Session(engine) as session, session.begin():
-        session.execute(update(calls.CALLS).where(calls.CALLS.c.call_id == call_id)
-                        .values(at=utcnow() - calls.KEPT - timedelta(seconds=1)))
-        assert calls.purge_expired(session) >= 1
-        assert calls.recorded(session, call_id) is None
+        session.execute(update(redelivery.CALLS).where(redelivery.CALLS.c.call_id == call_id)
+                        .values(at=utcnow() - redelivery.KEPT - timedelta(seconds=1)))
+        assert redelivery.purge_expired(session) >= 1
+        assert redelivery.recorded(session, call_id) is None
 
 
 def test_without_a_call_id_the_method_just_runs(engine):

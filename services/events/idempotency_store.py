@@ -3,14 +3,17 @@
 The gateway claims a key before it runs a write and stores the response after; a repeat of the
 same request gets the stored response, the same key with another request or a repeat while the
 first still runs gets a Conflict. Credentials are the token's SHA-256, never the token.
+
+The store behind `gateway/idempotency_keys.py` (the header's side); not to be confused with
+`services/common/redelivery.py`, the records of handled RPC calls (docs/glossary.md).
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete
+from sqlalchemy import CursorResult, delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -59,6 +62,6 @@ def release(session: Session, credential: str, key: str) -> None:
 
 
 def purge_expired(session: Session) -> int:
-    done = session.execute(delete(IdempotencyRecord).where(
-        IdempotencyRecord.created_at < utcnow() - KEPT))
+    done = cast("CursorResult[Any]", session.execute(delete(IdempotencyRecord).where(
+        IdempotencyRecord.created_at < utcnow() - KEPT)))
     return done.rowcount or 0
