@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/events.py
 	$(BIN)/python bench/playstate.py
 	$(BIN)/python bench/fanout.py
+	$(BIN)/python bench/presence.py
 
 bench-pretix:
 	bench/pretix.sh
