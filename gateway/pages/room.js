@@ -231,6 +231,7 @@
       showPlaylist();
       log(payload.change_message);
     } else if (message.event === "presence.changed") {
+      if (message.request_id !== undefined) present.clear();  // `sync`: everyone, afresh
       for (const user of payload.left || []) present.delete(user.user);
       for (const user of payload.joined || []) present.set(user.user, user);
       showPresent();
@@ -255,7 +256,6 @@
       retryMs = 500;
       setStatus("live", "live");
       showError("");
-      present.clear();  // `sync` lists everyone present again
       send("sync", {});
     });
     socket.addEventListener("message", (frame) => {
