@@ -260,8 +260,8 @@ def main() -> None:
     names = {svc: f"setlist_bench_{run_id}_{svc}" for svc in SERVICES}
     databases = {}
     if args.database == "postgresql":
-        urls = create_databases(names)
-        databases = {f"{svc.upper()}_DATABASE_URL": url for svc, url in urls.items()}
+        created = create_databases(names)
+        databases = {f"{svc.upper()}_DATABASE_URL": url for svc, url in created.items()}
     stack = Stack(
         {
             "AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
