@@ -21,6 +21,7 @@ Run from the project root:
 from __future__ import annotations
 
 import setlist  # noqa: F401 - quiets eventlet's deprecation notice
+
 # isort: split
 import eventlet
 
@@ -36,18 +37,23 @@ import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
 from contextlib import ExitStack, contextmanager  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Any, Callable, Iterator  # noqa: E402
+from typing import Any
 
 import requests  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.lean import Connection, CpuMeter, cpu_cell  # noqa: E402
 from bench.results import run, write_section  # noqa: E402
-from tests.support.infrastructure import (Stack, create_vhost, delete_vhost,  # noqa: E402
-                                          free_port)
+from tests.support.infrastructure import (
+    Stack,
+    create_vhost,
+    delete_vhost,  # noqa: E402
+    free_port,
+)
 
 HERE = Path(__file__).resolve().parent
 COMMAND = "python bench/events.py"
@@ -56,11 +62,23 @@ PRETIX_STARTUP_SECONDS = 180
 #: the seed's create example; the seed's "pretix.plugins.paypal" is refused by pretix 2026
 #: ("Unknown plugin"), so both sides get two plugins that both know
 BODY = {
-    "name": {"en": "Sample Conference"}, "live": False, "testmode": False, "currency": "EUR",
-    "date_from": "2017-12-27T10:00:00Z", "date_to": None, "date_admission": None,
-    "is_public": False, "presale_start": None, "presale_end": None, "seating_plan": None,
-    "seat_category_mapping": {}, "location": None, "geo_lat": None, "geo_lon": None,
-    "has_subevents": False, "meta_data": {},
+    "name": {"en": "Sample Conference"},
+    "live": False,
+    "testmode": False,
+    "currency": "EUR",
+    "date_from": "2017-12-27T10:00:00Z",
+    "date_to": None,
+    "date_admission": None,
+    "is_public": False,
+    "presale_start": None,
+    "presale_end": None,
+    "seating_plan": None,
+    "seat_category_mapping": {},
+    "location": None,
+    "geo_lat": None,
+    "geo_lon": None,
+    "has_subevents": False,
+    "meta_data": {},
     "plugins": ["pretix.plugins.stripe", "pretix.plugins.banktransfer"],
 }
 
@@ -107,11 +125,14 @@ def _expect(target: Target, answer: tuple[int, bytes], status: int) -> bool:
 def create_events(target: Target, prefix: str, count: int) -> None:
     session = target.session()
     for number in range(count):
-        response = session.post(target.events, json={**BODY, "slug": f"{prefix}{number:02d}"},
-                                timeout=60)
+        response = session.post(
+            target.events, json={**BODY, "slug": f"{prefix}{number:02d}"}, timeout=60
+        )
         if response.status_code != 201:
-            raise Unavailable(f"{target.name}: creating the listed events failed: "
-                              f"{response.status_code} {response.text[:300]}")
+            raise Unavailable(
+                f"{target.name}: creating the listed events failed: "
+                f"{response.status_code} {response.text[:300]}"
+            )
 
 
 def list_calls(target: Target, clients: int) -> list[Callable[[], object]]:
@@ -120,8 +141,10 @@ def list_calls(target: Target, clients: int) -> list[Callable[[], object]]:
 
         def call() -> None:
             answer = connection.request("GET", target.events_path)
-            if _expect(target, answer, 200) and \
-                    len(results := json.loads(answer[1])["results"]) != EVENTS_IN_LIST:
+            if (
+                _expect(target, answer, 200)
+                and len(results := json.loads(answer[1])["results"]) != EVENTS_IN_LIST
+            ):
                 target.failures.append(f"list of {len(results)} events")
 
         return call
@@ -148,17 +171,20 @@ def create_calls(target: Target, clients: int) -> list[Callable[[], object]]:
 
         def call() -> None:
             slug = f"c{clients}-{index}-{next(numbers)}"
-            _expect(target, connection.request("POST", target.events_path,
-                                               {**BODY, "slug": slug}), 201)
+            _expect(
+                target, connection.request("POST", target.events_path, {**BODY, "slug": slug}), 201
+            )
 
         return call
 
     return [client(index) for index in range(clients)]
 
 
-OPERATIONS = (("list (page of 50)", "GET …/events/", list_calls),
-              ("retrieve", "GET …/events/<slug>/", retrieve_calls),
-              ("create", "POST …/events/", create_calls))
+OPERATIONS = (
+    ("list (page of 50)", "GET …/events/", list_calls),
+    ("retrieve", "GET …/events/<slug>/", retrieve_calls),
+    ("create", "POST …/events/", create_calls),
+)
 
 
 # Setlist ----------------------------------------------------------------------------------------
@@ -171,15 +197,22 @@ def setlist_target(url: str, admin_token: str, meter: CpuMeter | None) -> Target
     def post(path: str, body: dict) -> dict:
         response = admin.post(f"{url}/api/v1/organizers/{path}", json=body, timeout=60)
         if response.status_code != 201:
-            raise Unavailable(f"Setlist: POST {path} answered {response.status_code} "
-                              f"{response.text[:300]}")
+            raise Unavailable(
+                f"Setlist: POST {path} answered {response.status_code} {response.text[:300]}"
+            )
         return response.json()
 
     post("", {"slug": organizer, "name": organizer})
-    team = post(f"{organizer}/teams/", {"name": "bench", "all_events": True,
-                                        "can_create_events": True,
-                                        "can_change_event_settings": True,
-                                        "can_change_teams": True})["id"]
+    team = post(
+        f"{organizer}/teams/",
+        {
+            "name": "bench",
+            "all_events": True,
+            "can_create_events": True,
+            "can_change_event_settings": True,
+            "can_change_teams": True,
+        },
+    )["id"]
     token = post(f"{organizer}/teams/{team}/tokens/", {"name": "bench"})["token"]
     return Target("Setlist", url, organizer, token, meter)
 
@@ -190,12 +223,17 @@ def own_setlist() -> Iterator[tuple[str, str, Path]]:
     vhost = f"setlist-bench-{secrets.token_hex(4)}"
     create_vhost(vhost)
     workdir = Path(tempfile.mkdtemp(prefix="setlist-bench-"))
-    stack = Stack({"AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
-                   "SETLIST_VAR": str(workdir)}, workdir / "stack.log")
+    stack = Stack(
+        {"AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{vhost}", "SETLIST_VAR": str(workdir)},
+        workdir / "stack.log",
+    )
     try:
         stack.start()
-        yield (stack.url, stack.create_user("bench", "bench-password", admin=True),
-               stack.run_folder())
+        yield (
+            stack.url,
+            stack.create_user("bench", "bench-password", admin=True),
+            stack.run_folder(),
+        )
     finally:
         stack.stop()
         delete_vhost(vhost)
@@ -209,8 +247,10 @@ def _pretix_step(step: str, env: dict[str, str]) -> str:
     except subprocess.TimeoutExpired:
         raise Unavailable(f"`bench/pretix.sh {step}` did not finish in 30 minutes") from None
     if done.returncode != 0:
-        raise Unavailable(f"`bench/pretix.sh {step}` exited {done.returncode}:\n"
-                          f"{(done.stderr or done.stdout).strip()[-1500:]}")
+        raise Unavailable(
+            f"`bench/pretix.sh {step}` exited {done.returncode}:\n"
+            f"{(done.stderr or done.stdout).strip()[-1500:]}"
+        )
     return done.stdout.strip()
 
 
@@ -223,10 +263,20 @@ def own_pretix() -> Iterator[Target]:
     organizer, token = _pretix_step("setup", env).splitlines()[-1].split()
     log_path = Path(os.environ.get("PRETIX_DATA", HERE / ".pretix")) / "serve.log"  # as pretix.sh
     with open(log_path, "wb") as log:
-        server = subprocess.Popen(["bash", str(HERE / "pretix.sh"), "serve"], env=env,
-                                  stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    target = Target("pretix", f"http://127.0.0.1:{port}", organizer, token,
-                    CpuMeter(None, process_groups={"pretix (gunicorn)": server.pid}))
+        server = subprocess.Popen(
+            ["bash", str(HERE / "pretix.sh"), "serve"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    target = Target(
+        "pretix",
+        f"http://127.0.0.1:{port}",
+        organizer,
+        token,
+        CpuMeter(None, process_groups={"pretix (gunicorn)": server.pid}),
+    )
     try:
         _wait_for(target, server, log_path)
         yield target
@@ -240,8 +290,10 @@ def _wait_for(target: Target, server: subprocess.Popen[bytes], log_path: Path) -
     session = target.session()
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise Unavailable(f"`bench/pretix.sh serve` exited {server.returncode}:\n"
-                              f"{log_path.read_text(errors='replace')[-1500:]}")
+            raise Unavailable(
+                f"`bench/pretix.sh serve` exited {server.returncode}:\n"
+                f"{log_path.read_text(errors='replace')[-1500:]}"
+            )
         try:
             if session.get(target.events, timeout=10).status_code == 200:
                 return
@@ -262,10 +314,12 @@ def measure(targets: list[Target], requests_per_row: int, concurrency: list[int]
             target.failures.clear()
             row[target.name] = run(calls(target, clients), requests_per_row, target.meter)
             row[target.name]["failures"] = list(target.failures)
-            print(f"{target.name:8} {what:18} {clients:3} clients: "
-                  f"p50 {row[target.name]['p50_ms']:.1f} ms, "
-                  f"{row[target.name]['per_s']:.0f}/s, {len(target.failures)} failed",
-                  flush=True)
+            print(
+                f"{target.name:8} {what:18} {clients:3} clients: "
+                f"p50 {row[target.name]['p50_ms']:.1f} ms, "
+                f"{row[target.name]['per_s']:.0f}/s, {len(target.failures)} failed",
+                flush=True,
+            )
         rows.append(row)
     return rows
 
@@ -274,57 +328,80 @@ def _ratio(ours: float, theirs: float) -> str:
     return f"{ours / theirs:.2f}" if theirs else "–"
 
 
-def report(rows: list[dict], command: str, requests_per_row: int, pretix: str | None,
-           load: float) -> str:
-    lines = ["## pretix events resource: Setlist and pretix side by side (`bench/events.py`)", "",
-             f"Command: `{command}` — {requests_per_row} requests per row and server, "
-             f"{EVENTS_IN_LIST} events in the organizer (the list is one full page). Setlist: the "
-             "stack started by the benchmark (SQLite, local RabbitMQ, one process per service, "
-             "through the gateway). pretix 2026.8.0 from PyPI in its own venv, started by "
-             "`bench/pretix.sh` (SQLite, gunicorn with pretix's documented command: 2 sync "
-             "workers, each restarted after about 1200 requests; DEBUG off, no Redis or Celery). "
-             "Same client code, bodies and team API token on both sides; the clients are green "
-             "threads in the benchmark's process, each on a raw keep-alive socket "
-             "(`bench/lean.py`; gunicorn's sync workers close after every answer, so the pretix "
-             "side reconnects each time). Each row runs on Setlist, then on pretix.", "",
-             f"The machine has 2 cores, shared with other developers' test runs while this ran "
-             f"(load average {load:.1f} when it started): treat the figures as rough. "
-             "Runs differ by up to 2× per figure here: compare the ratios within one run. "
-             "pretix's own documentation wants PostgreSQL in production; SQLite is used on both "
-             "sides as asked. Ratio = Setlist / pretix: below 1 is better for latency, above 1 "
-             "is better for requests/s.", ""]
+def report(
+    rows: list[dict], command: str, requests_per_row: int, pretix: str | None, load: float
+) -> str:
+    lines = [
+        "## pretix events resource: Setlist and pretix side by side (`bench/events.py`)",
+        "",
+        f"Command: `{command}` — {requests_per_row} requests per row and server, "
+        f"{EVENTS_IN_LIST} events in the organizer (the list is one full page). Setlist: the "
+        "stack started by the benchmark (SQLite, local RabbitMQ, one process per service, "
+        "through the gateway). pretix 2026.8.0 from PyPI in its own venv, started by "
+        "`bench/pretix.sh` (SQLite, gunicorn with pretix's documented command: 2 sync "
+        "workers, each restarted after about 1200 requests; DEBUG off, no Redis or Celery). "
+        "Same client code, bodies and team API token on both sides; the clients are green "
+        "threads in the benchmark's process, each on a raw keep-alive socket "
+        "(`bench/lean.py`; gunicorn's sync workers close after every answer, so the pretix "
+        "side reconnects each time). Each row runs on Setlist, then on pretix.",
+        "",
+        f"The machine has 2 cores, shared with other developers' test runs while this ran "
+        f"(load average {load:.1f} when it started): treat the figures as rough. "
+        "Runs differ by up to 2× per figure here: compare the ratios within one run. "
+        "pretix's own documentation wants PostgreSQL in production; SQLite is used on both "
+        "sides as asked. Ratio = Setlist / pretix: below 1 is better for latency, above 1 "
+        "is better for requests/s.",
+        "",
+    ]
     if pretix is not None:
         lines += ["**pretix could not be measured:**", "", "```", pretix, "```", ""]
-    lines += ["| operation | clients | Setlist p50 ms | pretix p50 ms | ratio | Setlist p99 ms | "
-              "pretix p99 ms | ratio | Setlist req/s | pretix req/s | ratio | failed S/p |",
-              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines += [
+        "| operation | clients | Setlist p50 ms | pretix p50 ms | ratio | Setlist p99 ms | "
+        "pretix p99 ms | ratio | Setlist req/s | pretix req/s | ratio | failed S/p |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     empty = {"p50_ms": 0.0, "p99_ms": 0.0, "per_s": 0.0, "failures": []}
     for row in rows:
         ours, theirs = row["Setlist"], row.get("pretix", empty)
         cells = [f"{row['what']} `{row['request']}`", str(row["clients"])]
         for key, unit in (("p50_ms", ".1f"), ("p99_ms", ".1f"), ("per_s", ".0f")):
-            cells += [format(ours[key], unit),
-                      format(theirs[key], unit) if theirs is not empty else "–",
-                      _ratio(ours[key], theirs[key])]
-        cells.append(f"{len(ours['failures'])}/"
-                     f"{len(theirs['failures']) if theirs is not empty else '–'}")
+            cells += [
+                format(ours[key], unit),
+                format(theirs[key], unit) if theirs is not empty else "–",
+                _ratio(ours[key], theirs[key]),
+            ]
+        cells.append(
+            f"{len(ours['failures'])}/{len(theirs['failures']) if theirs is not empty else '–'}"
+        )
         lines.append("| " + " | ".join(cells) + " |")
-    lines += ["", "CPU ms per request, each process's user + system time from /proc over the row "
-              "divided by the requests (`rabbitmq (shared)`: the whole broker, which other work "
-              "on the machine may use too; pretix: gunicorn's master and workers):", "",
-              "| operation | clients | Setlist: **server** = per process; client | "
-              "pretix: **server** = per process; client |", "|---|---|---|---|"]
+    lines += [
+        "",
+        "CPU ms per request, each process's user + system time from /proc over the row "
+        "divided by the requests (`rabbitmq (shared)`: the whole broker, which other work "
+        "on the machine may use too; pretix: gunicorn's master and workers):",
+        "",
+        "| operation | clients | Setlist: **server** = per process; client | "
+        "pretix: **server** = per process; client |",
+        "|---|---|---|---|",
+    ]
     for row in rows:
-        cells = [cpu_cell(row[name]["cpu"]) if "cpu" in row.get(name, {}) else "–"
-                 for name in ("Setlist", "pretix")]
+        cells = [
+            cpu_cell(row[name]["cpu"]) if "cpu" in row.get(name, {}) else "–"
+            for name in ("Setlist", "pretix")
+        ]
         lines.append(f"| {row['what']} | {row['clients']} | {cells[0]} | {cells[1]} |")
-    failures = [(name, row["what"], row["clients"], row[name]["failures"][0])
-                for row in rows for name in ("Setlist", "pretix")
-                if name in row and row[name]["failures"]]
+    failures = [
+        (name, row["what"], row["clients"], row[name]["failures"][0])
+        for row in rows
+        for name in ("Setlist", "pretix")
+        if name in row and row[name]["failures"]
+    ]
     if failures:
         lines += ["", "First failure of each row that had any:", ""]
-        lines += [f"- {name}, {what}, {clients} clients: `{first}`"
-                  for name, what, clients, first in failures]
+        lines += [
+            f"- {name}, {what}, {clients} clients: `{first}`"
+            for name, what, clients, first in failures
+        ]
     return "\n".join(lines)
 
 
@@ -344,7 +421,8 @@ def main() -> None:
     if args.pretix_url and not (args.pretix_organizer and args.pretix_token):
         parser.error("--pretix-url needs --pretix-organizer and --pretix-token")
     command = f"{COMMAND} --requests {args.requests} --concurrency " + " ".join(
-        map(str, args.concurrency))
+        map(str, args.concurrency)
+    )
     print(f"Command: {command}", flush=True)
 
     load = os.getloadavg()[0]
@@ -361,8 +439,11 @@ def main() -> None:
         if args.no_pretix:
             pretix_problem = "Not asked for (`--no-pretix`)."
         elif args.pretix_url:
-            targets.append(Target("pretix", args.pretix_url.rstrip("/"), args.pretix_organizer,
-                                  args.pretix_token))
+            targets.append(
+                Target(
+                    "pretix", args.pretix_url.rstrip("/"), args.pretix_organizer, args.pretix_token
+                )
+            )
             create_events(targets[1], "ev", EVENTS_IN_LIST)
         else:
             try:

@@ -23,9 +23,10 @@ import secrets
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import quote
 
 from websockets.asyncio.client import ClientConnection, connect
@@ -36,8 +37,12 @@ from bench.results import percentile, write_section  # noqa: E402
 from setlist.limits import raise_open_files  # noqa: E402
 from tests.support.accounts import new_organizer  # noqa: E402
 from tests.support.client import Api  # noqa: E402
-from tests.support.infrastructure import (STARTUP_SECONDS, Stack, create_vhost,  # noqa: E402
-                                          delete_vhost)
+from tests.support.infrastructure import (
+    STARTUP_SECONDS,
+    Stack,
+    create_vhost,  # noqa: E402
+    delete_vhost,
+)
 from tests.support.rooms import new_event, room_url  # noqa: E402
 
 COMMAND = "python bench/fanout.py"
@@ -91,6 +96,7 @@ async def open_socket(url: str, retries: list[str]) -> ClientConnection:
     """A socket. A handshake refused with 503 or not answered in time (the gateway's RPCs behind
     it time out under the connection storm) is tried again after a pause, as a client would, and
     counted; the last try's failure ends the benchmark."""
+
     def attempt() -> Any:
         return connect(url, ping_interval=None, open_timeout=60, max_size=None)
 
@@ -105,19 +111,18 @@ async def open_socket(url: str, retries: list[str]) -> ClientConnection:
     return await attempt()
 
 
-async def open_sockets(urls: list[str], count: int, retries: list[str]
-                       ) -> list[ClientConnection]:
+async def open_sockets(urls: list[str], count: int, retries: list[str]) -> list[ClientConnection]:
     """`count` sockets, socket i on gateway i mod len(urls), opened a batch at a time."""
     sockets: list[ClientConnection] = []
     for start in range(0, count, CONNECT_BATCH):
         batch = range(start, min(count, start + CONNECT_BATCH))
-        sockets += await asyncio.gather(*(open_socket(urls[i % len(urls)], retries)
-                                          for i in batch))
+        sockets += await asyncio.gather(*(open_socket(urls[i % len(urls)], retries) for i in batch))
     return sockets
 
 
-async def measure(urls: list[str], count: int, rounds: int, track_id: int,
-                  gateway_rss: Callable[[], int]) -> dict:
+async def measure(
+    urls: list[str], count: int, rounds: int, track_id: int, gateway_rss: Callable[[], int]
+) -> dict:
     before = gateway_rss()
     started = time.monotonic()
     retries: list[str] = []
@@ -145,24 +150,32 @@ async def measure(urls: list[str], count: int, rounds: int, track_id: int,
     after = gateway_rss()
     last, each, missed = [], [], 0
     for index in range(rounds):
-        sent, arrivals, missing = await one_round("remove_track" if index % 2 == 0
-                                                  else "add_track")
+        sent, arrivals, missing = await one_round("remove_track" if index % 2 == 0 else "add_track")
         missed += missing
         if arrivals:
             last.append(max(arrivals) - sent)
             each += [arrival - sent for arrival in arrivals]
     closed_early = len(room.closed)
     for start in range(0, count, CONNECT_BATCH):
-        await asyncio.gather(*(socket.close() for socket in sockets[start:start + CONNECT_BATCH]))
+        await asyncio.gather(*(socket.close() for socket in sockets[start : start + CONNECT_BATCH]))
     await asyncio.gather(*readers, return_exceptions=True)
-    return {"sockets": count, "rounds": rounds, "connect_s": connect_seconds,
-            "last_p50_ms": percentile(last, 50) * 1000, "last_p99_ms": percentile(last, 99) * 1000,
-            "last_max_ms": max(last) * 1000,
-            "each_p50_ms": percentile(each, 50) * 1000, "each_p99_ms": percentile(each, 99) * 1000,
-            "per_s": len(each) / sum(last), "missed": missed, "closed_early": closed_early,
-            "rss_per_socket_kib": (after - before) / count / 1024,
-            "rss_before_mib": before / 2**20, "rss_after_mib": after / 2**20,
-            "retried": len(retries)}
+    return {
+        "sockets": count,
+        "rounds": rounds,
+        "connect_s": connect_seconds,
+        "last_p50_ms": percentile(last, 50) * 1000,
+        "last_p99_ms": percentile(last, 99) * 1000,
+        "last_max_ms": max(last) * 1000,
+        "each_p50_ms": percentile(each, 50) * 1000,
+        "each_p99_ms": percentile(each, 99) * 1000,
+        "per_s": len(each) / sum(last),
+        "missed": missed,
+        "closed_early": closed_early,
+        "rss_per_socket_kib": (after - before) / count / 1024,
+        "rss_before_mib": before / 2**20,
+        "rss_after_mib": after / 2**20,
+        "retried": len(retries),
+    }
 
 
 def prepare_room(stack: Stack) -> tuple[str, int, int]:
@@ -176,21 +189,24 @@ def prepare_room(stack: Stack) -> tuple[str, int, int]:
 
 
 def report(rows: list[dict], command: str, file_limit: int) -> str:
-    lines = ["## Event-room fan-out (`bench/fanout.py`)", "",
-             f"Command: `{command}` — the stack started by the benchmark with two gateways "
-             "(`GATEWAY_INSTANCES=2`, SQLite, local RabbitMQ), the sockets spread evenly over "
-             f"both; open files limit {file_limit}. *last* is, per round, the time from sending "
-             "`add_track`/`remove_track` over one socket to the last socket receiving "
-             "`playlist.changed`; *each* is every single delivery; msg/s is deliveries per second "
-             "of round time; memory is the gateways' RSS growth per connected socket. The client "
-             "is one asyncio process on the same two cores as the stack, so times include its "
-             "reading. *connects retried* counts handshakes refused with 503 or unanswered in 60 s "
-             f"while the sockets were opened {CONNECT_BATCH} at a time, and tried again.",
-             "",
-             "| sockets | rounds | last p50 ms | last p99 ms | last max ms | each p50 ms | "
-             "each p99 ms | msg/s | missed | closed early | KiB/socket | gateways RSS MiB | "
-             "connect s | connects retried |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "## Event-room fan-out (`bench/fanout.py`)",
+        "",
+        f"Command: `{command}` — the stack started by the benchmark with two gateways "
+        "(`GATEWAY_INSTANCES=2`, SQLite, local RabbitMQ), the sockets spread evenly over "
+        f"both; open files limit {file_limit}. *last* is, per round, the time from sending "
+        "`add_track`/`remove_track` over one socket to the last socket receiving "
+        "`playlist.changed`; *each* is every single delivery; msg/s is deliveries per second "
+        "of round time; memory is the gateways' RSS growth per connected socket. The client "
+        "is one asyncio process on the same two cores as the stack, so times include its "
+        "reading. *connects retried* counts handshakes refused with 503 or unanswered in 60 s "
+        f"while the sockets were opened {CONNECT_BATCH} at a time, and tried again.",
+        "",
+        "| sockets | rounds | last p50 ms | last p99 ms | last max ms | each p50 ms | "
+        "each p99 ms | msg/s | missed | closed early | KiB/socket | gateways RSS MiB | "
+        "connect s | connects retried |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for row in rows:
         lines.append(
             f"| {row['sockets']} | {row['rounds']} | {row['last_p50_ms']:.0f} | "
@@ -198,7 +214,8 @@ def report(rows: list[dict], command: str, file_limit: int) -> str:
             f"{row['each_p99_ms']:.0f} | {row['per_s']:.0f} | {row['missed']} | "
             f"{row['closed_early']} | {row['rss_per_socket_kib']:.1f} | "
             f"{row['rss_before_mib']:.0f} → {row['rss_after_mib']:.0f} | {row['connect_s']:.1f} | "
-            f"{row['retried']} |")
+            f"{row['retried']} |"
+        )
     return "\n".join(lines)
 
 
@@ -216,9 +233,15 @@ def main() -> None:
     vhost = f"setlist-bench-{secrets.token_hex(4)}"
     create_vhost(vhost)
     workdir = Path(tempfile.mkdtemp(prefix="setlist-bench-"))
-    stack = Stack({"AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
-                   "SETLIST_VAR": str(workdir), "LOG_LEVEL": "WARNING"}, workdir / "stack.log",
-                  extra_env={"GATEWAY_INSTANCES": str(GATEWAYS)})
+    stack = Stack(
+        {
+            "AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
+            "SETLIST_VAR": str(workdir),
+            "LOG_LEVEL": "WARNING",
+        },
+        workdir / "stack.log",
+        extra_env={"GATEWAY_INSTANCES": str(GATEWAYS)},
+    )
     rows = []
     try:
         stack.start()
@@ -229,8 +252,9 @@ def main() -> None:
         urls = [room_url(url, event_id, f"token={quote(token)}") for url in gateways]
         pids = [stack.pid(f"gateway.{index + 1}") for index in range(GATEWAYS)]
         for count in args.sockets:
-            rows.append(asyncio.run(measure(urls, count, args.rounds, track_id,
-                                            lambda: rss_bytes(pids))))
+            rows.append(
+                asyncio.run(measure(urls, count, args.rounds, track_id, lambda: rss_bytes(pids)))
+            )
             print(report(rows[-1:], command, file_limit).splitlines()[-1], flush=True)
     finally:
         stack.stop()

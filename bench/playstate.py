@@ -14,6 +14,7 @@ it afterwards. Run from the project root:
 from __future__ import annotations
 
 import setlist  # noqa: F401 - quiets eventlet's deprecation notice
+
 # isort: split
 import eventlet
 
@@ -24,16 +25,21 @@ import os  # noqa: E402
 import secrets  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
+from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Callable  # noqa: E402
 
 import requests  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.lean import Connection, CpuMeter, cpu_cell  # noqa: E402
 from bench.results import run, write_section  # noqa: E402
-from tests.support.infrastructure import (Stack, create_databases, create_vhost,  # noqa: E402
-                                          delete_vhost, drop_databases)
+from tests.support.infrastructure import (
+    Stack,
+    create_databases,
+    create_vhost,  # noqa: E402
+    delete_vhost,
+    drop_databases,
+)
 
 COMMAND = "python bench/playstate.py"
 SERVICES = ("accounts", "events", "playstate")
@@ -50,33 +56,47 @@ class Player:
         created = admin.post(f"{url}/Users/New", json={"Name": name, "Password": password})
         assert created.status_code == 200, created.text
         self.http = requests.Session()
-        device = f'MediaBrowser Client="bench", Device="bench", DeviceId="bench-{index}", ' \
-                 f'Version="1.0"'
+        device = (
+            f'MediaBrowser Client="bench", Device="bench", DeviceId="bench-{index}", Version="1.0"'
+        )
         login = self._login(name, password, device)
         self.http.headers["Authorization"] = f'{device}, Token="{login.json()["AccessToken"]}"'
         self.lean = Connection(url, {"Authorization": self.http.headers["Authorization"]})
         self.user_id = login.json()["User"]["Id"]
-        track = admin.post(f"{url}/api/v1/tracks/", json={"name": name, "duration": 3600,
-                                                          "resumable": True})
+        track = admin.post(
+            f"{url}/api/v1/tracks/", json={"name": name, "duration": 3600, "resumable": True}
+        )
         assert track.status_code == 201, track.text
         self.item_id = track.json()["uuid"]
         self.position = FIRST_POSITION
-        started = self.http.post(f"{url}/Sessions/Playing",
-                                 json={"ItemId": self.item_id, "PlaySessionId": "bench"})
+        started = self.http.post(
+            f"{url}/Sessions/Playing", json={"ItemId": self.item_id, "PlaySessionId": "bench"}
+        )
         assert started.status_code == 204, started.text
 
     def _login(self, name: str, password: str, device: str) -> requests.Response:
-        login = self.http.post(f"{self.url}/Users/AuthenticateByName",
-                               json={"Username": name, "Pw": password},
-                               headers={"Authorization": device})
+        login = self.http.post(
+            f"{self.url}/Users/AuthenticateByName",
+            json={"Username": name, "Pw": password},
+            headers={"Authorization": device},
+        )
         assert login.status_code == 200, login.text
         return login
 
     def report(self) -> None:
         self.position += STEP
-        self.lean.expect(204, "POST", "/Sessions/Playing/Progress", {
-            "ItemId": self.item_id, "PlaySessionId": "bench", "PositionTicks": self.position,
-            "IsPaused": False, "PlayMethod": "DirectPlay"})
+        self.lean.expect(
+            204,
+            "POST",
+            "/Sessions/Playing/Progress",
+            {
+                "ItemId": self.item_id,
+                "PlaySessionId": "bench",
+                "PositionTicks": self.position,
+                "IsPaused": False,
+                "PlayMethod": "DirectPlay",
+            },
+        )
 
     def stored_position(self) -> int:
         response = self.http.get(f"{self.url}/Users/{self.user_id}/Items/{self.item_id}/UserData")
@@ -98,8 +118,10 @@ def stack_environment(database: str, workdir: Path, run_id: str) -> tuple[dict, 
     if not names:
         return {}, lambda: None
     urls = create_databases(names)
-    return ({f"{svc.upper()}_DATABASE_URL": url for svc, url in urls.items()},
-            lambda: drop_databases(names))
+    return (
+        {f"{svc.upper()}_DATABASE_URL": url for svc, url in urls.items()},
+        lambda: drop_databases(names),
+    )
 
 
 def main() -> None:
@@ -108,8 +130,10 @@ def main() -> None:
     parser.add_argument("--players", type=int, nargs="+", default=[1, 16, 64])
     parser.add_argument("--database", choices=["postgresql", "sqlite"], default="postgresql")
     args = parser.parse_args()
-    command = (f"{COMMAND} --reports {args.reports} --players "
-               f"{' '.join(map(str, args.players))} --database {args.database}")
+    command = (
+        f"{COMMAND} --reports {args.reports} --players "
+        f"{' '.join(map(str, args.players))} --database {args.database}"
+    )
     print(f"Command: {command}", flush=True)
 
     run_id = secrets.token_hex(4)
@@ -117,16 +141,24 @@ def main() -> None:
     create_vhost(vhost)
     workdir = Path(tempfile.mkdtemp(prefix="setlist-bench-"))
     databases, drop = stack_environment(args.database, workdir, run_id)
-    stack = Stack({"AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
-                   "SETLIST_VAR": str(workdir), **databases}, workdir / "stack.log")
+    stack = Stack(
+        {
+            "AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
+            "SETLIST_VAR": str(workdir),
+            **databases,
+        },
+        workdir / "stack.log",
+    )
     rows = []
     load = os.getloadavg()[0]
     try:
         stack.start()
         admin = requests.Session()
         admin.headers["Authorization"] = f"Token {stack.create_user('admin', 'pw', admin=True)}"
-        meter = CpuMeter(stack.run_folder(), {
-            svc: name for svc, name in database_names(args.database, run_id).items()})
+        meter = CpuMeter(
+            stack.run_folder(),
+            {svc: name for svc, name in database_names(args.database, run_id).items()},
+        )
         for count in args.players:
             players = [Player(stack.url, admin, index) for index in range(count)]
             figures = run([player.report for player in players], args.reports, meter)
@@ -137,24 +169,30 @@ def main() -> None:
         delete_vhost(vhost)
         drop()
 
-    lines = ["## Playback progress reports (`bench/playstate.py`)", "",
-             f"Command: `{command}` — {args.reports} reports per row through the gateway "
-             "(`POST /Sessions/Playing/Progress`, each player its own user, device and track, "
-             f"reporting one position after another), the stack started by the benchmark "
-             f"({args.database}, local RabbitMQ, one process per service). Lost updates: players "
-             "whose stored position is not the last one they reported. Load average of the machine when "
-             f"the run began: {load:.1f} (other work shares its cores). The client: one green "
-             "thread per player on a raw keep-alive socket (`bench/lean.py`). CPU ms per report: "
-             "each process's user + system time from /proc over the row, divided by the reports "
-             "(`postgresql X`: the backends of service X's database; `rabbitmq (shared)`: the "
-             "whole broker, which other work on the machine may use too).", "",
-             "| concurrent players | reports/s | p50 ms | p99 ms | mean ms | lost updates | "
-             "CPU ms per report: **server** = per process; client |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        "## Playback progress reports (`bench/playstate.py`)",
+        "",
+        f"Command: `{command}` — {args.reports} reports per row through the gateway "
+        "(`POST /Sessions/Playing/Progress`, each player its own user, device and track, "
+        f"reporting one position after another), the stack started by the benchmark "
+        f"({args.database}, local RabbitMQ, one process per service). Lost updates: players "
+        "whose stored position is not the last one they reported. Load average of the machine when "
+        f"the run began: {load:.1f} (other work shares its cores). The client: one green "
+        "thread per player on a raw keep-alive socket (`bench/lean.py`). CPU ms per report: "
+        "each process's user + system time from /proc over the row, divided by the reports "
+        "(`postgresql X`: the backends of service X's database; `rabbitmq (shared)`: the "
+        "whole broker, which other work on the machine may use too).",
+        "",
+        "| concurrent players | reports/s | p50 ms | p99 ms | mean ms | lost updates | "
+        "CPU ms per report: **server** = per process; client |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for count, figures, lost in rows:
-        lines.append(f"| {count} | {figures['per_s']:.0f} | {figures['p50_ms']:.2f} | "
-                     f"{figures['p99_ms']:.2f} | {figures['mean_ms']:.2f} | {lost} | "
-                     f"{cpu_cell(figures['cpu'])} |")
+        lines.append(
+            f"| {count} | {figures['per_s']:.0f} | {figures['p50_ms']:.2f} | "
+            f"{figures['p99_ms']:.2f} | {figures['mean_ms']:.2f} | {lost} | "
+            f"{cpu_cell(figures['cpu'])} |"
+        )
     report = "\n".join(lines)
     print(report)
     write_section(f"playstate-{args.database}", report)

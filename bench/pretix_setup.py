@@ -26,12 +26,21 @@ def main() -> None:
         slug = f"bench-{secrets.token_hex(4)}"
         organizer = Organizer.objects.create(name=slug, slug=slug)
         available = organizer.get_available_plugins()
-        organizer.set_active_plugins(sorted(
-            name for name, plugin in available.items()
-            if getattr(plugin, "level", PLUGIN_LEVEL_EVENT) != PLUGIN_LEVEL_EVENT))
+        organizer.set_active_plugins(
+            sorted(
+                name
+                for name, plugin in available.items()
+                if getattr(plugin, "level", PLUGIN_LEVEL_EVENT) != PLUGIN_LEVEL_EVENT
+            )
+        )
         organizer.save()
-        team = Team.objects.create(organizer=organizer, name="bench", all_events=True,
-                                   all_event_permissions=True, all_organizer_permissions=True)
+        team = Team.objects.create(
+            organizer=organizer,
+            name="bench",
+            all_events=True,
+            all_event_permissions=True,
+            all_organizer_permissions=True,
+        )
         token = team.tokens.create(name="bench")
         print(organizer.slug, token.token)
 

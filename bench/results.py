@@ -7,9 +7,10 @@ import platform
 import re
 import statistics
 import time
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import eventlet
 
@@ -26,8 +27,12 @@ def percentile(samples: list[float], pct: float) -> float:
 
 def summary(latencies: list[float], elapsed: float) -> dict[str, float]:
     """p50/p99/mean in milliseconds and throughput in operations per second."""
-    return {"p50_ms": percentile(latencies, 50) * 1000, "p99_ms": percentile(latencies, 99) * 1000,
-            "mean_ms": statistics.fmean(latencies) * 1000, "per_s": len(latencies) / elapsed}
+    return {
+        "p50_ms": percentile(latencies, 50) * 1000,
+        "p99_ms": percentile(latencies, 99) * 1000,
+        "mean_ms": statistics.fmean(latencies) * 1000,
+        "per_s": len(latencies) / elapsed,
+    }
 
 
 def machine() -> str:
@@ -39,24 +44,25 @@ def machine() -> str:
 def write_section(name: str, body: str) -> None:
     """Replace (or append) the section between ``<!-- name -->`` markers in RESULTS.md."""
     start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     block = f"{start}\n{body.rstrip()}\n\n_Last run: {stamp}, {machine()}._\n{end}"
     text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
     pattern = re.compile(re.escape(start) + "\n(.*?)" + re.escape(end), re.S)
     previous = pattern.search(text)
     if previous:
         keep_in_history(previous.group(1))
-    text = pattern.sub(lambda _: block, text) if previous else \
-        text.rstrip() + "\n\n" + block + "\n"
+    text = pattern.sub(lambda _: block, text) if previous else text.rstrip() + "\n\n" + block + "\n"
     RESULTS.write_text(text)
 
 
 def keep_in_history(old_body: str) -> None:
     """The figures a new run replaces go on top of HISTORY.md (newest first), as they were."""
-    header = "# Earlier benchmark results\n\nWhat bench/RESULTS.md said before a newer run " \
-             "replaced it, newest first.\n"
+    header = (
+        "# Earlier benchmark results\n\nWhat bench/RESULTS.md said before a newer run "
+        "replaced it, newest first.\n"
+    )
     text = HISTORY.read_text() if HISTORY.exists() else header
-    rest = text[len(header):] if text.startswith(header) else text
+    rest = text[len(header) :] if text.startswith(header) else text
     HISTORY.write_text(header + "\n" + demoted(old_body).rstrip() + "\n" + rest)
 
 
@@ -65,8 +71,9 @@ def demoted(body: str) -> str:
     return re.sub(r"^(#+) ", lambda match: "#" + match.group(1) + " ", body, flags=re.M)
 
 
-def run(calls: list[Callable[[], object]], total: int, meter: CpuMeter | None = None
-        ) -> dict[str, Any]:
+def run(
+    calls: list[Callable[[], object]], total: int, meter: CpuMeter | None = None
+) -> dict[str, Any]:
     """Spread `total` calls over len(calls) concurrent clients, each with its own connection; with
     a `meter`, ``cpu`` is the CPU milliseconds per call of each process group."""
     latencies: list[float] = []

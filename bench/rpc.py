@@ -10,6 +10,7 @@ stops it afterwards. Run from the project root:
 from __future__ import annotations
 
 import setlist  # noqa: F401 - quiets eventlet's deprecation notice
+
 # isort: split
 import eventlet
 
@@ -19,8 +20,8 @@ import argparse  # noqa: E402
 import secrets  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
+from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Callable  # noqa: E402
 
 from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
 
@@ -52,7 +53,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 16])
     args = parser.parse_args()
     command = f"{COMMAND} --requests {args.requests} --concurrency " + " ".join(
-        map(str, args.concurrency))
+        map(str, args.concurrency)
+    )
     print(f"Command: {command}", flush=True)
 
     vhost = f"setlist-bench-{secrets.token_hex(4)}"
@@ -68,31 +70,47 @@ def main() -> None:
         for concurrency in args.concurrency:
             proxies, calls = rpc_clients(amqp_uri, concurrency)
             try:
-                rows.append(("RPC `realtime.health` (nameko, RabbitMQ)", concurrency,
-                             run(calls, args.requests, meter)))
+                rows.append(
+                    (
+                        "RPC `realtime.health` (nameko, RabbitMQ)",
+                        concurrency,
+                        run(calls, args.requests, meter),
+                    )
+                )
             finally:
                 for proxy in proxies:
                     proxy.stop()
-            rows.append(("HTTP `GET /Users/Me` (gateway → accounts)", concurrency,
-                         run(http_clients(stack.url, token, concurrency), args.requests, meter)))
+            rows.append(
+                (
+                    "HTTP `GET /Users/Me` (gateway → accounts)",
+                    concurrency,
+                    run(http_clients(stack.url, token, concurrency), args.requests, meter),
+                )
+            )
     finally:
         stack.stop()
         delete_vhost(vhost)
 
-    lines = ["## RPC and gateway round trips (`bench/rpc.py`)", "",
-             f"Command: `{command}` — {args.requests} calls per row, the stack started by the "
-             "benchmark (SQLite, local RabbitMQ, one process per service). RPC clients: nameko's "
-             "standalone proxies in the benchmark's process; HTTP clients: one green thread each "
-             "on a raw keep-alive socket (`bench/lean.py`). CPU ms per call: each process's user "
-             "+ system time from /proc over the row, divided by the calls (`rabbitmq (shared)`: "
-             "the whole broker, which other work on the machine may use too).", "",
-             "| what | concurrent clients | p50 ms | p99 ms | mean ms | calls/s | "
-             "CPU ms per call: **server** = per process; client |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        "## RPC and gateway round trips (`bench/rpc.py`)",
+        "",
+        f"Command: `{command}` — {args.requests} calls per row, the stack started by the "
+        "benchmark (SQLite, local RabbitMQ, one process per service). RPC clients: nameko's "
+        "standalone proxies in the benchmark's process; HTTP clients: one green thread each "
+        "on a raw keep-alive socket (`bench/lean.py`). CPU ms per call: each process's user "
+        "+ system time from /proc over the row, divided by the calls (`rabbitmq (shared)`: "
+        "the whole broker, which other work on the machine may use too).",
+        "",
+        "| what | concurrent clients | p50 ms | p99 ms | mean ms | calls/s | "
+        "CPU ms per call: **server** = per process; client |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for what, concurrency, figures in rows:
-        lines.append(f"| {what} | {concurrency} | {figures['p50_ms']:.2f} | "
-                     f"{figures['p99_ms']:.2f} | {figures['mean_ms']:.2f} | "
-                     f"{figures['per_s']:.0f} | {cpu_cell(figures['cpu'])} |")
+        lines.append(
+            f"| {what} | {concurrency} | {figures['p50_ms']:.2f} | "
+            f"{figures['p99_ms']:.2f} | {figures['mean_ms']:.2f} | "
+            f"{figures['per_s']:.0f} | {cpu_cell(figures['cpu'])} |"
+        )
     report = "\n".join(lines)
     print(report)
     write_section("rpc", report)

@@ -7,8 +7,9 @@ when accounts announces that a token was revoked.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from nameko.extensions import DependencyProvider
 
@@ -22,8 +23,9 @@ from services.common.tokens import hash_token
 class PrincipalCache:
     """token hash → (expiry, Principal), bounded; a full cache is swept of expired entries first."""
 
-    def __init__(self, ttl: float, max_entries: int = 50_000,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, ttl: float, max_entries: int = 50_000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.ttl = ttl
         self.max_entries = max_entries
         self.clock = clock
@@ -55,7 +57,9 @@ class PrincipalCache:
 class Authenticator:
     """Resolves credentials through accounts' ``authenticate`` RPC, with the cache in front."""
 
-    def __init__(self, cache: PrincipalCache, authenticate: Callable[[str], dict[str, Any]]) -> None:
+    def __init__(
+        self, cache: PrincipalCache, authenticate: Callable[[str], dict[str, Any]]
+    ) -> None:
         self.cache = cache
         self.authenticate = authenticate
 
@@ -74,10 +78,12 @@ class Authenticator:
             self.cache.put(key, principal)
         if principal.is_user and credentials.device_id:
             principal = replace(
-                principal, device_id=credentials.device_id,
+                principal,
+                device_id=credentials.device_id,
                 client=credentials.client or principal.client,
                 device_name=credentials.device_name or principal.device_name,
-                client_version=credentials.client_version or principal.client_version)
+                client_version=credentials.client_version or principal.client_version,
+            )
         return principal
 
     def request_principal(self, request: Any) -> Principal:
@@ -104,5 +110,6 @@ class Auth(DependencyProvider):
 
     def get_dependency(self, worker_ctx: Any) -> Authenticator:
         # looked up at call time: the proxy may be injected after this dependency
-        return Authenticator(self.cache,
-                             lambda token: worker_ctx.service.accounts.authenticate(token))
+        return Authenticator(
+            self.cache, lambda token: worker_ctx.service.accounts.authenticate(token)
+        )

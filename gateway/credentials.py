@@ -5,8 +5,8 @@ Pure functions over headers and query parameters, so they are tested without a s
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 from urllib.parse import unquote
 
 from services.common.errors import AuthenticationFailed, ValidationFailed, too_long
@@ -28,8 +28,12 @@ class Credentials:
     client_version: str | None = None
 
     def device(self) -> dict[str, str | None]:
-        return {"device_id": self.device_id, "device_name": self.device_name,
-                "client": self.client, "client_version": self.client_version}
+        return {
+            "device_id": self.device_id,
+            "device_name": self.device_name,
+            "client": self.client,
+            "client_version": self.client_version,
+        }
 
 
 def parse_emby(value: str) -> dict[str, str]:
@@ -75,11 +79,13 @@ def _emby(headers: Mapping[str, str]) -> Credentials | None:
         if scheme in EMBY_SCHEMES:
             fields = parse_emby(rest)
             _check_device(fields)
-            return Credentials(token=fields.get("token") or None,
-                               device_id=fields.get("deviceid") or None,
-                               device_name=fields.get("device") or None,
-                               client=fields.get("client") or None,
-                               client_version=fields.get("version") or None)
+            return Credentials(
+                token=fields.get("token") or None,
+                device_id=fields.get("deviceid") or None,
+                device_name=fields.get("device") or None,
+                client=fields.get("client") or None,
+                client_version=fields.get("version") or None,
+            )
     return None
 
 
@@ -99,6 +105,10 @@ def read_credentials(headers: Mapping[str, str], query: Mapping[str, str]) -> Cr
     if not token:
         lowered = {key.lower(): value for key, value in query.items()}
         token = next((lowered[key] for key in QUERY_KEYS if lowered.get(key)), None)
-    return Credentials(token=token or None, device_id=emby.device_id,
-                       device_name=emby.device_name, client=emby.client,
-                       client_version=emby.client_version)
+    return Credentials(
+        token=token or None,
+        device_id=emby.device_id,
+        device_name=emby.device_name,
+        client=emby.client,
+        client_version=emby.client_version,
+    )

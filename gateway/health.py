@@ -33,7 +33,9 @@ def broker_status(uri: str, timeout: float = TIMEOUT) -> str:
         return f"down: {type(exc).__name__}"
 
 
-def service_statuses(proxies: dict[str, object], timeout: float = TIMEOUT) -> dict[str, dict[str, Any]]:
+def service_statuses(
+    proxies: dict[str, object], timeout: float = TIMEOUT
+) -> dict[str, dict[str, Any]]:
     """service name → its health report, or {"service": "down: …"} when it did not answer."""
     pool = eventlet.GreenPool(len(proxies))
 
@@ -49,30 +51,41 @@ def service_statuses(proxies: dict[str, object], timeout: float = TIMEOUT) -> di
     return dict(pool.imap(ask, proxies))
 
 
-def health_report(
-    broker: str, services: dict[str, dict[str, Any]]
-) -> tuple[int, dict[str, Any]]:
+def health_report(broker: str, services: dict[str, dict[str, Any]]) -> tuple[int, dict[str, Any]]:
     """(status, body): 200 when everything answers, else 503 with ``down`` naming each part."""
     down = [] if broker == "ok" else ["broker"]
     for name, report in services.items():
-        down += [name if part == "service" else f"{name}.{part}"
-                 for part, state in report.items() if state != "ok"]
-    body = {"status": "ok" if not down else "unavailable", "broker": broker,
-            "services": services, "down": down}
+        down += [
+            name if part == "service" else f"{name}.{part}"
+            for part, state in report.items()
+            if state != "ok"
+        ]
+    body = {
+        "status": "ok" if not down else "unavailable",
+        "broker": broker,
+        "services": services,
+        "down": down,
+    }
     return (200 if not down else 503), body
 
 
 def gateway_down(reason: str) -> Report:
     """The report when this gateway cannot even make one (stopping, or its worker failed)."""
-    return 503, {"status": "unavailable", "broker": "unknown", "services": {},
-                 "down": ["gateway"], "detail": reason}
+    return 503, {
+        "status": "unavailable",
+        "broker": "unknown",
+        "services": {},
+        "down": ["gateway"],
+        "detail": reason,
+    }
 
 
 class HealthCache:
     """The process's last report, for ``ttl`` seconds; one report is made at a time."""
 
-    def __init__(self, ttl: float = CACHE_SECONDS,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, ttl: float = CACHE_SECONDS, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.ttl = ttl
         self.clock = clock
         self.turn = Semaphore(1)

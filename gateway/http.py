@@ -48,8 +48,9 @@ LOGIN_PATH = "/users/authenticatebyname"
 LOGIN_GATE = Semaphore(config.GATEWAY_LOGINS_AT_ONCE.value())
 
 #: first path segments of Jellyfin routes, which Jellyfin matches in any case
-JELLYFIN_PREFIXES = frozenset({"users", "sessions", "system", "useritems", "userplayeditems",
-                               "playingitems", "items"})
+JELLYFIN_PREFIXES = frozenset(
+    {"users", "sessions", "system", "useritems", "userplayeditems", "playingitems", "items"}
+)
 SECRET_QUERY = re.compile(r"((?:api_?key|token)=)[^&\s\"]+", re.IGNORECASE)
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -148,14 +149,17 @@ class GatewayApp(WsgiApp):
         if path.rstrip("/") == LIVENESS_PATH:
             return liveness(environ, start_response)
         if self.server.stopping:  # requests already running finish; new ones go elsewhere
-            response = (json_response(gateway_down(SHUTTING_DOWN)[1], 503)
-                        if path.rstrip("/") == HEALTH_PATH
-                        else error_response(ServiceUnavailable(SHUTTING_DOWN)))
+            response = (
+                json_response(gateway_down(SHUTTING_DOWN)[1], 503)
+                if path.rstrip("/") == HEALTH_PATH
+                else error_response(ServiceUnavailable(SHUTTING_DOWN))
+            )
             response.headers["Connection"] = "close"
             return response(environ, start_response)
         if has_nul(path, environ.get("QUERY_STRING", "")):
             return error_response(BadRequest("NUL characters are not allowed in the URL."))(
-                environ, start_response)
+                environ, start_response
+            )
         if environ.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked":
             environ["wsgi.input_terminated"] = True  # eventlet decodes and ends chunked input
         environ["PATH_INFO"] = canonical_path(path)

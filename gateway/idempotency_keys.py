@@ -16,7 +16,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
@@ -61,8 +62,12 @@ def idempotent(handler: Callable[..., Any]) -> Callable[..., Response]:
         credential = hash_token(self.auth.request_credentials(request).token)
         stored = self.events.idempotency_claim(credential, key, fingerprint(request))
         if stored is not None:
-            return Response(stored["body"], status=stored["status"], mimetype=JSON,
-                            headers={REPLAY_HEADER: "true"})
+            return Response(
+                stored["body"],
+                status=stored["status"],
+                mimetype=JSON,
+                headers={REPLAY_HEADER: "true"},
+            )
         try:
             response = as_response(handler(self, request, **values))
         except Exception as exc:  # noqa: BLE001 - every outcome is kept or released below
@@ -70,8 +75,9 @@ def idempotent(handler: Callable[..., Any]) -> Callable[..., Response]:
         if response.status_code >= 500:
             self.events.idempotency_release(credential, key)
         else:
-            self.events.idempotency_store(credential, key, response.status_code,
-                                          response.get_data(as_text=True))
+            self.events.idempotency_store(
+                credential, key, response.status_code, response.get_data(as_text=True)
+            )
         return response
 
     return run

@@ -19,9 +19,13 @@ def user_dto(user: dict[str, Any], server_id: str) -> dict[str, Any]:
         "EnableAutoLogin": False,
         "LastLoginDate": user["last_login_at"],
         "Configuration": {"PlayDefaultAudioTrack": True, "HidePlayedInLatest": True},
-        "Policy": {"IsAdministrator": user["is_admin"], "IsHidden": False, "IsDisabled": False,
-                   "EnableAllFolders": True, "AuthenticationProviderId":
-                       "Jellyfin.Server.Implementations.Users.DefaultAuthenticationProvider"},
+        "Policy": {
+            "IsAdministrator": user["is_admin"],
+            "IsHidden": False,
+            "IsDisabled": False,
+            "EnableAllFolders": True,
+            "AuthenticationProviderId": "Jellyfin.Server.Implementations.Users.DefaultAuthenticationProvider",
+        },
     }
 
 
@@ -30,10 +34,15 @@ def authentication_result(login: dict[str, Any], device: dict[str, Any]) -> dict
     user = user_dto(login["user"], server_id)
     return {
         "User": user,
-        "SessionInfo": {"UserId": user["Id"], "UserName": user["Name"], "ServerId": server_id,
-                        "Client": device.get("client"), "DeviceId": device.get("device_id"),
-                        "DeviceName": device.get("device_name"),
-                        "ApplicationVersion": device.get("client_version")},
+        "SessionInfo": {
+            "UserId": user["Id"],
+            "UserName": user["Name"],
+            "ServerId": server_id,
+            "Client": device.get("client"),
+            "DeviceId": device.get("device_id"),
+            "DeviceName": device.get("device_name"),
+            "ApplicationVersion": device.get("client_version"),
+        },
         "AccessToken": login["token"],
         "ServerId": server_id,
     }

@@ -51,4 +51,4 @@ def paginate(request: Request, items: list[Any]) -> dict[str, Any]:
     """Paginate a list that is already in memory."""
     page = page_number(request)
     start = (page - 1) * PAGE_SIZE
-    return page_body(request, page, len(items), items[start:start + PAGE_SIZE])
+    return page_body(request, page, len(items), items[start : start + PAGE_SIZE])

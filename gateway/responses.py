@@ -12,8 +12,12 @@ JSON = "application/json"
 
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS), status=status,
-                    mimetype=JSON, headers=headers)
+    return Response(
+        orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS),
+        status=status,
+        mimetype=JSON,
+        headers=headers,
+    )
 
 
 def no_content() -> Response:

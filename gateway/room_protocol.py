@@ -59,8 +59,11 @@ def snake(name: str) -> str:
 
 # field readers: each returns the value to pass on, or raises RoomError -------------------------
 def _integer(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, str)) \
-            or (isinstance(value, str) and not value.strip().isdigit()):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, str))
+        or (isinstance(value, str) and not value.strip().isdigit())
+    ):
         raise invalid(name, "A valid integer is required.")
     return int(value)
 
@@ -76,6 +79,7 @@ def _choice(*choices: str | None) -> Callable[[str, Any], Any]:
         if value not in choices:
             raise invalid(name, f'"{value}" is not a valid choice.')
         return value
+
     return read
 
 
@@ -86,15 +90,16 @@ class Action:
 
 
 ACTIONS: dict[str, Action] = {
-    "change_event": Action(optional={"event_name": _text,
-                                     "event_access_type": _choice(None, "", "public",
-                                                                  "private")}),
+    "change_event": Action(
+        optional={"event_name": _text, "event_access_type": _choice(None, "", "public", "private")}
+    ),
     "add_track": Action(required={"track_id": _integer}),
     "remove_track": Action(required={"track_id": _integer}),
     "invite_to_event": Action(required={"user_id": _integer}),
     "revoke_from_event": Action(required={"user_id": _integer}),
-    "change_user_access_mode": Action(required={"user_id": _integer,
-                                                "access_mode": _choice(*ROLES)}),
+    "change_user_access_mode": Action(
+        required={"user_id": _integer, "access_mode": _choice(*ROLES)}
+    ),
     "sync": Action(),
 }
 
@@ -118,7 +123,7 @@ def read_request_id(text: str | bytes) -> Any:
 def _unwrap(action: str, payload: dict[str, Any]) -> dict[str, Any]:
     """``{"addTrack": {...}}`` (or ``{"add_track": {...}}``) → ``{...}``; bare payloads as is."""
     if len(payload) == 1:
-        (key, inner), = payload.items()
+        ((key, inner),) = payload.items()
         if snake(key) == action and isinstance(inner, dict):
             return inner
     return payload
@@ -152,8 +157,9 @@ def read_frame(frame: dict[str, Any]) -> RoomRequest:
         payload = {}
     if not isinstance(payload, dict):
         raise invalid("payload", "Expected an object.")
-    return RoomRequest(action, read_fields(ACTIONS[action], _unwrap(action, payload)),
-                       frame.get("request_id"))
+    return RoomRequest(
+        action, read_fields(ACTIONS[action], _unwrap(action, payload)), frame.get("request_id")
+    )
 
 
 def read_fields(action: Action, payload: dict[str, Any]) -> dict[str, Any]:
@@ -178,21 +184,31 @@ def with_request_id(message: dict[str, Any], request_id: Any) -> dict[str, Any]:
 
 
 def error_message(error: RoomError, request_id: Any = None) -> dict[str, Any]:
-    return with_request_id({"event": "error", "payload": {"error": error.body()}},
-                           error.request_id if request_id is None else request_id)
+    return with_request_id(
+        {"event": "error", "payload": {"error": error.body()}},
+        error.request_id if request_id is None else request_id,
+    )
 
 
-def crash_message(short: str, request_id: Any = None, exc: BaseException | None = None
-                  ) -> dict[str, Any]:
+def crash_message(
+    short: str, request_id: Any = None, exc: BaseException | None = None
+) -> dict[str, Any]:
     """``{"error": "Something wrong", "error_message", "error_hash"}``; the hash is logged (with
     the traceback of `exc`) so that an operator finds the cause. The same fields also ride in the
     usual ``{"event": "error", "payload": {"error": {...}}}`` envelope."""
     error_hash = uuid.uuid4().hex[:12]
     log.error("room request failed %s: %s", error_hash, short, exc_info=exc)
     body = {"error": "Something wrong", "error_message": short, "error_hash": error_hash}
-    envelope = {"event": "error", "payload": {"error": {"message": "Something wrong",
-                                                        "error_message": short,
-                                                        "error_hash": error_hash}}}
+    envelope = {
+        "event": "error",
+        "payload": {
+            "error": {
+                "message": "Something wrong",
+                "error_message": short,
+                "error_hash": error_hash,
+            }
+        },
+    }
     return with_request_id({**envelope, **body}, request_id)
 
 

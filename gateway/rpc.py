@@ -53,5 +53,6 @@ class TimedRpcProxy(RpcProxy):
         self.timeout = timeout
 
     def get_dependency(self, worker_ctx: Any) -> TimedServiceProxy:
-        return TimedServiceProxy(super().get_dependency(worker_ctx), self.target_service,
-                                 self.timeout)
+        return TimedServiceProxy(
+            super().get_dependency(worker_ctx), self.target_service, self.timeout
+        )

@@ -27,8 +27,9 @@ from services.common.metrics import Metrics
 HEALTH = HealthCache()
 
 
-class GatewayService(AccountRoutes, EventRoutes, PlaystateRoutes, RoomRoutes, PageRoutes,
-                     ReferenceRoutes):
+class GatewayService(
+    AccountRoutes, EventRoutes, PlaystateRoutes, RoomRoutes, PageRoutes, ReferenceRoutes
+):
     name = "gateway"
 
     accounts = TimedRpcProxy("accounts")
@@ -43,8 +44,11 @@ class GatewayService(AccountRoutes, EventRoutes, PlaystateRoutes, RoomRoutes, Pa
 
     def _health_report(self) -> Report:
         broker = broker_status(config.amqp_uri())
-        services = {} if broker != "ok" else service_statuses(
-            {name: getattr(self, name) for name in config.SERVICES})
+        services = (
+            {}
+            if broker != "ok"
+            else service_statuses({name: getattr(self, name) for name in config.SERVICES})
+        )
         return health_report(broker, services)
 
     @health_route("GET", "/health")

@@ -79,9 +79,13 @@ REQUESTS_PER_SECOND = 20.0
 BURST = 40
 
 TRY_AGAIN_LATER = 1013
-CLOSE_REASONS = {TOKEN_REVOKED: "Token revoked",
-                 ACCESS_DENIED: "Access denied", EVENT_NOT_FOUND: "Event not found",
-                 TRY_AGAIN_LATER: "Too slow to read", CloseCode.GOING_AWAY: "Server shutting down"}
+CLOSE_REASONS = {
+    TOKEN_REVOKED: "Token revoked",
+    ACCESS_DENIED: "Access denied",
+    EVENT_NOT_FOUND: "Event not found",
+    TRY_AGAIN_LATER: "Too slow to read",
+    CloseCode.GOING_AWAY: "Server shutting down",
+}
 
 
 def encode(message: dict) -> bytes:
@@ -96,8 +100,9 @@ def call_worker(entrypoint: Entrypoint, args: tuple, context_data: dict) -> Any:
         done.send(result, exc_info)
         return result, exc_info
 
-    entrypoint.container.spawn_worker(entrypoint, args, {}, context_data=context_data,
-                                      handle_result=handle_result)
+    entrypoint.container.spawn_worker(
+        entrypoint, args, {}, context_data=context_data, handle_result=handle_result
+    )
     return done.wait()
 
 
@@ -106,10 +111,17 @@ class HijackedConnection(ServerConnection):
     has already read: the 101 answer (from ``ServerProtocol.accept``) is sent here instead of by
     ``handshake()``."""
 
-    def __init__(self, sock: Any, protocol: ServerProtocol, request: HandshakeRequest,
-                 response: Any) -> None:
-        super().__init__(sock, protocol, None, ping_interval=PING_INTERVAL,  # type: ignore[arg-type]
-                         ping_timeout=PING_INTERVAL, close_timeout=CLOSE_TIMEOUT)
+    def __init__(
+        self, sock: Any, protocol: ServerProtocol, request: HandshakeRequest, response: Any
+    ) -> None:
+        super().__init__(
+            sock,
+            protocol,
+            None,
+            ping_interval=PING_INTERVAL,  # type: ignore[arg-type]
+            ping_timeout=PING_INTERVAL,
+            close_timeout=CLOSE_TIMEOUT,
+        )
         # frames can only come after the 101, so the request is known before any is read
         self.request = request
         self.response = response
@@ -125,8 +137,12 @@ class HijackedConnection(ServerConnection):
 class TokenBucket:
     """A socket's request budget: ``rate`` tokens a second up to ``burst``; a request takes one."""
 
-    def __init__(self, rate: float = REQUESTS_PER_SECOND, burst: int = BURST,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        rate: float = REQUESTS_PER_SECOND,
+        burst: int = BURST,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.rate = rate
         self.burst = burst
         self.clock = clock
@@ -153,12 +169,19 @@ class Closing:
 class RoomConnection:
     """One open socket in a room: who it is, its outgoing queue and its writer green thread."""
 
-    def __init__(self, ws: HijackedConnection, room: int, principal: dict[str, Any],
-                 token_hash: str | None = None) -> None:
+    def __init__(
+        self,
+        ws: HijackedConnection,
+        room: int,
+        principal: dict[str, Any],
+        token_hash: str | None = None,
+    ) -> None:
         self.ws = ws
         self.room = room
         self.principal = principal
-        self.token_hash = token_hash  #: of the credentials it connected with (closed 4401 when revoked)
+        self.token_hash = (
+            token_hash  #: of the credentials it connected with (closed 4401 when revoked)
+        )
         self.user_id = principal.get("user_id")
         self.budget = TokenBucket()
         self.outbox: Queue = Queue(SEND_QUEUE)
@@ -368,8 +391,12 @@ class RoomHub(ProviderCollector, SharedExtension):
         encoded = encode(body)
         for connection in list(self.rooms.get(message["room"], ())):
             request_id = connection.take_echo(origin)
-            connection.send(encoded if request_id is None else
-                            encode(room_protocol.with_request_id(body, request_id)), revision)
+            connection.send(
+                encoded
+                if request_id is None
+                else encode(room_protocol.with_request_id(body, request_id)),
+                revision,
+            )
 
     def shut_down(self) -> None:
         """Refuse new sockets, close every open one with 1001 and wait (bounded) for them."""
@@ -446,8 +473,9 @@ class RoomJoinEntrypoint(Entrypoint):
             return json_response({"detail": "The server is shutting down."}, 503)
         event_id = request.path_values["event_id"]
         try:
-            principal = call_worker(self, (request, event_id),
-                                    {CORRELATION_ID: correlation_id(request)})
+            principal = call_worker(
+                self, (request, event_id), {CORRELATION_ID: correlation_id(request)}
+            )
             refusal = None
         except errors.NotFound:
             principal, refusal = {}, EVENT_NOT_FOUND
@@ -458,15 +486,22 @@ class RoomJoinEntrypoint(Entrypoint):
         if refusal is None and not self.hub.claim(principal.get("user_id")):
             return json_response({"detail": "Too many open room sockets."}, 429)
         token = read_credentials(cast(Any, request.headers), request.args).token
-        return RoomSession(self.hub, event_id, principal, refusal,
-                           hash_token(token) if token else None)
+        return RoomSession(
+            self.hub, event_id, principal, refusal, hash_token(token) if token else None
+        )
 
 
 class RoomSession:
     """The WSGI answer to a websocket route: the upgrade, then the socket's whole life."""
 
-    def __init__(self, hub: RoomHub, room: int, principal: dict[str, Any], refusal: int | None,
-                 token_hash: str | None) -> None:
+    def __init__(
+        self,
+        hub: RoomHub,
+        room: int,
+        principal: dict[str, Any],
+        refusal: int | None,
+        token_hash: str | None,
+    ) -> None:
         self.hub = hub
         self.room = room
         self.principal = principal
@@ -486,12 +521,13 @@ class RoomSession:
         request = handshake_request(environ)
         response = protocol.accept(request)
         if response.status_code != 101:  # no valid upgrade: websockets' own answer
-            start_response(f"{response.status_code} {response.reason_phrase}",
-                           list(response.headers.raw_items()))
+            start_response(
+                f"{response.status_code} {response.reason_phrase}",
+                list(response.headers.raw_items()),
+            )
             return [response.body]
         wsgi.WSGI_LOCAL.already_handled = True
-        ws = HijackedConnection(environ["eventlet.input"].get_socket(), protocol, request,
-                                response)
+        ws = HijackedConnection(environ["eventlet.input"].get_socket(), protocol, request, response)
         if self.refusal is not None:
             ws.close(self.refusal, CLOSE_REASONS[self.refusal])
             return []
@@ -513,8 +549,12 @@ class RoomSession:
         request_id = None
         origin = uuid.uuid4().hex
         if not connection.budget.take():
-            connection.send(room_protocol.error_message(
-                room_protocol.RoomError("Too many requests"), room_protocol.read_request_id(frame)))
+            connection.send(
+                room_protocol.error_message(
+                    room_protocol.RoomError("Too many requests"),
+                    room_protocol.read_request_id(frame),
+                )
+            )
             return
         try:
             request = room_protocol.parse_request(frame)
@@ -524,23 +564,35 @@ class RoomSession:
             entrypoint = self.hub.request_entrypoint
             assert entrypoint is not None, "the gateway has no @room_request method"
             for _ in range(SYNC_ATTEMPTS):
-                frames = call_worker(entrypoint, (self.principal, self.room, request.action,
-                                                  request.fields), {CORRELATION_ID: origin})
-                if all(connection.send(room_protocol.with_request_id(message, request_id),
-                                       message["payload"]["revision"]) for message in frames) \
-                        or connection.closing:
+                frames = call_worker(
+                    entrypoint,
+                    (self.principal, self.room, request.action, request.fields),
+                    {CORRELATION_ID: origin},
+                )
+                if (
+                    all(
+                        connection.send(
+                            room_protocol.with_request_id(message, request_id),
+                            message["payload"]["revision"],
+                        )
+                        for message in frames
+                    )
+                    or connection.closing
+                ):
                     return
                 # a `sync` snapshot older than a broadcast already queued here: take a newer one
             return
         except room_protocol.RoomError as refused:
             reply = room_protocol.error_message(refused, request_id)
         except room_protocol.Crash as crash:
-            reply = room_protocol.crash_message(crash.short,
-                                                room_protocol.read_request_id(frame))
+            reply = room_protocol.crash_message(crash.short, room_protocol.read_request_id(frame))
         except errors.SetlistError as exc:
             refused = room_protocol.refusal(exc)
-            reply = (room_protocol.error_message(refused, request_id) if refused else
-                     room_protocol.crash_message(exc.detail, request_id))
+            reply = (
+                room_protocol.error_message(refused, request_id)
+                if refused
+                else room_protocol.crash_message(exc.detail, request_id)
+            )
         except Exception as exc:
             reply = room_protocol.crash_message("Internal error", request_id, exc)
         connection.take_echo(origin)

@@ -23,8 +23,10 @@ def create_user(args: argparse.Namespace) -> int:
     with _accounts_session() as session:
         user = users.create_user(session, args.name, args.password, is_admin=args.admin)
         session.commit()
-        print(f"created user {user.username} (id {user.id}{', admin' if user.is_admin else ''})",
-              file=sys.stderr)
+        print(
+            f"created user {user.username} (id {user.id}{', admin' if user.is_admin else ''})",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -58,8 +60,11 @@ def revoke_tokens(args: argparse.Namespace) -> int:
         try:
             announce_revoked(revoked)
         except Exception as exc:  # noqa: BLE001 - the revocation itself is stored
-            print(f"setlist: revoked, but could not tell the gateways ({exc}); their caches "
-                  f"forget the tokens within PRINCIPAL_CACHE_SECONDS", file=sys.stderr)
+            print(
+                f"setlist: revoked, but could not tell the gateways ({exc}); their caches "
+                f"forget the tokens within PRINCIPAL_CACHE_SECONDS",
+                file=sys.stderr,
+            )
     print(f"revoked {len(revoked)} token(s) of {args.name}", file=sys.stderr)
     return 0
 
@@ -70,7 +75,8 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("run", help="migrate, then run every service and the gateway")
     commands.add_parser("migrate", help="apply every service's database migrations")
     admin = commands.add_parser("admin", help="administration").add_subparsers(
-        dest="admin_command", required=True)
+        dest="admin_command", required=True
+    )
     make_user = admin.add_parser("create-user", help="create a user")
     make_user.add_argument("name")
     make_user.add_argument("--password", required=True)

@@ -8,6 +8,7 @@ process if that takes longer than its grace period.
 """
 
 import setlist  # noqa: F401 - installs the warning filter before nameko imports eventlet
+
 # isort: split
 import eventlet
 
@@ -20,9 +21,10 @@ import logging  # noqa: E402
 import sys  # noqa: E402
 
 import nameko.cli.run  # noqa: E402
-from setlist.limits import raise_open_files  # noqa: E402
 from nameko.cli.main import main  # noqa: E402
 from nameko.runners import ServiceRunner  # noqa: E402
+
+from setlist.limits import raise_open_files  # noqa: E402
 
 log = logging.getLogger("setlist.shutdown")
 

@@ -13,8 +13,10 @@ NAMEKO_CONFIG = ROOT / "deploy" / "config.yml"
 
 #: the nameko services each process runs (accounts: password logins have their own queue)
 SERVICE_CLASSES = {
-    "accounts": ("services.accounts.service:AccountsService",
-                 "services.accounts.service:LoginService"),
+    "accounts": (
+        "services.accounts.service:AccountsService",
+        "services.accounts.service:LoginService",
+    ),
     "events": ("services.events.service:EventsService",),
     "playstate": ("services.playstate.service:PlaystateService",),
     "realtime": ("services.realtime.service:RealtimeService",),
@@ -37,8 +39,15 @@ MAX_WORKERS = {
 
 
 def nameko_argv(service: str) -> list[str]:
-    return [sys.executable, "-m", "setlist.nameko_run", "run", "--config", str(NAMEKO_CONFIG),
-            *SERVICE_CLASSES[service]]
+    return [
+        sys.executable,
+        "-m",
+        "setlist.nameko_run",
+        "run",
+        "--config",
+        str(NAMEKO_CONFIG),
+        *SERVICE_CLASSES[service],
+    ]
 
 
 def with_metrics_ports(processes: list[Process]) -> list[Process]:
@@ -46,8 +55,10 @@ def with_metrics_ports(processes: list[Process]) -> list[Process]:
     base = config.METRICS_BASE_PORT.value()
     if not base:
         return processes
-    return [Process(p.label, p.argv, {**p.env, "METRICS_PORT": str(base + index)})
-            for index, p in enumerate(processes)]
+    return [
+        Process(p.label, p.argv, {**p.env, "METRICS_PORT": str(base + index)})
+        for index, p in enumerate(processes)
+    ]
 
 
 def plan() -> list[Process]:
@@ -61,10 +72,18 @@ def plan() -> list[Process]:
             label = service if count == 1 else f"{service}.{index + 1}"
             processes.append(Process(label, nameko_argv(service), env))
     host, port = config.gateway_address()
-    addresses = [f"{host}:{port + index}" for index in range(config.instances("gateway"))
-                 for _ in range(max(1, config.GATEWAY_PROCESSES.value()))]
+    addresses = [
+        f"{host}:{port + index}"
+        for index in range(config.instances("gateway"))
+        for _ in range(max(1, config.GATEWAY_PROCESSES.value()))
+    ]
     for index, address in enumerate(addresses):
         label = "gateway" if len(addresses) == 1 else f"gateway.{index + 1}"
-        processes.append(Process(label, nameko_argv("gateway"),
-                                 {"WEB_SERVER_ADDRESS": address, **MAX_WORKERS["gateway"]()}))
+        processes.append(
+            Process(
+                label,
+                nameko_argv("gateway"),
+                {"WEB_SERVER_ADDRESS": address, **MAX_WORKERS["gateway"]()},
+            )
+        )
     return with_metrics_ports(processes)

@@ -62,10 +62,22 @@ class Child:
 
     def spawn(self) -> subprocess.Popen[str]:
         # PGAPPNAME: PostgreSQL's pg_stat_activity names the process behind each connection
-        env = {**os.environ, **self.process.env, "PYTHONUNBUFFERED": "1",
-               "SETLIST_PROCESS": self.label, "PGAPPNAME": self.label}
-        child = subprocess.Popen(self.process.argv, cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                                 stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        env = {
+            **os.environ,
+            **self.process.env,
+            "PYTHONUNBUFFERED": "1",
+            "SETLIST_PROCESS": self.label,
+            "PGAPPNAME": self.label,
+        }
+        child = subprocess.Popen(
+            self.process.argv,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
         assert child.stdout is not None
         threading.Thread(target=_pump, args=(self.label, child.stdout), daemon=True).start()
         self.started = time.monotonic()
@@ -81,11 +93,16 @@ class Child:
         young = time.monotonic() - self.started < CRASH_SECONDS
         self.quick_deaths = self.quick_deaths + 1 if young else 0
         if self.quick_deaths >= CRASH_LIMIT:
-            say("setlist", f"{self.label} exited with code {code} {CRASH_LIMIT} times within "
-                           f"{CRASH_SECONDS:.0f} s of starting")
+            say(
+                "setlist",
+                f"{self.label} exited with code {code} {CRASH_LIMIT} times within "
+                f"{CRASH_SECONDS:.0f} s of starting",
+            )
             return False
-        say("setlist", f"{self.label} (pid {self.popen.pid}) exited with code {code}; "
-                       "starting it again")
+        say(
+            "setlist",
+            f"{self.label} (pid {self.popen.pid}) exited with code {code}; starting it again",
+        )
         self.popen = self.spawn()
         return True
 
@@ -107,8 +124,11 @@ def stop_group(children: list[Child], what: str) -> None:
     """SIGTERM to each, then wait for all of them for at most STOP_GRACE_SECONDS."""
     if not children:
         return
-    say("setlist", f"stopping {what} ({', '.join(c.label for c in children)}): SIGTERM, "
-                   f"in-flight work has up to {STOP_GRACE_SECONDS:.0f} s to finish")
+    say(
+        "setlist",
+        f"stopping {what} ({', '.join(c.label for c in children)}): SIGTERM, "
+        f"in-flight work has up to {STOP_GRACE_SECONDS:.0f} s to finish",
+    )
     for child in children:
         child.terminate()
     deadline = time.monotonic() + STOP_GRACE_SECONDS
@@ -125,8 +145,11 @@ def stop(children: list[Child]) -> None:
 def run() -> int:
     uri = config.amqp_uri()
     if broker_status(uri, timeout=3) != "ok":
-        say("setlist", f"RabbitMQ is not reachable at {uri.split('@')[-1]}: start it with "
-                       f"`rabbitmq-server -detached` (or point AMQP_URI at a running broker).")
+        say(
+            "setlist",
+            f"RabbitMQ is not reachable at {uri.split('@')[-1]}: start it with "
+            f"`rabbitmq-server -detached` (or point AMQP_URI at a running broker).",
+        )
         return 1
     say("setlist", "applying migrations")
     migrate_all()

@@ -14,8 +14,8 @@ eventlet.monkey_patch()
 
 import os  # noqa: E402
 import secrets  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Iterator  # noqa: E402
 
 import pytest  # noqa: E402
 
@@ -56,8 +56,9 @@ def database_urls(session_id: str, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 @pytest.fixture(scope="session", autouse=True)
-def service_env(amqp_uri: str, database_urls: dict, tmp_path_factory: pytest.TempPathFactory
-                ) -> Iterator[dict]:
+def service_env(
+    amqp_uri: str, database_urls: dict, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict]:
     """The environment every service reads, applied to this process and passed to the stack."""
     env = {"AMQP_URI": amqp_uri, "SETLIST_VAR": str(tmp_path_factory.mktemp("var"))}
     env.update({f"{svc.upper()}_DATABASE_URL": url for svc, url in database_urls.items()})
@@ -79,8 +80,11 @@ def stack(service_env: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     """The whole system, started as `make run` starts it, on a free port. The tests are its trusted
     proxy (``TRUSTED_PROXIES``), so a test may log in "from" an address of its own with
     ``X-Forwarded-For`` and count failed logins apart from every other test's."""
-    running = Stack(service_env, Path(tmp_path_factory.mktemp("stack")) / "stack.log",
-                    extra_env={"LOG_FORMAT": "json", "TRUSTED_PROXIES": "127.0.0.1"})
+    running = Stack(
+        service_env,
+        Path(tmp_path_factory.mktemp("stack")) / "stack.log",
+        extra_env={"LOG_FORMAT": "json", "TRUSTED_PROXIES": "127.0.0.1"},
+    )
     running.start()
     yield running
     running.stop()
@@ -106,8 +110,9 @@ def session_for(database_urls: dict) -> Iterator:
         engine = make_engine(database_urls[service])
         connection = engine.connect()
         transaction = connection.begin()
-        session = Session(bind=connection, join_transaction_mode="create_savepoint",
-                          expire_on_commit=False)
+        session = Session(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
         opened.append((engine, connection, transaction, session))
         return session
 

@@ -21,7 +21,8 @@ class History(DependencyProvider):
 
     def setup(self) -> None:
         self.entries: dict[str, collections.deque[dict[str, Any]]] = collections.defaultdict(
-            lambda: collections.deque(maxlen=KEPT))
+            lambda: collections.deque(maxlen=KEPT)
+        )
 
     def get_dependency(self, worker_ctx: Any) -> dict[str, collections.deque[dict[str, Any]]]:
         return self.entries
@@ -35,14 +36,16 @@ class PlaystateFollower:
 
     def _record(self, what: str, payload: dict[str, Any]) -> None:
         track = self.events.get_track(payload["item_id"])  # the catalogue track, by its GUID
-        self.history[payload["user_id"]].appendleft({
-            "what": what,
-            "track": track["id"],
-            "name": track["name"],
-            "artist": track["artist"],
-            "position_ticks": payload.get("position_ticks"),
-            "device_id": payload.get("device_id"),
-        })
+        self.history[payload["user_id"]].appendleft(
+            {
+                "what": what,
+                "track": track["id"],
+                "name": track["name"],
+                "artist": track["artist"],
+                "position_ticks": payload.get("position_ticks"),
+                "device_id": payload.get("device_id"),
+            }
+        )
 
     @event_handler("playstate", "playback_started")
     def playback_started(self, payload: dict[str, Any]) -> None:

@@ -38,8 +38,9 @@ def served(name: str, base_url: str) -> dict[str, Any]:
         body["servers"] = [{"url": base_url}]
     else:
         host = base_url.split("://", 1)[-1]
-        body["servers"] = {key: {**server, "host": host}
-                           for key, server in body.get("servers", {}).items()}
+        body["servers"] = {
+            key: {**server, "host": host} for key, server in body.get("servers", {}).items()
+        }
     return body
 
 
@@ -59,6 +60,8 @@ def asset(name: str) -> tuple[bytes, str] | None:
 def frame_schema(name: str) -> dict[str, Any]:
     """A JSON Schema (2020-12) of one of the room's frames (``ServerFrame`` for any frame the
     server sends), with the AsyncAPI document's ``#/components/schemas/…`` references resolvable."""
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$ref": f"#/components/schemas/{name}",
-            "components": document("asyncapi")["components"]}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$ref": f"#/components/schemas/{name}",
+        "components": document("asyncapi")["components"],
+    }

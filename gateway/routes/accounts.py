@@ -36,8 +36,12 @@ class AccountRoutes(RouteBase):
         body = jellyfin_object(request)
         device = self.auth.request_credentials(request).device()
         password = body.get("pw") if body.get("pw") is not None else body.get("password")
-        login = self.accounts_login.login(str(body.get("username") or ""), str(password or ""),
-                                          device, request_client_address(request))
+        login = self.accounts_login.login(
+            str(body.get("username") or ""),
+            str(password or ""),
+            device,
+            request_client_address(request),
+        )
         self._start_device_session(request, login["token"])
         return authentication_result(login, device)
 
@@ -59,15 +63,18 @@ class AccountRoutes(RouteBase):
         try:
             self.playstate.device_login(self.auth.resolve(credentials).to_dict())
         except ServiceUnavailable:
-            log.warning("login: playstate did not answer; the device session starts at the "
-                        "device's first playstate call")
+            log.warning(
+                "login: playstate did not answer; the device session starts at the "
+                "device's first playstate call"
+            )
 
     @route("POST", "/users/new")
     def create_user(self, request: Request) -> Any:
         principal = self._caller(request)
         body = jellyfin_object(request)
-        user = self.accounts.create_user(principal, str(body.get("name") or ""),
-                                         str(body.get("password") or ""))
+        user = self.accounts.create_user(
+            principal, str(body.get("name") or ""), str(body.get("password") or "")
+        )
         return user_dto(user, self._server_id())
 
     @route("GET", "/users/me")
@@ -113,8 +120,9 @@ class AccountRoutes(RouteBase):
     @route("PATCH,PUT", TEAM)
     def update_team(self, request: Request, organizer: str, team_id: int) -> Any:
         principal = self._caller(request)
-        return self.accounts.update_team(principal, organizer, team_id, json_object(request),
-                                         request.method == "PATCH")
+        return self.accounts.update_team(
+            principal, organizer, team_id, json_object(request), request.method == "PATCH"
+        )
 
     @route("DELETE", TEAM)
     def delete_team(self, request: Request, organizer: str, team_id: int) -> Any:
@@ -137,8 +145,9 @@ class AccountRoutes(RouteBase):
 
     @route("GET", TEAM + "tokens/")
     def list_tokens(self, request: Request, organizer: str, team_id: int) -> Any:
-        return paginate(request, self.accounts.list_tokens(self._caller(request), organizer,
-                                                           team_id))
+        return paginate(
+            request, self.accounts.list_tokens(self._caller(request), organizer, team_id)
+        )
 
     @route("POST", TEAM + "tokens/")
     def create_token(self, request: Request, organizer: str, team_id: int) -> Any:

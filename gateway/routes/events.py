@@ -50,8 +50,9 @@ class EventRoutes(RouteBase):
     def list_tracks(self, request: Request) -> Any:
         self._caller(request)
         search = request.args.get("search", "")
-        return self._paged(request, lambda offset, limit:
-                           self.events.list_tracks(offset, limit, search))
+        return self._paged(
+            request, lambda offset, limit: self.events.list_tracks(offset, limit, search)
+        )
 
     @route("POST", TRACKS)
     @idempotent
@@ -69,8 +70,12 @@ class EventRoutes(RouteBase):
     def list_events(self, request: Request, organizer: str) -> Any:
         principal = self._caller(request)
         args = request.args.to_dict()
-        return self._paged(request, lambda offset, limit: self.events.list_events(
-            principal, organizer, args, offset, limit))
+        return self._paged(
+            request,
+            lambda offset, limit: self.events.list_events(
+                principal, organizer, args, offset, limit
+            ),
+        )
 
     @route("POST", EVENTS)
     @idempotent
@@ -87,8 +92,9 @@ class EventRoutes(RouteBase):
     @idempotent
     def update_event(self, request: Request, organizer: str, event: str) -> Any:
         principal = self._caller(request)
-        return self.events.update_event(principal, organizer, event, json_object(request),
-                                        request.method == "PATCH")
+        return self.events.update_event(
+            principal, organizer, event, json_object(request), request.method == "PATCH"
+        )
 
     @route("DELETE", EVENT)
     @idempotent
@@ -105,8 +111,7 @@ class EventRoutes(RouteBase):
     # organizer meta properties ------------------------------------------------------------------
     @route("GET", META)
     def list_meta_properties(self, request: Request, organizer: str) -> Any:
-        return paginate(request, self.events.list_meta_properties(self._caller(request),
-                                                                  organizer))
+        return paginate(request, self.events.list_meta_properties(self._caller(request), organizer))
 
     @route("POST", META)
     @idempotent
@@ -123,8 +128,9 @@ class EventRoutes(RouteBase):
     @idempotent
     def update_meta_property(self, request: Request, organizer: str, property_id: int) -> Any:
         principal = self._caller(request)
-        return self.events.update_meta_property(principal, organizer, property_id,
-                                                json_object(request), request.method == "PATCH")
+        return self.events.update_meta_property(
+            principal, organizer, property_id, json_object(request), request.method == "PATCH"
+        )
 
     @route("DELETE", META_PROPERTY)
     @idempotent

@@ -16,8 +16,8 @@ PAGES = resources.files("gateway.pages")
 #: the page loads only its own script and talks only to its own origin (websocket included)
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; "
-                               "connect-src 'self' ws: wss:; base-uri 'none'; form-action 'none'; "
-                               "frame-ancestors 'none'",
+    "connect-src 'self' ws: wss:; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'",
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
     "Cache-Control": "no-cache",
@@ -25,8 +25,7 @@ SECURITY_HEADERS = {
 
 
 def page_file(name: str, mimetype: str) -> Response:
-    return Response(PAGES.joinpath(name).read_bytes(), mimetype=mimetype,
-                    headers=SECURITY_HEADERS)
+    return Response(PAGES.joinpath(name).read_bytes(), mimetype=mimetype, headers=SECURITY_HEADERS)
 
 
 class PageRoutes(RouteBase):

@@ -52,8 +52,9 @@ class PlaystateRoutes(RouteBase):
 
     @route("GET", "/useritems/<item_id>/userdata")
     def get_item_user_data(self, request: Request, item_id: str) -> Any:
-        return self.playstate.get_user_data(self._caller(request),
-                                            jellyfin_query(request).get("userid"), item_id)
+        return self.playstate.get_user_data(
+            self._caller(request), jellyfin_query(request).get("userid"), item_id
+        )
 
     # playback reported in the query (the body is ignored) ------------------------------------
     def _playing(self, request: Request, user_id: str | None, item_id: str, stage: str) -> None:
@@ -88,8 +89,9 @@ class PlaystateRoutes(RouteBase):
     # playback reported in a Playback*Info body ------------------------------------------------
     def _session_report(self, request: Request, stage: str) -> None:
         caller, reported = self._caller(request), _report_time()
-        getattr(self.playstate, f"playback_{stage}")(caller, None, jellyfin_object(request),
-                                                      reported)
+        getattr(self.playstate, f"playback_{stage}")(
+            caller, None, jellyfin_object(request), reported
+        )
 
     @route("POST", "/sessions/playing")
     def report_playback_start(self, request: Request) -> None:
@@ -110,15 +112,17 @@ class PlaystateRoutes(RouteBase):
     # Jellyfin's sessions and continue listening -------------------------------------------------
     @route("GET", "/sessions")
     def get_sessions(self, request: Request) -> Any:
-        return self.playstate.list_sessions(self._caller(request), jellyfin_query(request),
-                                            self.server_identity()["id"])
+        return self.playstate.list_sessions(
+            self._caller(request), jellyfin_query(request), self.server_identity()["id"]
+        )
 
     def _resume(self, request: Request, user_id: str | None, items_form: bool = False) -> Any:
         query = jellyfin_lists(request)
         if user_id is None:
             user_id = next(iter(query.get("userid", [])), None)
-        return self.playstate.resume_items(self._caller(request), user_id, query,
-                                           self.server_identity()["id"], items_form)
+        return self.playstate.resume_items(
+            self._caller(request), user_id, query, self.server_identity()["id"], items_form
+        )
 
     @route("GET", "/users/<user_id>/items/resume")
     def get_user_resume_items(self, request: Request, user_id: str) -> Any:

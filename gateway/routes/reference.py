@@ -16,8 +16,8 @@ from services.common.errors import NotFound
 #: shows its logo as a data: image
 DOCS_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self' "
-                               "'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
-                               "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    "'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
 }
@@ -44,5 +44,6 @@ class ReferenceRoutes:
         if found is None:
             raise NotFound()
         content, mimetype = found
-        return Response(content, mimetype=mimetype,
-                        headers={**DOCS_HEADERS, "Cache-Control": "max-age=3600"})
+        return Response(
+            content, mimetype=mimetype, headers={**DOCS_HEADERS, "Cache-Control": "max-age=3600"}
+        )

@@ -28,8 +28,9 @@ class RoomRoutes(RouteBase):
         return principal
 
     @room_request
-    def room_request(self, principal: dict[str, Any], event_id: int, action: str,
-                     fields: dict[str, Any]) -> list[dict[str, Any]]:
+    def room_request(
+        self, principal: dict[str, Any], event_id: int, action: str, fields: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         """One request; the events service checks the role. Returns the sender's frames."""
         if action == "sync":
             return room_messages.sync_messages(self.events.room_snapshot(principal, event_id))
@@ -48,8 +49,9 @@ class RoomRoutes(RouteBase):
         """Sockets opened with a revoked token close with 4401."""
         self.rooms.close_tokens(payload["token_hashes"])
 
-    @event_handler("accounts", "permissions_changed", handler_type=BROADCAST,
-                   reliable_delivery=False)
+    @event_handler(
+        "accounts", "permissions_changed", handler_type=BROADCAST, reliable_delivery=False
+    )
     def recheck_room_sockets(self, payload: dict[str, Any]) -> None:
         """A team or its members changed: the sockets of the users concerned that have no role
         left close with 4403 (asking once per user and room)."""

@@ -54,9 +54,12 @@ def create_organizer(session: Session, principal: Principal, body: dict) -> Orga
 def visible_organizers(session: Session, principal: Principal) -> list[Organizer]:
     query = select(Organizer).order_by(Organizer.slug)
     if principal.is_user and not principal.is_admin:
-        query = query.join(Team, Team.organizer_id == Organizer.id).join(
-            TeamMember, TeamMember.team_id == Team.id).where(
-            TeamMember.user_id == principal.user_id).distinct()
+        query = (
+            query.join(Team, Team.organizer_id == Organizer.id)
+            .join(TeamMember, TeamMember.team_id == Team.id)
+            .where(TeamMember.user_id == principal.user_id)
+            .distinct()
+        )
     elif not principal.is_user:
         query = query.where(Organizer.slug == principal.organizer)
     return list(session.scalars(query))
@@ -71,10 +74,13 @@ def visible_organizer(session: Session, principal: Principal, slug: str) -> Orga
 
 
 def _grant(team: Team) -> TeamGrant:
-    return TeamGrant(can_create_events=team.can_create_events,
-                     can_change_event_settings=team.can_change_event_settings,
-                     can_change_teams=team.can_change_teams, all_events=team.all_events,
-                     limit_events=tuple(team.limit_events or ()))
+    return TeamGrant(
+        can_create_events=team.can_create_events,
+        can_change_event_settings=team.can_change_event_settings,
+        can_change_teams=team.can_change_teams,
+        all_events=team.all_events,
+        limit_events=tuple(team.limit_events or ()),
+    )
 
 
 def permissions(session: Session, principal: Principal, slug: str) -> OrganizerPermissions:
@@ -87,8 +93,10 @@ def permissions(session: Session, principal: Principal, slug: str) -> OrganizerP
     query = select(Team).where(Team.organizer_id == organizer.id)
     if principal.is_user:
         query = query.join(TeamMember, TeamMember.team_id == Team.id).where(
-            TeamMember.user_id == principal.user_id)
+            TeamMember.user_id == principal.user_id
+        )
     else:
         query = query.where(Team.id == principal.team_id)
-    return OrganizerPermissions(organizer=slug,
-                                grants=tuple(_grant(team) for team in session.scalars(query)))
+    return OrganizerPermissions(
+        organizer=slug, grants=tuple(_grant(team) for team in session.scalars(query))
+    )

@@ -26,11 +26,13 @@ class Accounts(ServiceBase):
     def _announce_revoked(self, token_hashes: list[str]) -> None:
         """Once the write is committed, tell every gateway to forget these tokens."""
         if token_hashes:
-            after_commit(self.db, lambda: self.dispatch("token_revoked",
-                                                        {"token_hashes": token_hashes}))
+            after_commit(
+                self.db, lambda: self.dispatch("token_revoked", {"token_hashes": token_hashes})
+            )
 
-    def _announce_permissions(self, organizer: str, team: teams.Team,
-                              user_ids: list[int] | None = None) -> None:
+    def _announce_permissions(
+        self, organizer: str, team: teams.Team, user_ids: list[int] | None = None
+    ) -> None:
         """Once the write is committed: ``permissions_changed`` — the permissions of these users
         (default: the team's members) and of the team's tokens in `organizer` changed, so every
         gateway re-checks their room sockets and drops what it cached (docs/realtime.md)."""
@@ -45,11 +47,15 @@ class LoginService(Accounts):
 
     @rpc
     def login(self, username: str, password: str, device: dict, address: str = "") -> dict:
-        user, token, revoked = users.login(self.db, username, password, tokens.Device(**device),
-                                           address)
+        user, token, revoked = users.login(
+            self.db, username, password, tokens.Device(**device), address
+        )
         self._announce_revoked(revoked)
-        return {"user": users.user_view(user), "token": token,
-                "server": server.server_identity(self.db)}
+        return {
+            "user": users.user_view(user),
+            "token": token,
+            "server": server.server_identity(self.db),
+        }
 
 
 class AccountsService(Accounts):
@@ -70,10 +76,12 @@ class AccountsService(Accounts):
 
     # users ----------------------------------------------------------------------------------
     @rpc(once=True)
-    def create_user(self, principal: dict, username: str, password: str,
-                    is_admin: bool = False) -> dict:
-        user = users.create_user_as(self.db, Principal.from_dict(principal), username, password,
-                                    is_admin)
+    def create_user(
+        self, principal: dict, username: str, password: str, is_admin: bool = False
+    ) -> dict:
+        user = users.create_user_as(
+            self.db, Principal.from_dict(principal), username, password, is_admin
+        )
         return users.user_view(user)
 
     @rpc
@@ -120,8 +128,9 @@ class AccountsService(Accounts):
         return teams.team_view(self._team(principal, organizer, team_id))
 
     @rpc(once=True)
-    def update_team(self, principal: dict, organizer: str, team_id: int, body: dict,
-                    partial: bool) -> dict:
+    def update_team(
+        self, principal: dict, organizer: str, team_id: int, body: dict, partial: bool
+    ) -> dict:
         team = self._team(principal, organizer, team_id)
         self._announce_permissions(organizer, team)
         return teams.team_view(teams.update_team(team, body, partial))
@@ -157,8 +166,7 @@ class AccountsService(Accounts):
 
     @rpc
     def create_token(self, principal: dict, organizer: str, team_id: int, body: dict) -> dict:
-        token, record = teams.create_token(self.db, self._team(principal, organizer, team_id),
-                                           body)
+        token, record = teams.create_token(self.db, self._team(principal, organizer, team_id), body)
         return {**tokens.token_view(record), "token": token}
 
     @rpc(once=True)

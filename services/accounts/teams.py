@@ -24,25 +24,43 @@ from services.common.principal import Principal
 
 FLAGS = ("all_events", "can_create_events", "can_change_event_settings", "can_change_teams")
 #: pretix fields we do not model; shown as false so pretix clients find every key they expect
-UNMODELLED_FLAGS = ("require_2fa", "can_change_organizer_settings", "can_manage_customers",
-                    "can_manage_reusable_media", "can_manage_gift_cards", "can_change_items",
-                    "can_view_orders", "can_change_orders", "can_view_vouchers",
-                    "can_change_vouchers", "can_checkin_orders")
+UNMODELLED_FLAGS = (
+    "require_2fa",
+    "can_change_organizer_settings",
+    "can_manage_customers",
+    "can_manage_reusable_media",
+    "can_manage_gift_cards",
+    "can_change_items",
+    "can_view_orders",
+    "can_change_orders",
+    "can_view_vouchers",
+    "can_change_vouchers",
+    "can_checkin_orders",
+)
 #: characters in a team's or a token's name (API.md §1 "Limits")
 MAX_NAME = 190
 
 
 def team_view(team: Team) -> dict:
-    view: dict[str, Any] = {"id": team.id, "name": team.name,
-                            "limit_events": list(team.limit_events or [])}
+    view: dict[str, Any] = {
+        "id": team.id,
+        "name": team.name,
+        "limit_events": list(team.limit_events or []),
+    }
     view.update({flag: getattr(team, flag) for flag in FLAGS})
     view.update({flag: False for flag in UNMODELLED_FLAGS})
     return view
 
 
 def member_view(user: User) -> dict:
-    return {"id": user.id, "username": user.username, "uuid": user.uuid, "email": None,
-            "fullname": user.username, "require_2fa": False}
+    return {
+        "id": user.id,
+        "username": user.username,
+        "uuid": user.uuid,
+        "email": None,
+        "fullname": user.username,
+        "require_2fa": False,
+    }
 
 
 def managed_organizer(session: Session, principal: Principal, slug: str) -> Organizer:
@@ -58,8 +76,11 @@ def parse_team(body: dict, partial: bool) -> dict[str, Any]:
     changes: dict[str, Any] = {}
     if "name" in body:
         if not isinstance(body["name"], str) or not body["name"].strip():
-            errors["name"] = ["This field may not be blank." if isinstance(body["name"], str)
-                              else "Not a valid string."]
+            errors["name"] = [
+                "This field may not be blank."
+                if isinstance(body["name"], str)
+                else "Not a valid string."
+            ]
         elif len(body["name"].strip()) > MAX_NAME:
             errors["name"] = [too_long(MAX_NAME)]
         else:
@@ -91,13 +112,13 @@ def find_team(session: Session, organizer: Organizer, team_id: int) -> Team:
 
 
 def list_teams(session: Session, organizer: Organizer) -> list[Team]:
-    return list(session.scalars(
-        select(Team).where(Team.organizer_id == organizer.id).order_by(Team.id)))
+    return list(
+        session.scalars(select(Team).where(Team.organizer_id == organizer.id).order_by(Team.id))
+    )
 
 
 def create_team(session: Session, organizer: Organizer, body: dict) -> Team:
-    team = Team(organizer_id=organizer.id, limit_events=[],
-                **{flag: False for flag in FLAGS})
+    team = Team(organizer_id=organizer.id, limit_events=[], **{flag: False for flag in FLAGS})
     for key, value in parse_team(body, partial=False).items():
         setattr(team, key, value)
     session.add(team)
@@ -119,8 +140,14 @@ def delete_team(session: Session, team: Team) -> list[str]:
 
 
 def members(session: Session, team: Team) -> list[User]:
-    return list(session.scalars(select(User).join(TeamMember, TeamMember.user_id == User.id)
-                                .where(TeamMember.team_id == team.id).order_by(User.id)))
+    return list(
+        session.scalars(
+            select(User)
+            .join(TeamMember, TeamMember.user_id == User.id)
+            .where(TeamMember.team_id == team.id)
+            .order_by(User.id)
+        )
+    )
 
 
 def add_member(session: Session, team: Team, body: dict) -> User:
@@ -128,8 +155,9 @@ def add_member(session: Session, team: Team, body: dict) -> User:
     if user_id is None:
         raise field_error("user", "This field is required.")
     if not isinstance(user_id, int) or isinstance(user_id, bool):
-        raise field_error("user", f'Incorrect type. Expected pk value, received '
-                                  f'{type(user_id).__name__}.')
+        raise field_error(
+            "user", f"Incorrect type. Expected pk value, received {type(user_id).__name__}."
+        )
     user = session.get(User, user_id)
     if user is None:
         raise field_error("user", f'Invalid pk "{user_id}" - object does not exist.')
@@ -154,8 +182,9 @@ def team_tokens(session: Session, team: Team) -> list[Token]:
 def create_token(session: Session, team: Team, body: dict) -> tuple[str, Token]:
     name = body.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise field_error("name", "This field is required." if name in (None, "")
-                          else "Not a valid string.")
+        raise field_error(
+            "name", "This field is required." if name in (None, "") else "Not a valid string."
+        )
     if len(name.strip()) > MAX_NAME:
         raise field_error("name", too_long(MAX_NAME))
     return issue_team_token(session, team, name.strip())

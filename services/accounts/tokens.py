@@ -29,12 +29,19 @@ def new_token() -> str:
     return secrets.token_hex(32)
 
 
-def issue_user_token(session: Session, user: User, name: str = "",
-                     device: Device = Device()) -> tuple[str, Token]:
+def issue_user_token(
+    session: Session, user: User, name: str = "", device: Device = Device()
+) -> tuple[str, Token]:
     token = new_token()
-    record = Token(token_hash=hash_token(token), user_id=user.id, name=name,
-                   device_id=device.device_id, device_name=device.device_name,
-                   client=device.client, client_version=device.client_version)
+    record = Token(
+        token_hash=hash_token(token),
+        user_id=user.id,
+        name=name,
+        device_id=device.device_id,
+        device_name=device.device_name,
+        client=device.client,
+        client_version=device.client_version,
+    )
     session.add(record)
     session.flush()
     return token, record
@@ -65,14 +72,23 @@ def authenticate(session: Session, token: str) -> Principal:
         raise AuthenticationFailed()
     if record.user is not None:
         user = record.user
-        return Principal(kind="user", token_id=record.id, user_id=user.id,
-                         username=user.username, user_uuid=user.uuid, is_admin=user.is_admin,
-                         device_id=record.device_id, client=record.client,
-                         device_name=record.device_name, client_version=record.client_version)
+        return Principal(
+            kind="user",
+            token_id=record.id,
+            user_id=user.id,
+            username=user.username,
+            user_uuid=user.uuid,
+            is_admin=user.is_admin,
+            device_id=record.device_id,
+            client=record.client,
+            device_name=record.device_name,
+            client_version=record.client_version,
+        )
     team = record.team
     assert team is not None
-    return Principal(kind="team", token_id=record.id, team_id=team.id,
-                     organizer=team.organizer.slug)
+    return Principal(
+        kind="team", token_id=record.id, team_id=team.id, organizer=team.organizer.slug
+    )
 
 
 def token_view(record: Token) -> dict:

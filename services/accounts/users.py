@@ -53,8 +53,13 @@ def create_user(session: Session, username: str, password: str, is_admin: bool =
     taken = BadRequest(f"A user with the name '{username}' already exists.")
     if by_name(session, username) is not None:
         raise taken
-    user = User(uuid=uuidlib.uuid4().hex, username=username, username_key=username.casefold(),
-                password_hash=hash_password(password), is_admin=is_admin)
+    user = User(
+        uuid=uuidlib.uuid4().hex,
+        username=username,
+        username_key=username.casefold(),
+        password_hash=hash_password(password),
+        is_admin=is_admin,
+    )
     try:
         with session.begin_nested():  # a concurrent create of the same name loses here, cleanly
             session.add(user)
@@ -63,15 +68,17 @@ def create_user(session: Session, username: str, password: str, is_admin: bool =
     return user
 
 
-def create_user_as(session: Session, principal: Principal, username: str, password: str,
-                   is_admin: bool = False) -> User:
+def create_user_as(
+    session: Session, principal: Principal, username: str, password: str, is_admin: bool = False
+) -> User:
     if not (principal.is_user and principal.is_admin):
         raise PermissionDenied()
     return create_user(session, username, password, is_admin)
 
 
-def login(session: Session, username: str, password: str, device: Device,
-          address: str = "") -> tuple[User, str, list[str]]:
+def login(
+    session: Session, username: str, password: str, device: Device, address: str = ""
+) -> tuple[User, str, list[str]]:
     """Check the password and issue a token for this device.
 
     The throttle (`services.accounts.throttle`) decides first whether the login may be tried from
@@ -99,9 +106,13 @@ def login(session: Session, username: str, password: str, device: Device,
         user.password_hash = rehashed
     revoked: list[str] = []
     if device.device_id:
-        previous = session.scalars(select(Token).where(
-            Token.user_id == user.id, Token.device_id == device.device_id,
-            Token.active.is_(True))).all()
+        previous = session.scalars(
+            select(Token).where(
+                Token.user_id == user.id,
+                Token.device_id == device.device_id,
+                Token.active.is_(True),
+            )
+        ).all()
         revoked = revoke(list(previous))
     token, _ = issue_user_token(session, user, name="login", device=device)
     user.last_login_at = utcnow()
@@ -113,8 +124,9 @@ def revoke_user_tokens(session: Session, username: str) -> list[str]:
     user = by_name(session, username)
     if user is None:
         raise NotFound(f"No user named '{username}'.")
-    return revoke(list(session.scalars(select(Token).where(Token.user_id == user.id,
-                                                            Token.active.is_(True)))))
+    return revoke(
+        list(session.scalars(select(Token).where(Token.user_id == user.id, Token.active.is_(True))))
+    )
 
 
 def logout(session: Session, principal: Principal) -> list[str]:

@@ -173,9 +173,7 @@ METRICS_PORT = Setting(
     _port,
     shown="unset (off)",
 )
-METRICS_HOST = Setting(
-    "METRICS_HOST", "127.0.0.1", "the interface `/metrics` listens on", _text
-)
+METRICS_HOST = Setting("METRICS_HOST", "127.0.0.1", "the interface `/metrics` listens on", _text)
 METRICS_BASE_PORT = Setting(
     "METRICS_BASE_PORT",
     "",

@@ -9,8 +9,9 @@ still be rolled back (code outside an RPC entrypoint, a timer, calls :func:`comm
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timezone
-from typing import Any, Callable, cast
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, cast
 from weakref import WeakKeyDictionary
 
 from nameko.extensions import DependencyProvider
@@ -82,8 +83,9 @@ def make_engine(url: str) -> Engine:
         return engine
     if url.startswith("postgresql"):
         make_psycopg_green()
-        return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True,
-                             pool_recycle=300)
+        return create_engine(
+            url, pool_size=10, max_overflow=20, pool_pre_ping=True, pool_recycle=300
+        )
     return create_engine(url, pool_pre_ping=True)
 
 
@@ -92,7 +94,7 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 
 def database_status(engine: Engine) -> str:
-    """"ok", or "down: <reason>" — for health reports; never raises."""
+    """ "ok", or "down: <reason>" — for health reports; never raises."""
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
@@ -170,14 +172,14 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime stored; use an aware one")
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 def rowcount(result: Result[Any]) -> int:
@@ -187,4 +189,4 @@ def rowcount(result: Result[Any]) -> int:
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

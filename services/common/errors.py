@@ -24,8 +24,12 @@ class SetlistError(Exception):
     code = "error"
     default_detail = "The request could not be completed."
 
-    def __init__(self, detail: str | None = None, fields: FieldErrors | None = None,
-                 extra: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        detail: str | None = None,
+        fields: FieldErrors | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
         detail = detail or self.default_detail
         fields, extra = fields or {}, extra or {}
         # nameko sends args over RPC and stringifies None, so only dicts and strings go in

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from eventlet import corolocal
@@ -67,8 +67,10 @@ class SetlistFormatter(logging.Formatter):
             line = super().format(record)
             return f"{line} [{correlation_id}]" if correlation_id else line
         entry: dict[str, Any] = {
-            "ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(),
-            "level": record.levelname, "logger": record.name, "message": record.getMessage(),
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
         }
         if service:
             entry["service"] = service

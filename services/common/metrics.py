@@ -43,12 +43,16 @@ ExcInfo = tuple[type[BaseException], BaseException, TracebackType]
 disable_created_metrics()  # the `*_created` timestamps would double the output for nothing
 
 CALLS = Counter(
-    "setlist_entrypoint_calls", "Entrypoint calls; outcome is success, expected_error (a Setlist "
+    "setlist_entrypoint_calls",
+    "Entrypoint calls; outcome is success, expected_error (a Setlist "
     "error meant for the caller, such as NotFound) or error (anything else).",
-    ["service", "entrypoint", "outcome"])
+    ["service", "entrypoint", "outcome"],
+)
 LATENCY = Histogram(
-    "setlist_entrypoint_latency_seconds", "Time from a worker's setup to its result.",
-    ["service", "entrypoint"])
+    "setlist_entrypoint_latency_seconds",
+    "Time from a worker's setup to its result.",
+    ["service", "entrypoint"],
+)
 
 _gauges: dict[str, Gauge] = {}
 
@@ -97,8 +101,9 @@ class MetricsServer:
     def acquire(self, port: int) -> None:
         if self.users == 0:
             self.socket = eventlet.listen((metrics_host(), port))
-            self.thread = eventlet.spawn(wsgi.server, self.socket, make_wsgi_app(REGISTRY),
-                                         log_output=False, debug=False)
+            self.thread = eventlet.spawn(
+                wsgi.server, self.socket, make_wsgi_app(REGISTRY), log_output=False, debug=False
+            )
         self.users += 1
 
     def release(self) -> None:
@@ -137,8 +142,9 @@ class Metrics(DependencyProvider):
     def worker_setup(self, worker_ctx: WorkerContext) -> None:
         self.started[worker_ctx] = time.perf_counter()
 
-    def worker_result(self, worker_ctx: WorkerContext, result: Any = None,
-                      exc_info: ExcInfo | None = None) -> None:
+    def worker_result(
+        self, worker_ctx: WorkerContext, result: Any = None, exc_info: ExcInfo | None = None
+    ) -> None:
         started = self.started.pop(worker_ctx, None)
         service, entrypoint = worker_ctx.service_name, worker_ctx.entrypoint.method_name
         CALLS.labels(service, entrypoint, outcome(worker_ctx, exc_info)).inc()

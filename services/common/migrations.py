@@ -37,9 +37,12 @@ def run_env(metadata: MetaData) -> None:
         raise RuntimeError("the Alembic config names no sqlalchemy.url")
     engine = make_engine(url)
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=metadata,
-                          version_table=f"alembic_version_{service}",
-                          render_as_batch=connection.dialect.name == "sqlite")
+        context.configure(
+            connection=connection,
+            target_metadata=metadata,
+            version_table=f"alembic_version_{service}",
+            render_as_batch=connection.dialect.name == "sqlite",
+        )
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()

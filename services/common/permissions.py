@@ -9,8 +9,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 Permission = Literal["can_create_events", "can_change_event_settings", "can_change_teams"]
-PERMISSIONS: tuple[Permission, ...] = ("can_create_events", "can_change_event_settings",
-                                       "can_change_teams")
+PERMISSIONS: tuple[Permission, ...] = (
+    "can_create_events",
+    "can_change_event_settings",
+    "can_change_teams",
+)
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,8 @@ class OrganizerPermissions:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "OrganizerPermissions":
-        grants = tuple(TeamGrant(**{**g, "limit_events": tuple(g["limit_events"])})
-                       for g in data["grants"])
+    def from_dict(cls, data: dict[str, Any]) -> OrganizerPermissions:
+        grants = tuple(
+            TeamGrant(**{**g, "limit_events": tuple(g["limit_events"])}) for g in data["grants"]
+        )
         return cls(organizer=data["organizer"], is_admin=data["is_admin"], grants=grants)

@@ -36,5 +36,5 @@ class Principal:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Principal":
+    def from_dict(cls, data: dict[str, Any]) -> Principal:
         return cls(**data)

@@ -26,8 +26,18 @@ from typing import Any
 
 from kombu.utils import json as kombu_json
 from nameko.exceptions import deserialize, serialize
-from sqlalchemy import (JSON, Column, MetaData, PrimaryKeyConstraint, Row, String, Table, delete,
-                        insert, select)
+from sqlalchemy import (
+    JSON,
+    Column,
+    MetaData,
+    PrimaryKeyConstraint,
+    Row,
+    String,
+    Table,
+    delete,
+    insert,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from services.common.database import UTCDateTime, rowcount, utcnow
@@ -42,7 +52,8 @@ _purged_at: dict[str, float] = {}
 def call_records(metadata: MetaData) -> Table:
     """The table of handled calls, added to a service's `metadata`."""
     return Table(
-        "rpc_calls", metadata,
+        "rpc_calls",
+        metadata,
         Column("call_id", String(64), primary_key=True),
         Column("method", String(100), nullable=False),
         Column("at", UTCDateTime(), nullable=False, index=True),
@@ -79,8 +90,9 @@ def drop_table(op: Any) -> None:
 
 
 def recorded(session: Session, call_id: str) -> Row[Any, Any] | None:
-    return session.execute(select(CALLS.c.reply, CALLS.c.error)
-                           .where(CALLS.c.call_id == call_id)).first()
+    return session.execute(
+        select(CALLS.c.reply, CALLS.c.error).where(CALLS.c.call_id == call_id)
+    ).first()
 
 
 def replay(record: Row[Any, Any]) -> Any:
@@ -94,13 +106,17 @@ def record_reply(session: Session, call_id: str, method: str, reply: Any) -> Non
     """Records `reply` as nameko's serializer (kombu's JSON) sends it: a datetime, a UUID… as the
     tagged objects that the caller's side turns back into them."""
     sent = json.loads(kombu_json.dumps(reply))
-    session.execute(insert(CALLS).values(call_id=call_id, method=method, at=utcnow(),
-                                         reply=sent, error=None))
+    session.execute(
+        insert(CALLS).values(call_id=call_id, method=method, at=utcnow(), reply=sent, error=None)
+    )
 
 
 def record_error(session: Session, call_id: str, method: str, error: Exception) -> None:
-    session.execute(insert(CALLS).values(call_id=call_id, method=method, at=utcnow(),
-                                         reply=None, error=serialize(error)))
+    session.execute(
+        insert(CALLS).values(
+            call_id=call_id, method=method, at=utcnow(), reply=None, error=serialize(error)
+        )
+    )
 
 
 def purge_expired(session: Session) -> int:

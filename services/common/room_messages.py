@@ -6,7 +6,7 @@ so that both speak the same bytes. Pure functions: no I/O, the clock is passed i
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 #: close codes: the token was revoked; no (more) access to the room; its event does not exist
@@ -16,8 +16,10 @@ ACCESS_DENIED = 4403
 EVENT_NOT_FOUND = 4404
 
 EVENT_CHANGE_MESSAGE = "Someone change event data"
-PLAYLIST_CHANGE_MESSAGES = {"add": "{username} add track {track_name} to playlist",
-                            "remove": "{username} remove track {track_name} from playlist"}
+PLAYLIST_CHANGE_MESSAGES = {
+    "add": "{username} add track {track_name} to playlist",
+    "remove": "{username} remove track {track_name} from playlist",
+}
 
 
 def _parse(moment: str | None) -> datetime | None:
@@ -45,26 +47,38 @@ def room_event(event: dict[str, Any], now: datetime) -> dict[str, Any]:
     }
 
 
-def event_changed(event: dict[str, Any], revision: int, now: datetime | None = None) -> dict[str, Any]:
-    return {"event": "event.changed",
-            "payload": {"event": room_event(event, now or datetime.now(timezone.utc)),
-                        "change_message": EVENT_CHANGE_MESSAGE, "revision": revision}}
+def event_changed(
+    event: dict[str, Any], revision: int, now: datetime | None = None
+) -> dict[str, Any]:
+    return {
+        "event": "event.changed",
+        "payload": {
+            "event": room_event(event, now or datetime.now(UTC)),
+            "change_message": EVENT_CHANGE_MESSAGE,
+            "revision": revision,
+        },
+    }
 
 
 def change_message(change: dict[str, Any]) -> str:
     """``<username> add track <name> to playlist`` (or ``remove … from``)."""
-    return PLAYLIST_CHANGE_MESSAGES[change["action"]].format(username=change["username"],
-                                                             track_name=change["track_name"])
+    return PLAYLIST_CHANGE_MESSAGES[change["action"]].format(
+        username=change["username"], track_name=change["track_name"]
+    )
 
 
 def playlist_changed(playlist: dict[str, Any], revision: int, message: str) -> dict[str, Any]:
-    return {"event": "playlist.changed",
-            "payload": {"playlist": playlist, "change_message": message, "revision": revision}}
+    return {
+        "event": "playlist.changed",
+        "payload": {"playlist": playlist, "change_message": message, "revision": revision},
+    }
 
 
 def sync_messages(snapshot: dict[str, Any], now: datetime | None = None) -> list[dict[str, Any]]:
     """The answer to ``sync``: the room's current ``event.changed`` and ``playlist.changed``
     (the latter with an empty change message: nothing changed)."""
     revision = snapshot["revision"]
-    return [event_changed(snapshot["event"], revision, now),
-            playlist_changed(snapshot["playlist"], revision, "")]
+    return [
+        event_changed(snapshot["event"], revision, now),
+        playlist_changed(snapshot["playlist"], revision, ""),
+    ]

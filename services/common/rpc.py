@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import nameko.rpc
 from nameko.amqp.publish import Publisher
@@ -80,8 +81,10 @@ class RpcCallId(DependencyProvider):
 
 def database_unavailable(exc: DBAPIError) -> bool:
     """A lost or refused connection, as opposed to a bad statement."""
-    return exc.connection_invalidated or type(exc).__name__ in ("OperationalError",
-                                                                "InterfaceError")
+    return exc.connection_invalidated or type(exc).__name__ in (
+        "OperationalError",
+        "InterfaceError",
+    )
 
 
 def _session(service: Any) -> Session | None:
@@ -113,8 +116,7 @@ def _replayed(method: str, call_id: str, found: Any) -> Any:
     return redelivery.replay(found)
 
 
-def _answer_recorded(session: Session, method: str, call_id: str,
-                     failure: BaseException) -> Any:
+def _answer_recorded(session: Session, method: str, call_id: str, failure: BaseException) -> Any:
     """The recorded answer of a call that another delivery of it has just recorded; `failure`
     (what this delivery met) when there is none."""
     session.rollback()
@@ -172,8 +174,7 @@ def rpc(method: F | None = None, *, once: bool = False) -> Any:
             return finish(service, method, *args, **kwargs)
         except DBAPIError as exc:
             if database_unavailable(exc):
-                raise ServiceUnavailable("The database is unavailable; try again shortly.") \
-                    from exc
+                raise ServiceUnavailable("The database is unavailable; try again shortly.") from exc
             raise
         except Exception as exc:
             if is_transport_failure(exc):  # this service's own call to another one failed

@@ -7,14 +7,25 @@ from __future__ import annotations
 import amqp.exceptions
 import eventlet
 import kombu.exceptions
-from nameko.exceptions import (ContainerBeingKilled, RemoteError,
-                               ReplyQueueExpiredWithPendingReplies, RpcTimeout, UnknownService)
+from nameko.exceptions import (
+    ContainerBeingKilled,
+    RemoteError,
+    ReplyQueueExpiredWithPendingReplies,
+    RpcTimeout,
+    UnknownService,
+)
 
 TRANSPORT_ERRORS: tuple[type[BaseException], ...] = (
-    UnknownService, RpcTimeout, ReplyQueueExpiredWithPendingReplies, ContainerBeingKilled,
-    kombu.exceptions.OperationalError, amqp.exceptions.RecoverableConnectionError,
-    amqp.exceptions.RecoverableChannelError, ConnectionError, eventlet.Timeout)
-
+    UnknownService,
+    RpcTimeout,
+    ReplyQueueExpiredWithPendingReplies,
+    ContainerBeingKilled,
+    kombu.exceptions.OperationalError,
+    amqp.exceptions.RecoverableConnectionError,
+    amqp.exceptions.RecoverableChannelError,
+    ConnectionError,
+    eventlet.Timeout,
+)
 
 
 def _with_subclasses(classes: tuple[type[BaseException], ...]) -> set[type[BaseException]]:

@@ -90,7 +90,6 @@ class Access:
         rooms.require_role(role, minimum)
         return event, role
 
-
     def room_member(
         self, db: Session, principal: Principal, event_id: int, user_id: Any
     ) -> tuple[Event, dict[str, Any]]:

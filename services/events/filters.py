@@ -7,9 +7,10 @@ parameter instead of being ignored.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, not_, or_, select
 
@@ -43,8 +44,10 @@ def _flag(name: str, raw: str) -> bool:
 def _ordering(raw: str) -> tuple[str, ...]:
     keys = tuple(part.strip() for part in raw.split(",") if part.strip())
     if not keys or any(key.lstrip("-") not in ORDERINGS for key in keys):
-        raise field_error("ordering", f'"{raw}" is not a valid ordering: use date_from, '
-                                      f'-date_from, slug or -slug.')
+        raise field_error(
+            "ordering",
+            f'"{raw}" is not a valid ordering: use date_from, -date_from, slug or -slug.',
+        )
     return keys
 
 
@@ -58,20 +61,23 @@ def parse_filters(args: Mapping[str, str]) -> EventFilters:
         except Invalid:
             raise ValidationFailed(fields={"ends_after": ["Enter a valid date/time."]}) from None
     ordering = _ordering(args["ordering"]) if "ordering" in args else ("slug",)
-    attrs = {match.group(1): value for key, value in args.items()
-             if (match := ATTR.match(key))}
+    attrs = {match.group(1): value for key, value in args.items() if (match := ATTR.match(key))}
     return EventFilters(flags, ends_after, ordering, attrs)
 
 
 def _ends_at_or_after(moment: datetime) -> ColumnElement[bool]:
     """The event is still on at `moment`: it ends then or later (no end: starts then or later)."""
-    return or_(and_(Event.date_to.is_(None), Event.date_from >= moment),
-               and_(Event.date_to.is_not(None), Event.date_to >= moment))
+    return or_(
+        and_(Event.date_to.is_(None), Event.date_from >= moment),
+        and_(Event.date_to.is_not(None), Event.date_to >= moment),
+    )
 
 
 def _over_by(moment: datetime) -> ColumnElement[bool]:
-    return or_(and_(Event.date_to.is_(None), Event.date_from < moment),
-               and_(Event.date_to.is_not(None), Event.date_to < moment))
+    return or_(
+        and_(Event.date_to.is_(None), Event.date_from < moment),
+        and_(Event.date_to.is_not(None), Event.date_to < moment),
+    )
 
 
 def _single_and(condition: ColumnElement[bool], wanted: bool) -> ColumnElement[bool]:
@@ -87,16 +93,16 @@ def _attr(name: str, wanted: str, properties: dict[str, MetaProperty]) -> Column
     prop = properties.get(name)
     if prop is None:
         return false() if wanted else Event.id.is_not(None)
-    own = select(MetaValue).where(MetaValue.event_id == Event.id,
-                                  MetaValue.property_id == prop.id)
+    own = select(MetaValue).where(MetaValue.event_id == Event.id, MetaValue.property_id == prop.id)
     matches = exists(own.where(MetaValue.value == wanted))
     if wanted == prop.default:
         return or_(matches, not_(exists(own)))
     return matches
 
 
-def apply(query: Select[Any], filters: EventFilters, properties: list[MetaProperty],
-          now: datetime) -> Select[Any]:
+def apply(
+    query: Select[Any], filters: EventFilters, properties: list[MetaProperty], now: datetime
+) -> Select[Any]:
     conditions: list[ColumnElement[bool]] = []
     for name in ("is_public", "live", "has_subevents", "testmode"):
         if name in filters.flags:
@@ -109,6 +115,8 @@ def apply(query: Select[Any], filters: EventFilters, properties: list[MetaProper
         conditions.append(_single_and(_ends_at_or_after(filters.ends_after), True))
     by_name = {prop.name: prop for prop in properties}
     conditions += [_attr(name, wanted, by_name) for name, wanted in filters.attrs.items()]
-    order = [ORDERINGS[key.lstrip("-")].desc() if key.startswith("-")
-             else ORDERINGS[key].asc() for key in filters.ordering]
+    order = [
+        ORDERINGS[key.lstrip("-")].desc() if key.startswith("-") else ORDERINGS[key].asc()
+        for key in filters.ordering
+    ]
     return query.where(*conditions).order_by(*order, Event.id)

@@ -27,8 +27,7 @@ IN_FLIGHT = "A request with this idempotency key is still being processed."
 OTHER_REQUEST = "This idempotency key was already used for a different request."
 
 
-def claim(session: Session, credential: str, key: str,
-          fingerprint: str) -> dict[str, Any] | None:
+def claim(session: Session, credential: str, key: str, fingerprint: str) -> dict[str, Any] | None:
     """None when the caller should run the request (the key is now in flight); the stored
     response ``{"status", "body"}`` for a repeat; Conflict otherwise."""
     key = key[:MAX_KEY]
@@ -37,8 +36,9 @@ def claim(session: Session, credential: str, key: str,
     if record is None:
         try:
             with session.begin_nested():
-                session.add(IdempotencyRecord(credential=credential, key=key,
-                                              fingerprint=fingerprint))
+                session.add(
+                    IdempotencyRecord(credential=credential, key=key, fingerprint=fingerprint)
+                )
         except IntegrityError:
             raise Conflict(IN_FLIGHT) from None
         return None
@@ -57,10 +57,16 @@ def store(session: Session, credential: str, key: str, status: int, body: str) -
 
 def release(session: Session, credential: str, key: str) -> None:
     """Forget a claim whose request failed on our side, so that it may be retried."""
-    session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.credential == credential,
-                                                    IdempotencyRecord.key == key[:MAX_KEY]))
+    session.execute(
+        delete(IdempotencyRecord).where(
+            IdempotencyRecord.credential == credential, IdempotencyRecord.key == key[:MAX_KEY]
+        )
+    )
 
 
 def purge_expired(session: Session) -> int:
-    return rowcount(session.execute(delete(IdempotencyRecord).where(
-        IdempotencyRecord.created_at < utcnow() - KEPT)))
+    return rowcount(
+        session.execute(
+            delete(IdempotencyRecord).where(IdempotencyRecord.created_at < utcnow() - KEPT)
+        )
+    )

@@ -21,8 +21,13 @@ def property_view(prop: MetaProperty) -> dict[str, Any]:
 
 
 def of_organizer(session: Session, organizer: str) -> list[MetaProperty]:
-    return list(session.scalars(select(MetaProperty).where(MetaProperty.organizer == organizer)
-                                .order_by(MetaProperty.name)))
+    return list(
+        session.scalars(
+            select(MetaProperty)
+            .where(MetaProperty.organizer == organizer)
+            .order_by(MetaProperty.name)
+        )
+    )
 
 
 def find_property(session: Session, organizer: str, property_id: int) -> MetaProperty:
@@ -70,8 +75,9 @@ def _parse(body: dict[str, Any], partial: bool) -> dict[str, str]:
 
 
 def _check_unique(session: Session, organizer: str, name: str, prop_id: int | None) -> None:
-    clash = session.scalars(select(MetaProperty).where(
-        MetaProperty.organizer == organizer, MetaProperty.name == name)).first()
+    clash = session.scalars(
+        select(MetaProperty).where(MetaProperty.organizer == organizer, MetaProperty.name == name)
+    ).first()
     if clash is not None and clash.id != prop_id:
         raise field_error("name", "A property with this name already exists.")
 
@@ -85,8 +91,9 @@ def create_property(session: Session, organizer: str, body: dict[str, Any]) -> M
     return prop
 
 
-def update_property(session: Session, prop: MetaProperty, body: dict[str, Any],
-                    partial: bool) -> MetaProperty:
+def update_property(
+    session: Session, prop: MetaProperty, body: dict[str, Any], partial: bool
+) -> MetaProperty:
     changes = _parse(body, partial)
     if "name" in changes:
         _check_unique(session, prop.organizer, changes["name"], prop.id)

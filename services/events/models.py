@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (JSON, Boolean, Float, ForeignKey, Integer, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from services.common.redelivery import call_records
 from services.common.database import UTCDateTime, utcnow
+from services.common.redelivery import call_records
 
 
 class Base(DeclarativeBase):
@@ -86,12 +85,14 @@ class Event(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     meta_values: Mapped[list[MetaValue]] = relationship(
-        back_populates="event", cascade="all, delete-orphan", passive_deletes=True)
+        back_populates="event", cascade="all, delete-orphan", passive_deletes=True
+    )
     playlist: Mapped[Playlist] = relationship(
-        back_populates="event", cascade="all, delete-orphan", passive_deletes=True,
-        uselist=False)
+        back_populates="event", cascade="all, delete-orphan", passive_deletes=True, uselist=False
+    )
     access: Mapped[list[EventAccess]] = relationship(
-        cascade="all, delete-orphan", passive_deletes=True)
+        cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class MetaValue(Base):
@@ -99,10 +100,12 @@ class MetaValue(Base):
 
     __tablename__ = "meta_values"
 
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"),
-                                          primary_key=True)
-    property_id: Mapped[int] = mapped_column(ForeignKey("meta_properties.id", ondelete="CASCADE"),
-                                             primary_key=True, index=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    property_id: Mapped[int] = mapped_column(
+        ForeignKey("meta_properties.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
     value: Mapped[str] = mapped_column(Text, default="")
 
     event: Mapped[Event] = relationship(back_populates="meta_values")
@@ -115,20 +118,21 @@ class Playlist(Base):
     __tablename__ = "playlists"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"),
-                                          unique=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), unique=True)
 
     event: Mapped[Event] = relationship(back_populates="playlist")
     entries: Mapped[list[PlaylistEntry]] = relationship(
-        order_by="PlaylistEntry.order", cascade="all, delete-orphan", passive_deletes=True)
+        order_by="PlaylistEntry.order", cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class PlaylistEntry(Base):
     __tablename__ = "playlist_entries"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    playlist_id: Mapped[int] = mapped_column(ForeignKey("playlists.id", ondelete="CASCADE"),
-                                             index=True)
+    playlist_id: Mapped[int] = mapped_column(
+        ForeignKey("playlists.id", ondelete="CASCADE"), index=True
+    )
     track_id: Mapped[int] = mapped_column(ForeignKey("tracks.id", ondelete="CASCADE"))
     #: 0..n-1 within the playlist
     order: Mapped[int] = mapped_column(Integer)
@@ -141,8 +145,9 @@ class EventAccess(Base):
 
     __tablename__ = "event_access"
 
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"),
-                                          primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
     user_id: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)
     #: guest, moderator or administrator
     mode: Mapped[str] = mapped_column(String(20), default="guest")

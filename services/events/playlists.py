@@ -34,5 +34,6 @@ def remove_track(playlist: Playlist, track: Track) -> None:
 
 
 def copy_entries(source: Playlist, target: Playlist) -> None:
-    target.entries = [PlaylistEntry(track=entry.track, order=order)
-                      for order, entry in enumerate(source.entries)]
+    target.entries = [
+        PlaylistEntry(track=entry.track, order=order) for order, entry in enumerate(source.entries)
+    ]

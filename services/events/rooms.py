@@ -14,8 +14,9 @@ from services.events.values import DEFAULT_LOCALE
 ROLES = ("guest", "moderator", "administrator")
 
 
-def room_role(event: Event, principal: Principal,
-              permissions: Callable[[], OrganizerPermissions | None]) -> str:
+def room_role(
+    event: Event, principal: Principal, permissions: Callable[[], OrganizerPermissions | None]
+) -> str:
     """The highest role the principal has; PermissionDenied("Access denied") for none.
 
     Members of a team with can_change_event_settings on the event are administrators, and so is
@@ -38,11 +39,19 @@ def room_role(event: Event, principal: Principal,
     raise PermissionDenied("Access denied")
 
 
-def member_role(event: Event, user: dict[str, Any],
-                permissions: Callable[[Principal], OrganizerPermissions | None]) -> str | None:
+def member_role(
+    event: Event,
+    user: dict[str, Any],
+    permissions: Callable[[Principal], OrganizerPermissions | None],
+) -> str | None:
     """The role of the user `user` (accounts' user record) in the room; None for none."""
-    principal = Principal(kind="user", token_id=0, user_id=user["id"],
-                          username=user["username"], is_admin=user["is_admin"])
+    principal = Principal(
+        kind="user",
+        token_id=0,
+        user_id=user["id"],
+        username=user["username"],
+        is_admin=user["is_admin"],
+    )
     try:
         return room_role(event, principal, lambda: permissions(principal))
     except PermissionDenied:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -38,21 +39,44 @@ def event_by_id(session: Session, event_id: int, for_update: bool = False) -> Ev
 
 def _slug_taken(session: Session, organizer: str) -> Callable[[str], bool]:
     def taken(slug: str) -> bool:
-        found = session.scalar(select(func.count()).select_from(Event).where(
-            Event.organizer == organizer, Event.slug_key == slug.lower()))
+        found = session.scalar(
+            select(func.count())
+            .select_from(Event)
+            .where(Event.organizer == organizer, Event.slug_key == slug.lower())
+        )
         return (found or 0) > 0
 
     return taken
 
 
-def _rules(session: Session, organizer: str, properties: list[MetaProperty], partial: bool,
-           current: Event | None) -> Rules:
-    present = None if current is None else {
-        field: getattr(current, field) for field in (
-            "slug", "has_subevents", "date_from", "date_to", "presale_start", "presale_end")}
-    return Rules(partial=partial, current=present,
-                 meta_names=frozenset(prop.name for prop in properties),
-                 slug_taken=_slug_taken(session, organizer))
+def _rules(
+    session: Session,
+    organizer: str,
+    properties: list[MetaProperty],
+    partial: bool,
+    current: Event | None,
+) -> Rules:
+    present = (
+        None
+        if current is None
+        else {
+            field: getattr(current, field)
+            for field in (
+                "slug",
+                "has_subevents",
+                "date_from",
+                "date_to",
+                "presale_start",
+                "presale_end",
+            )
+        }
+    )
+    return Rules(
+        partial=partial,
+        current=present,
+        meta_names=frozenset(prop.name for prop in properties),
+        slug_taken=_slug_taken(session, organizer),
+    )
 
 
 def _apply(event: Event, changes: dict[str, Any], properties: list[MetaProperty]) -> None:
@@ -64,26 +88,41 @@ def _apply(event: Event, changes: dict[str, Any], properties: list[MetaProperty]
     event.slug_key = event.slug.lower()
 
 
-def _new_event(session: Session, organizer: str, changes: dict[str, Any],
-               properties: list[MetaProperty], author: int | None) -> Event:
-    event = Event(organizer=organizer, author=author, live=False, testmode=False, currency="EUR",
-                  is_public=True, has_subevents=False, plugins=[], seat_category_mapping={},
-                  revision=1, playlist=Playlist())
+def _new_event(
+    session: Session,
+    organizer: str,
+    changes: dict[str, Any],
+    properties: list[MetaProperty],
+    author: int | None,
+) -> Event:
+    event = Event(
+        organizer=organizer,
+        author=author,
+        live=False,
+        testmode=False,
+        currency="EUR",
+        is_public=True,
+        has_subevents=False,
+        plugins=[],
+        seat_category_mapping={},
+        revision=1,
+        playlist=Playlist(),
+    )
     _apply(event, changes, properties)
     session.add(event)
     session.flush()
     return event
 
 
-def create_event(session: Session, organizer: str, body: dict[str, Any],
-                 author: int | None) -> Event:
+def create_event(
+    session: Session, organizer: str, body: dict[str, Any], author: int | None
+) -> Event:
     properties = meta_properties.of_organizer(session, organizer)
     changes = event_changes(body, _rules(session, organizer, properties, False, None))
     return _new_event(session, organizer, changes, properties, author)
 
 
-def clone_event(session: Session, source: Event, body: dict[str, Any],
-                author: int | None) -> Event:
+def clone_event(session: Session, source: Event, body: dict[str, Any], author: int | None) -> Event:
     """A new event from `body` (validated as on create) with the source's public flag, test
     mode, plugins, meta data and playlist tracks, each unless the body sets it; without an
     admission time of its own it is admitted as long before its start as the source (pretix)."""
@@ -93,8 +132,9 @@ def clone_event(session: Session, source: Event, body: dict[str, Any],
         changes.setdefault(field, getattr(source, field))
     changes.setdefault("meta_data", meta_properties.own_values(source))
     if changes.get("date_admission") is None and source.date_admission is not None:
-        changes["date_admission"] = changes["date_from"] + (source.date_admission -
-                                                            source.date_from)
+        changes["date_admission"] = changes["date_from"] + (
+            source.date_admission - source.date_from
+        )
     event = _new_event(session, source.organizer, changes, properties, author)
     playlists.copy_entries(source.playlist, event.playlist)
     session.flush()
@@ -113,7 +153,7 @@ def update_event(session: Session, event: Event, body: dict[str, Any], partial: 
 def delete_event(session: Session, event: Event) -> None:
     """Removes the event with its playlist, access list and meta values; a live one is kept."""
     if event.live:
-        raise PermissionDenied("A live event cannot be deleted. Set \"live\" to false first.")
+        raise PermissionDenied('A live event cannot be deleted. Set "live" to false first.')
     session.delete(event)
     session.flush()
 
@@ -124,9 +164,15 @@ def bump(event: Event) -> int:
     return event.revision
 
 
-def list_events(session: Session, organizer: str, slugs: set[str] | None,
-                event_filters: filters.EventFilters, properties: list[MetaProperty],
-                offset: int, limit: int) -> tuple[int, list[Event]]:
+def list_events(
+    session: Session,
+    organizer: str,
+    slugs: set[str] | None,
+    event_filters: filters.EventFilters,
+    properties: list[MetaProperty],
+    offset: int,
+    limit: int,
+) -> tuple[int, list[Event]]:
     """(count, one page) of the organizer's events, limited to `slugs` unless None."""
     query = select(Event).where(Event.organizer == organizer)
     if slugs is not None:

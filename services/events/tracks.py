@@ -24,8 +24,14 @@ MAX_DURATION = MAX_ID = 2**31 - 1
 
 
 def track_view(track: Track) -> dict[str, Any]:
-    return {"id": track.id, "uuid": track.uuid, "name": track.name, "artist": track.artist,
-            "duration": track.duration, "resumable": track.resumable}
+    return {
+        "id": track.id,
+        "uuid": track.uuid,
+        "name": track.name,
+        "artist": track.artist,
+        "duration": track.duration,
+        "resumable": track.resumable,
+    }
 
 
 def find_track(session: Session, ref: int | str) -> Track:
@@ -47,8 +53,7 @@ def find_track(session: Session, ref: int | str) -> Track:
     return track
 
 
-def _text(body: dict[str, Any], field: str, errors: dict[str, list[str]],
-          required: bool) -> str:
+def _text(body: dict[str, Any], field: str, errors: dict[str, list[str]], required: bool) -> str:
     value = body.get(field)
     if value is None or value == "":
         if required:
@@ -78,9 +83,15 @@ def create_track(session: Session, body: dict[str, Any]) -> Track:
         errors["resumable"] = ["Must be a valid boolean."]
     if errors:
         raise ValidationFailed(fields=errors)
-    track = Track(uuid=uuidlib.uuid4().hex, name=name, artist=artist, duration=duration,
-                  resumable=resumable, search_name=fold(name)[:FOLDED_MAX],
-                  search_artist=fold(artist)[:FOLDED_MAX])
+    track = Track(
+        uuid=uuidlib.uuid4().hex,
+        name=name,
+        artist=artist,
+        duration=duration,
+        resumable=resumable,
+        search_name=fold(name)[:FOLDED_MAX],
+        search_artist=fold(artist)[:FOLDED_MAX],
+    )
     session.add(track)
     session.flush()
     return track
@@ -105,8 +116,9 @@ def _like_literal(text: str) -> str:
     return text
 
 
-def list_tracks(session: Session, offset: int, limit: int,
-                search: str = "") -> tuple[int, list[Track]]:
+def list_tracks(
+    session: Session, offset: int, limit: int, search: str = ""
+) -> tuple[int, list[Track]]:
     """(total count, one page). Without `search`, every track by id; with it, the tracks whose name
     or artist contains it (case and accents ignored), those whose name starts with it first."""
     query = select(Track)
@@ -115,8 +127,10 @@ def list_tracks(session: Session, offset: int, limit: int,
     if folded:
         text = _like_literal(folded)
         contains = f"%{text}%"
-        query = query.where(Track.search_name.like(contains, escape=LIKE_ESCAPE)
-                            | Track.search_artist.like(contains, escape=LIKE_ESCAPE))
+        query = query.where(
+            Track.search_name.like(contains, escape=LIKE_ESCAPE)
+            | Track.search_artist.like(contains, escape=LIKE_ESCAPE)
+        )
         starts = Track.search_name.like(f"{text}%", escape=LIKE_ESCAPE)
         order.insert(0, case((starts, 0), else_=1))
     count = session.scalar(select(func.count()).select_from(query.subquery())) or 0

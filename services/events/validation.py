@@ -8,9 +8,10 @@ through :class:`Rules`. Field errors are collected together; the checks across f
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from services.common.errors import FieldErrors, ValidationFailed, too_long
 from services.events import plugins, values
@@ -22,12 +23,23 @@ MAX_SLUG = 50
 #: characters of an event's name, per language (API.md §1 "Limits")
 MAX_NAME = 200
 REQUIRED = ("name", "slug", "date_from")
-NULLABLE = frozenset({"date_to", "date_admission", "presale_start", "presale_end", "location",
-                      "geo_lat", "geo_lon", "seating_plan"})
-LIVE_ON_CREATE = ("Events cannot be created as 'live'. Quotas and payment must be added to the "
-                  "event before sales can go live.")
-SUBEVENTS_CHANGED = ("Once created an event cannot change between an series and a single "
-                     "event.")
+NULLABLE = frozenset(
+    {
+        "date_to",
+        "date_admission",
+        "presale_start",
+        "presale_end",
+        "location",
+        "geo_lat",
+        "geo_lon",
+        "seating_plan",
+    }
+)
+LIVE_ON_CREATE = (
+    "Events cannot be created as 'live'. Quotas and payment must be added to the "
+    "event before sales can go live."
+)
+SUBEVENTS_CHANGED = "Once created an event cannot change between an series and a single event."
 
 
 @dataclass(frozen=True)
@@ -112,7 +124,8 @@ def _seating_plan(value: Any, _rules: Rules) -> None:
 def _seat_category_mapping(value: Any, rules: Rules) -> dict[str, int]:
     """Only ``{}``: a mapping names products, and Setlist events have none (pretix's messages)."""
     if not isinstance(value, dict) or not all(
-            isinstance(item, int) and not isinstance(item, bool) for item in value.values()):
+        isinstance(item, int) and not isinstance(item, bool) for item in value.values()
+    ):
         raise Invalid("seat_category_mapping needs to be an object (str -> int).")
     if value and rules.creating:
         raise Invalid("You cannot specify seat category mappings on event creation.")

@@ -5,20 +5,54 @@ Each reader returns the Python value or raises :class:`Invalid` with DRF's messa
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from services.common.errors import too_long
 
 DEFAULT_LOCALE = "en"
 #: the locales pretix 2026.8 knows (its LANGUAGES setting): the keys a multi-lingual string may use
-LOCALES = frozenset("""
-en de de-informal ar eu ca zh-hans zh-hant cs hr da nl nl-informal fr fi el he hu id it ja lv nb-no
-pl pt-pt ro ru sk sv es es-419 th tr uk
-""".split())
+LOCALES = frozenset(
+    [
+        "en",
+        "de",
+        "de-informal",
+        "ar",
+        "eu",
+        "ca",
+        "zh-hans",
+        "zh-hant",
+        "cs",
+        "hr",
+        "da",
+        "nl",
+        "nl-informal",
+        "fr",
+        "fi",
+        "el",
+        "he",
+        "hu",
+        "id",
+        "it",
+        "ja",
+        "lv",
+        "nb-no",
+        "pl",
+        "pt-pt",
+        "ro",
+        "ru",
+        "sk",
+        "sv",
+        "es",
+        "es-419",
+        "th",
+        "tr",
+        "uk",
+    ]
+)
 DATETIME_FORMATS = "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]"
-TRUE_VALUES = frozenset({True, 1, "true", "True", "TRUE", "1", "yes", "on"})
-FALSE_VALUES = frozenset({False, 0, "false", "False", "FALSE", "0", "no", "off"})
+TRUE_VALUES = frozenset({True, "true", "True", "TRUE", "1", "yes", "on"})
+FALSE_VALUES = frozenset({False, "false", "False", "FALSE", "0", "no", "off"})
 
 
 class Invalid(ValueError):
@@ -27,7 +61,8 @@ class Invalid(ValueError):
 
 def type_name(value: Any) -> str:
     return {list: "list", dict: "dict", str: "str", int: "int", float: "float", bool: "bool"}.get(
-        type(value), "NoneType")
+        type(value), "NoneType"
+    )
 
 
 def boolean(value: Any) -> bool:
@@ -79,9 +114,10 @@ def moment(value: Any) -> datetime:
         except ValueError:
             pass
         else:
-            return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed
-    raise Invalid(f"Datetime has wrong format. Use one of these formats instead: "
-                  f"{DATETIME_FORMATS}.")
+            return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
+    raise Invalid(
+        f"Datetime has wrong format. Use one of these formats instead: {DATETIME_FORMATS}."
+    )
 
 
 def number(value: Any) -> float:
@@ -108,4 +144,4 @@ def iso(moment_: datetime | None) -> str | None:
     """UTC, with ``Z``, as pretix writes datetimes."""
     if moment_ is None:
         return None
-    return moment_.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    return moment_.astimezone(UTC).isoformat().replace("+00:00", "Z")

@@ -39,8 +39,12 @@ def event_view(event: Event, properties: list[MetaProperty]) -> dict[str, Any]:
 
 def event_snapshot(event: Event, view: dict[str, Any]) -> dict[str, Any]:
     """The event as domain events carry it: its `view`, author, organizer, locale."""
-    return {**view, "author": event.author, "organizer": event.organizer,
-            "default_locale": DEFAULT_LOCALE}
+    return {
+        **view,
+        "author": event.author,
+        "organizer": event.organizer,
+        "default_locale": DEFAULT_LOCALE,
+    }
 
 
 def default_name(event: Event) -> str:
@@ -62,7 +66,14 @@ def playlist_snapshot(playlist: Playlist) -> dict[str, Any]:
         "author": event.author,
         # `track` is the catalogue id (API.md §4: what the music-room iOS client decodes); the
         # details ride along beside it
-        "tracks": [{"id": entry.id, "order": entry.order, "track": entry.track.id,
-                    "playlist": playlist.id, "track_detail": track_view(entry.track)}
-                   for entry in playlist.entries],
+        "tracks": [
+            {
+                "id": entry.id,
+                "order": entry.order,
+                "track": entry.track.id,
+                "playlist": playlist.id,
+                "track_detail": track_view(entry.track),
+            }
+            for entry in playlist.entries
+        ],
     }

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from services.common.errors import PermissionDenied
 from services.common.principal import Principal
@@ -16,8 +17,9 @@ def caller_id(principal: Principal) -> str:
     return parse_guid(principal.user_uuid, "userId")
 
 
-def user_data_owner(principal: Principal, user_id: str | None,
-                    find_user: Callable[[str], Any]) -> str:
+def user_data_owner(
+    principal: Principal, user_id: str | None, find_user: Callable[[str], Any]
+) -> str:
     """The user whose item data is read or marked: `user_id` (absent: the caller). Another user's
     only for an admin (403 otherwise), and then it must exist (`find_user` raises NotFound)."""
     me = caller_id(principal)

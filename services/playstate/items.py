@@ -9,7 +9,8 @@ track is not cached (it may be created a moment later).
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from nameko.extensions import DependencyProvider
 
@@ -20,13 +21,19 @@ from services.playstate.ticks import runtime_ticks
 
 
 def item_from_track(track: dict[str, Any]) -> Item:
-    return Item(id=track["uuid"], runtime_ticks=runtime_ticks(track["duration"]),
-                resumable=bool(track["resumable"]), name=track["name"], artist=track["artist"])
+    return Item(
+        id=track["uuid"],
+        runtime_ticks=runtime_ticks(track["duration"]),
+        resumable=bool(track["resumable"]),
+        name=track["name"],
+        artist=track["artist"],
+    )
 
 
 class ItemCache:
-    def __init__(self, ttl: float, clock: Callable[[], float] = time.monotonic,
-                 max_entries: int = 100_000) -> None:
+    def __init__(
+        self, ttl: float, clock: Callable[[], float] = time.monotonic, max_entries: int = 100_000
+    ) -> None:
         self.ttl = ttl
         self.clock = clock
         self.max_entries = max_entries

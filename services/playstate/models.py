@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Boolean, Float, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.common.redelivery import call_records
 from services.common.database import UTCDateTime
+from services.common.redelivery import call_records
 
 
 class Base(DeclarativeBase):
@@ -50,8 +50,10 @@ class PlaybackSession(Base):
     """
 
     __tablename__ = "playback_sessions"
-    __table_args__ = (UniqueConstraint("user_id", "device_key", "play_session_id"),
-                      Index("ix_playback_sessions_active_seen", "active", "last_seen_us"))
+    __table_args__ = (
+        UniqueConstraint("user_id", "device_key", "play_session_id"),
+        Index("ix_playback_sessions_active_seen", "active", "last_seen_us"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[str] = mapped_column(String(32))

@@ -18,32 +18,69 @@ Announcement = tuple[str, dict[str, Any]]
 
 
 def data_changed(data: UserData, item: Item) -> Announcement:
-    return "user_data_changed", {"user_id": data.user_id, "item_id": data.item_id,
-                                 "user_data": userdata.dto(data, item)}
+    return "user_data_changed", {
+        "user_id": data.user_id,
+        "item_id": data.item_id,
+        "user_data": userdata.dto(data, item),
+    }
 
 
-def playback_event(kind: str, user_id: str, device: str, play_session_id: str, item: Item,
-                   position_ticks: int | None, **extra: Any) -> Announcement:
-    return kind, {"user_id": user_id, "item_id": item.id, "device_id": device,
-                  "play_session_id": play_session_id, "position_ticks": position_ticks, **extra}
+def playback_event(
+    kind: str,
+    user_id: str,
+    device: str,
+    play_session_id: str,
+    item: Item,
+    position_ticks: int | None,
+    **extra: Any,
+) -> Announcement:
+    return kind, {
+        "user_id": user_id,
+        "item_id": item.id,
+        "device_id": device,
+        "play_session_id": play_session_id,
+        "position_ticks": position_ticks,
+        **extra,
+    }
 
 
-def start(db: Session, user_id: str, device: str, report: PlaybackReport, item: Item,
-          now: datetime, reported_us: int) -> list[Announcement]:
+def start(
+    db: Session,
+    user_id: str,
+    device: str,
+    report: PlaybackReport,
+    item: Item,
+    now: datetime,
+    reported_us: int,
+) -> list[Announcement]:
     """Open the session; PlayCount + 1, LastPlayedDate now, Played unless resumable."""
-    sessions.record(db, user_id, device, item.id, report, sessions.epoch_us(now), reported_us,
-                    starting=True)
+    sessions.record(
+        db, user_id, device, item.id, report, sessions.epoch_us(now), reported_us, starting=True
+    )
     data = userdata.start(db, user_id, item, now, reported_us)
-    return [playback_event("playback_started", user_id, device, report.play_session_id, item,
-                           report.position_ticks), data_changed(data, item)]
+    return [
+        playback_event(
+            "playback_started", user_id, device, report.play_session_id, item, report.position_ticks
+        ),
+        data_changed(data, item),
+    ]
 
 
-def progress(db: Session, user_id: str, device: str, report: PlaybackReport, item: Item,
-             now_us: int, reported_us: int, thresholds: Thresholds) -> list[Announcement]:
+def progress(
+    db: Session,
+    user_id: str,
+    device: str,
+    report: PlaybackReport,
+    item: Item,
+    now_us: int,
+    reported_us: int,
+    thresholds: Thresholds,
+) -> list[Announcement]:
     """Store the session state; a reported position runs the rules at once. Nothing happens for a
     report older than one already applied."""
-    newer = sessions.record(db, user_id, device, item.id, report, now_us, reported_us,
-                            starting=False)
+    newer = sessions.record(
+        db, user_id, device, item.id, report, now_us, reported_us, starting=False
+    )
     if not newer or report.position_ticks is None:
         return []
     outcome = position_outcome(report.position_ticks, item, thresholds)
@@ -51,31 +88,55 @@ def progress(db: Session, user_id: str, device: str, report: PlaybackReport, ite
     return [data_changed(data, item)] if data else []
 
 
-def stop_user_data(db: Session, user_id: str, item: Item, position_ticks: int | None,
-                   reported_us: int, thresholds: Thresholds) -> UserData:
+def stop_user_data(
+    db: Session,
+    user_id: str,
+    item: Item,
+    position_ticks: int | None,
+    reported_us: int,
+    thresholds: Thresholds,
+) -> UserData:
     """A stop: the rules at the stop position, or PlayCount + 1 and played without one."""
     if position_ticks is None:
         return userdata.stop_without_position(db, user_id, item.id, reported_us)
     outcome = position_outcome(position_ticks, item, thresholds)
-    return userdata.apply_position(db, user_id, item.id, outcome, reported_us,
-                                   only_if_newer=False)  # type: ignore[return-value]
+    return userdata.apply_position(db, user_id, item.id, outcome, reported_us, only_if_newer=False)  # type: ignore[return-value]
 
 
-def stop(db: Session, user_id: str, device: str, report: PlaybackReport, item: Item,
-         reported_us: int, thresholds: Thresholds) -> list[Announcement]:
+def stop(
+    db: Session,
+    user_id: str,
+    device: str,
+    report: PlaybackReport,
+    item: Item,
+    reported_us: int,
+    thresholds: Thresholds,
+) -> list[Announcement]:
     """End the session; a failed playback changes no user data."""
     sessions.end(db, user_id, device, report.play_session_id, reported_us)
-    stopped = playback_event("playback_stopped", user_id, device, report.play_session_id, item,
-                             report.position_ticks,
-                             reason="failed" if report.failed else "stopped")
+    stopped = playback_event(
+        "playback_stopped",
+        user_id,
+        device,
+        report.play_session_id,
+        item,
+        report.position_ticks,
+        reason="failed" if report.failed else "stopped",
+    )
     if report.failed:
         return [stopped]
     data = stop_user_data(db, user_id, item, report.position_ticks, reported_us, thresholds)
     return [stopped, data_changed(data, item)]
 
 
-def expire(db: Session, silent: Any, item: Item | None, now_us: int,
-           thresholds: Thresholds, reason: str = "expired") -> list[Announcement]:
+def expire(
+    db: Session,
+    silent: Any,
+    item: Item | None,
+    now_us: int,
+    thresholds: Thresholds,
+    reason: str = "expired",
+) -> list[Announcement]:
     """Stop a silent session (a row of ``sessions.silent_since``) at its last reported position,
     unless it spoke meanwhile or another instance stopped it first. A session whose track left the
     catalogue (`item` None) just ends. Logging out ends a device's sessions the same way
@@ -83,6 +144,15 @@ def expire(db: Session, silent: Any, item: Item | None, now_us: int,
     if not sessions.claim_silent(db, silent.id, silent.last_seen_us) or item is None:
         return []
     data = stop_user_data(db, silent.user_id, item, silent.position_ticks, now_us, thresholds)
-    return [playback_event("playback_stopped", silent.user_id, silent.device_key,
-                           silent.play_session_id, item, silent.position_ticks,
-                           reason=reason), data_changed(data, item)]
+    return [
+        playback_event(
+            "playback_stopped",
+            silent.user_id,
+            silent.device_key,
+            silent.play_session_id,
+            item,
+            silent.position_ticks,
+            reason=reason,
+        ),
+        data_changed(data, item),
+    ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from services.common.errors import BadRequest
@@ -109,8 +109,8 @@ def parse_date(value: str | None, name: str = "datePlayed") -> datetime | None:
     except ValueError:
         raise _invalid(value, name) from None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
 
 
 @dataclass(frozen=True)
@@ -135,13 +135,19 @@ class PlaybackReport:
 
     def session_state(self) -> dict[str, Any]:
         """The columns of a playback session this report sets."""
-        return {"position_ticks": self.position_ticks, "is_paused": self.is_paused,
-                "is_muted": self.is_muted, "volume_level": self.volume_level,
-                "repeat_mode": self.repeat_mode, "play_method": self.play_method,
-                "can_seek": self.can_seek, "media_source_id": self.media_source_id,
-                "audio_stream_index": self.audio_stream_index,
-                "subtitle_stream_index": self.subtitle_stream_index,
-                "live_stream_id": self.live_stream_id}
+        return {
+            "position_ticks": self.position_ticks,
+            "is_paused": self.is_paused,
+            "is_muted": self.is_muted,
+            "volume_level": self.volume_level,
+            "repeat_mode": self.repeat_mode,
+            "play_method": self.play_method,
+            "can_seek": self.can_seek,
+            "media_source_id": self.media_source_id,
+            "audio_stream_index": self.audio_stream_index,
+            "subtitle_stream_index": self.subtitle_stream_index,
+            "live_stream_id": self.live_stream_id,
+        }
 
 
 def parse_report(data: dict[str, Any]) -> PlaybackReport:

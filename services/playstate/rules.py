@@ -22,11 +22,14 @@ class Thresholds:
     min_resume_duration_seconds: float = 300.0
 
     @classmethod
-    def from_env(cls) -> "Thresholds":
+    def from_env(cls) -> Thresholds:
         """``PLAYSTATE_MIN_RESUME_PCT``, ``PLAYSTATE_MAX_RESUME_PCT``,
         ``PLAYSTATE_MIN_RESUME_DURATION_SECONDS`` (README's configuration table)."""
-        return cls(config.PLAYSTATE_MIN_RESUME_PCT.value(), config.PLAYSTATE_MAX_RESUME_PCT.value(),
-                   config.PLAYSTATE_MIN_RESUME_DURATION_SECONDS.value())
+        return cls(
+            config.PLAYSTATE_MIN_RESUME_PCT.value(),
+            config.PLAYSTATE_MAX_RESUME_PCT.value(),
+            config.PLAYSTATE_MIN_RESUME_DURATION_SECONDS.value(),
+        )
 
 
 @dataclass(frozen=True)

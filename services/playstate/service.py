@@ -14,9 +14,9 @@ work; the calls of the hot path (progress, ping, reads) at most once per
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import Callable
 
 from nameko.events import EventDispatcher
 from nameko.rpc import RpcProxy
@@ -56,8 +56,11 @@ class PlaystateService(ServiceBase):
 
     # helpers ------------------------------------------------------------------------------------
     def _owner(self, principal: dict, user_id: str | None) -> str:
-        return access.user_data_owner(Principal.from_dict(principal),
-                                      optional_guid(user_id, "userId"), self.accounts.find_user)
+        return access.user_data_owner(
+            Principal.from_dict(principal),
+            optional_guid(user_id, "userId"),
+            self.accounts.find_user,
+        )
 
     def _item_if_known(self, item_id: str) -> Item | None:
         try:
@@ -76,8 +79,9 @@ class PlaystateService(ServiceBase):
         for kind, payload in announcements:
             after_commit(self.db, functools.partial(self.dispatch, kind, payload))
 
-    def _report(self, principal: dict, user_id: str | None, info: dict, starting: bool = False
-                ) -> tuple[str, str, reports.PlaybackReport, Item | None]:
+    def _report(
+        self, principal: dict, user_id: str | None, info: dict, starting: bool = False
+    ) -> tuple[str, str, reports.PlaybackReport, Item | None]:
         """(user, device, report, item) of a playback report; the item is the report's, else
         (progress and stop) the one the session is playing, else None. Resolved before anything
         is written."""
@@ -100,8 +104,13 @@ class PlaystateService(ServiceBase):
         self._touch(principal, hot=True)
         return userdata.dto(userdata.get(self.db, owner, item.id), item)
 
-    def _mark(self, principal: dict, user_id: str | None, item_id: str,
-              write: Callable[[str, Item, datetime], UserData]) -> dict:
+    def _mark(
+        self,
+        principal: dict,
+        user_id: str | None,
+        item_id: str,
+        write: Callable[[str, Item, datetime], UserData],
+    ) -> dict:
         item_key = parse_guid(item_id, "itemId")
         owner = self._owner(principal, user_id)
         item = self.items(item_key)
@@ -111,32 +120,49 @@ class PlaystateService(ServiceBase):
         return userdata.dto(data, item)
 
     @rpc(once=True)
-    def mark_played(self, principal: dict, user_id: str | None, item_id: str,
-                    date_played: str | None = None) -> dict:
+    def mark_played(
+        self, principal: dict, user_id: str | None, item_id: str, date_played: str | None = None
+    ) -> dict:
         when = reports.parse_date(date_played)
-        return self._mark(principal, user_id, item_id, lambda owner, item, now:
-                          userdata.mark_played(self.db, owner, item.id, when, now,
-                                               sessions.epoch_us(now)))
+        return self._mark(
+            principal,
+            user_id,
+            item_id,
+            lambda owner, item, now: userdata.mark_played(
+                self.db, owner, item.id, when, now, sessions.epoch_us(now)
+            ),
+        )
 
     @rpc(once=True)
     def mark_unplayed(self, principal: dict, user_id: str | None, item_id: str) -> dict:
-        return self._mark(principal, user_id, item_id, lambda owner, item, now:
-                          userdata.mark_unplayed(self.db, owner, item.id, sessions.epoch_us(now)))
+        return self._mark(
+            principal,
+            user_id,
+            item_id,
+            lambda owner, item, now: userdata.mark_unplayed(
+                self.db, owner, item.id, sessions.epoch_us(now)
+            ),
+        )
 
     # playback sessions --------------------------------------------------------------------------
     @rpc(once=True)
-    def playback_start(self, principal: dict, user_id: str | None, info: dict,
-                       reported_us: int | None = None) -> None:
+    def playback_start(
+        self, principal: dict, user_id: str | None, info: dict, reported_us: int | None = None
+    ) -> None:
         user, device, report, item = self._report(principal, user_id, info, starting=True)
         if item is not None:
             now = utcnow()
-            self._announce(*playback.start(
-                self.db, user, device, report, item, now, reported_us or sessions.epoch_us(now)))
+            self._announce(
+                *playback.start(
+                    self.db, user, device, report, item, now, reported_us or sessions.epoch_us(now)
+                )
+            )
         self._touch(principal)
 
     @rpc  # last-writer-wins: a redelivery changes nothing (services/playstate/progress.py)
-    def playback_progress(self, principal: dict, user_id: str | None, info: dict,
-                          reported_us: int | None = None) -> None:
+    def playback_progress(
+        self, principal: dict, user_id: str | None, info: dict, reported_us: int | None = None
+    ) -> None:
         user, device, report, item = self._report(principal, user_id, info)
         if item is not None:
             now_us = sessions.epoch_us(utcnow())
@@ -146,13 +172,22 @@ class PlaystateService(ServiceBase):
         self._touch(principal, hot=True)
 
     @rpc(once=True)
-    def playback_stop(self, principal: dict, user_id: str | None, info: dict,
-                      reported_us: int | None = None) -> None:
+    def playback_stop(
+        self, principal: dict, user_id: str | None, info: dict, reported_us: int | None = None
+    ) -> None:
         user, device, report, item = self._report(principal, user_id, info)
         if item is not None:
-            self._announce(*playback.stop(
-                self.db, user, device, report, item,
-                reported_us or sessions.epoch_us(utcnow()), THRESHOLDS))
+            self._announce(
+                *playback.stop(
+                    self.db,
+                    user,
+                    device,
+                    report,
+                    item,
+                    reported_us or sessions.epoch_us(utcnow()),
+                    THRESHOLDS,
+                )
+            )
         self._touch(principal)
 
     @rpc
@@ -175,24 +210,37 @@ class PlaystateService(ServiceBase):
         caller, wanted = Principal.from_dict(principal), devices.SessionQuery.parse(query)
         rows = devices.visible(self.db, caller, wanted)
         playing = sessions.playing_by_device(
-            self.db, None if caller.is_admin else access.caller_id(caller))
+            self.db, None if caller.is_admin else access.caller_id(caller)
+        )
         self.db.rollback()  # read only; no transaction stays open across the catalogue lookups
-        listed = devices.newest_first(rows, playing, sessions.epoch_us(utcnow()),
-                                      wanted.active_within_seconds)
+        listed = devices.newest_first(
+            rows, playing, sessions.epoch_us(utcnow()), wanted.active_within_seconds
+        )
         return devices.session_infos(listed, self._item_if_known, server_id)
 
     @rpc
-    def resume_items(self, principal: dict, user_id: str | None, query: dict[str, list[str]],
-                     server_id: str, items_form: bool = False) -> dict:
+    def resume_items(
+        self,
+        principal: dict,
+        user_id: str | None,
+        query: dict[str, list[str]],
+        server_id: str,
+        items_form: bool = False,
+    ) -> dict:
         """Continue listening (``Items/Resume``, or ``Items?Filters=IsResumable``)."""
         owner = self._owner(principal, user_id)
         wanted = (resume.ResumeQuery.parse_items if items_form else resume.ResumeQuery.parse)(query)
-        playing = sessions.playing_items(self.db, owner) if wanted.exclude_active_sessions else set()
+        playing = (
+            sessions.playing_items(self.db, owner) if wanted.exclude_active_sessions else set()
+        )
         total, page = resume.page(self.db, owner, wanted, playing)
         self._touch(principal, hot=True)
         commit(self.db)  # no transaction stays open across the catalogue lookups
-        return resume.result(resume.base_items(page, self._item_if_known, server_id,
-                                               wanted.enable_user_data), total, wanted)
+        return resume.result(
+            resume.base_items(page, self._item_if_known, server_id, wanted.enable_user_data),
+            total,
+            wanted,
+        )
 
     @rpc
     def end_device_sessions(self, principal: dict, device_id: str | None = None) -> None:
@@ -206,8 +254,11 @@ class PlaystateService(ServiceBase):
         items = {row.item_id: self._item_if_known(row.item_id) for row in playing}
         now_us = sessions.epoch_us(utcnow())
         for row in playing:
-            self._announce(*playback.expire(self.db, row, items[row.item_id], now_us, THRESHOLDS,
-                                            reason="logout"))
+            self._announce(
+                *playback.expire(
+                    self.db, row, items[row.item_id], now_us, THRESHOLDS, reason="logout"
+                )
+            )
         # the device's Jellyfin session ends too (it no longer appears in GET /Sessions)
         devices.end(self.db, user, device)
         TOUCHES.forget(user, device)
@@ -216,8 +267,9 @@ class PlaystateService(ServiceBase):
     def stop_silent_sessions(self) -> None:
         """Stop sessions silent for the timeout at their last position, as a stop report would."""
         now_us = sessions.epoch_us(utcnow())
-        silent = sessions.silent_since(self.db, now_us - int(SESSION_TIMEOUT_SECONDS * 1e6),
-                                       EXPIRY_BATCH)
+        silent = sessions.silent_since(
+            self.db, now_us - int(SESSION_TIMEOUT_SECONDS * 1e6), EXPIRY_BATCH
+        )
         self.db.rollback()  # no transaction stays open across the catalogue lookups
         for row in silent:
             item = self._item_if_known(row.item_id)

@@ -8,7 +8,7 @@ ping) is what the expiry timer looks at.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Table, delete, select, update
@@ -22,7 +22,7 @@ from services.playstate.userdata import dialect_insert
 
 TABLE = cast(Table, PlaybackSession.__table__)
 COLUMNS = TABLE.c
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def device_key(principal: Principal) -> str:
@@ -33,8 +33,11 @@ def device_key(principal: Principal) -> str:
 
 
 def _key(user_id: str, device: str, play_session_id: str) -> Any:
-    return ((COLUMNS.user_id == user_id) & (COLUMNS.device_key == device)
-            & (COLUMNS.play_session_id == play_session_id))
+    return (
+        (COLUMNS.user_id == user_id)
+        & (COLUMNS.device_key == device)
+        & (COLUMNS.play_session_id == play_session_id)
+    )
 
 
 def epoch_us(moment: datetime) -> int:
@@ -42,46 +45,79 @@ def epoch_us(moment: datetime) -> int:
     return (moment - EPOCH) // timedelta(microseconds=1)
 
 
-def current_item(session: Session, user_id: str, device: str, play_session_id: str
-                 ) -> str | None:
+def current_item(session: Session, user_id: str, device: str, play_session_id: str) -> str | None:
     """The item this session is playing, if it is (for a report without ``ItemId``)."""
-    return session.scalar(select(COLUMNS.item_id).where(_key(user_id, device, play_session_id),
-                                                        COLUMNS.active.is_(True)))
+    return session.scalar(
+        select(COLUMNS.item_id).where(
+            _key(user_id, device, play_session_id), COLUMNS.active.is_(True)
+        )
+    )
 
 
-def record(session: Session, user_id: str, device: str, item_id: str, report: PlaybackReport,
-           now_us: int, reported_us: int, starting: bool) -> bool:
+def record(
+    session: Session,
+    user_id: str,
+    device: str,
+    item_id: str,
+    report: PlaybackReport,
+    now_us: int,
+    reported_us: int,
+    starting: bool,
+) -> bool:
     """Open (`starting`) or update the session with the report's state; False if it was older
     than what the session already has. A progress report without a position keeps the last one."""
     state = report.session_state()
     if not starting and state["position_ticks"] is None:
         state.pop("position_ticks")
-    changes = {**state, "item_id": item_id, "active": True, "last_seen_us": now_us,
-               "last_report_us": reported_us}
+    changes = {
+        **state,
+        "item_id": item_id,
+        "active": True,
+        "last_seen_us": now_us,
+        "last_report_us": reported_us,
+    }
     if starting:
         changes["started_us"] = now_us
     statement = dialect_insert(session)(TABLE).values(
-        {**report.session_state(), **changes, "started_us": now_us, "user_id": user_id,
-         "device_key": device, "play_session_id": report.play_session_id})
+        {
+            **report.session_state(),
+            **changes,
+            "started_us": now_us,
+            "user_id": user_id,
+            "device_key": device,
+            "play_session_id": report.play_session_id,
+        }
+    )
     statement = statement.on_conflict_do_update(
         index_elements=[COLUMNS.user_id, COLUMNS.device_key, COLUMNS.play_session_id],
-        set_=changes, where=COLUMNS.last_report_us < reported_us)
+        set_=changes,
+        where=COLUMNS.last_report_us < reported_us,
+    )
     return session.execute(statement.returning(COLUMNS.id)).first() is not None
 
 
-def end(session: Session, user_id: str, device: str, play_session_id: str,
-        reported_us: int) -> None:
+def end(
+    session: Session, user_id: str, device: str, play_session_id: str, reported_us: int
+) -> None:
     """Mark the session stopped (if it exists and has seen nothing newer)."""
-    session.execute(update(TABLE).where(
-        _key(user_id, device, play_session_id), COLUMNS.last_report_us < reported_us
-    ).values(active=False, last_report_us=reported_us))
+    session.execute(
+        update(TABLE)
+        .where(_key(user_id, device, play_session_id), COLUMNS.last_report_us < reported_us)
+        .values(active=False, last_report_us=reported_us)
+    )
 
 
 def ping(session: Session, user_id: str, play_session_id: str, now_us: int) -> int:
     """Keep the caller's active sessions with this PlaySessionId alive; how many there were."""
-    result = session.execute(update(TABLE).where(
-        COLUMNS.user_id == user_id, COLUMNS.play_session_id == play_session_id,
-        COLUMNS.active.is_(True)).values(last_seen_us=now_us))
+    result = session.execute(
+        update(TABLE)
+        .where(
+            COLUMNS.user_id == user_id,
+            COLUMNS.play_session_id == play_session_id,
+            COLUMNS.active.is_(True),
+        )
+        .values(last_seen_us=now_us)
+    )
     return rowcount(result)
 
 
@@ -98,33 +134,51 @@ def playing_by_device(session: Session, user_id: str | None) -> dict[tuple[str, 
 
 def playing_items(session: Session, user_id: str) -> set[str]:
     """The items the user is playing now, on any device."""
-    return set(session.scalars(select(COLUMNS.item_id).where(COLUMNS.user_id == user_id,
-                                                             COLUMNS.active.is_(True))))
+    return set(
+        session.scalars(
+            select(COLUMNS.item_id).where(COLUMNS.user_id == user_id, COLUMNS.active.is_(True))
+        )
+    )
 
 
 def silent_since(session: Session, cutoff_us: int, limit: int) -> list[Any]:
     """Active sessions (as rows) with no start, progress or ping since `cutoff_us`, oldest first."""
-    return list(session.execute(select(*COLUMNS).where(
-        COLUMNS.active.is_(True), COLUMNS.last_seen_us < cutoff_us
-    ).order_by(COLUMNS.last_seen_us).limit(limit)))
+    return list(
+        session.execute(
+            select(*COLUMNS)
+            .where(COLUMNS.active.is_(True), COLUMNS.last_seen_us < cutoff_us)
+            .order_by(COLUMNS.last_seen_us)
+            .limit(limit)
+        )
+    )
 
 
 def active_on_device(session: Session, user_id: str, device: str) -> list[Any]:
     """The user's active sessions on one device (as rows, like ``silent_since``'s)."""
-    return list(session.execute(select(*COLUMNS).where(
-        COLUMNS.user_id == user_id, COLUMNS.device_key == device, COLUMNS.active.is_(True))))
+    return list(
+        session.execute(
+            select(*COLUMNS).where(
+                COLUMNS.user_id == user_id, COLUMNS.device_key == device, COLUMNS.active.is_(True)
+            )
+        )
+    )
 
 
 def claim_silent(session: Session, session_id: int, last_seen_us: int) -> bool:
     """Stop a silent session unless it spoke meanwhile or another instance stopped it first."""
-    result = session.execute(update(TABLE).where(
-        COLUMNS.id == session_id, COLUMNS.active.is_(True),
-        COLUMNS.last_seen_us == last_seen_us).values(active=False))
+    result = session.execute(
+        update(TABLE)
+        .where(
+            COLUMNS.id == session_id, COLUMNS.active.is_(True), COLUMNS.last_seen_us == last_seen_us
+        )
+        .values(active=False)
+    )
     return rowcount(result) == 1
 
 
 def purge_inactive(session: Session, before_us: int) -> int:
     """Forget stopped sessions whose last report is older than `before_us`."""
-    result = session.execute(delete(TABLE).where(COLUMNS.active.is_(False),
-                                                 COLUMNS.last_report_us < before_us))
+    result = session.execute(
+        delete(TABLE).where(COLUMNS.active.is_(False), COLUMNS.last_report_us < before_us)
+    )
     return rowcount(result)

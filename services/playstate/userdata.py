@@ -38,7 +38,7 @@ class UserData:
     likes: bool | None = None
 
     @classmethod
-    def from_row(cls, row: Any) -> "UserData":
+    def from_row(cls, row: Any) -> UserData:
         fields = row._mapping
         return cls(**{name: fields[name] for name in cls.__dataclass_fields__})
 
@@ -71,8 +71,9 @@ def dto(data: UserData, item: Item) -> dict[str, Any]:
 
 def get(session: Session, user_id: str, item_id: str) -> UserData:
     """The stored data, or Jellyfin's defaults for an item the user never touched."""
-    row = session.execute(select(*COLUMNS).where(COLUMNS.user_id == user_id,
-                                                 COLUMNS.item_id == item_id)).first()
+    row = session.execute(
+        select(*COLUMNS).where(COLUMNS.user_id == user_id, COLUMNS.item_id == item_id)
+    ).first()
     return UserData.from_row(row) if row else UserData(user_id, item_id)
 
 
@@ -86,28 +87,49 @@ def _later(reported_us: int) -> ColumnElement[int]:
     return case((COLUMNS.reported_us < reported_us, reported_us), else_=COLUMNS.reported_us)
 
 
-def _upsert(session: Session, user_id: str, item_id: str, reported_us: int,
-            created: dict[str, Any], changes: dict[str, Any],
-            only_if_newer: bool = False) -> UserData | None:
+def _upsert(
+    session: Session,
+    user_id: str,
+    item_id: str,
+    reported_us: int,
+    created: dict[str, Any],
+    changes: dict[str, Any],
+    only_if_newer: bool = False,
+) -> UserData | None:
     """Insert the row as `created`, or apply `changes` to the existing one; the row as stored.
 
     With `only_if_newer`, an existing row whose newest report is not older is left alone (None).
     """
     insert = dialect_insert(session)
     statement = insert(TABLE).values(
-        user_id=user_id, item_id=item_id, reported_us=reported_us,
-        **{"played": False, "play_count": 0, "playback_position_ticks": 0, "is_favorite": False,
-           **created})
+        user_id=user_id,
+        item_id=item_id,
+        reported_us=reported_us,
+        **{
+            "played": False,
+            "play_count": 0,
+            "playback_position_ticks": 0,
+            "is_favorite": False,
+            **created,
+        },
+    )
     statement = statement.on_conflict_do_update(
         index_elements=[COLUMNS.user_id, COLUMNS.item_id],
         set_={**changes, "reported_us": reported_us if only_if_newer else _later(reported_us)},
-        where=(COLUMNS.reported_us < reported_us) if only_if_newer else None)
+        where=(COLUMNS.reported_us < reported_us) if only_if_newer else None,
+    )
     row = session.execute(statement.returning(*COLUMNS)).first()
     return UserData.from_row(row) if row else None
 
 
-def mark_played(session: Session, user_id: str, item_id: str, date_played: datetime | None,
-                now: datetime, reported_us: int) -> UserData:
+def mark_played(
+    session: Session,
+    user_id: str,
+    item_id: str,
+    date_played: datetime | None,
+    now: datetime,
+    reported_us: int,
+) -> UserData:
     """Played, position 0; PlayCount + 1 only with a date, and at least 1; LastPlayedDate = the
     date, else the old value, else now."""
     if date_played is not None:
@@ -116,21 +138,32 @@ def mark_played(session: Session, user_id: str, item_id: str, date_played: datet
     else:
         count = case((COLUMNS.play_count < 1, 1), else_=COLUMNS.play_count)
         last = func.coalesce(COLUMNS.last_played_date, literal(now, UTCDateTime()))
-    created = {"played": True, "play_count": 1, "playback_position_ticks": 0,
-               "last_played_date": date_played or now}
-    changes = {"played": True, "play_count": count, "playback_position_ticks": 0,
-               "last_played_date": last}
+    created = {
+        "played": True,
+        "play_count": 1,
+        "playback_position_ticks": 0,
+        "last_played_date": date_played or now,
+    }
+    changes = {
+        "played": True,
+        "play_count": count,
+        "playback_position_ticks": 0,
+        "last_played_date": last,
+    }
     return _upsert(session, user_id, item_id, reported_us, created, changes)  # type: ignore
 
 
 def mark_unplayed(session: Session, user_id: str, item_id: str, reported_us: int) -> UserData:
-    values = {"played": False, "play_count": 0, "playback_position_ticks": 0,
-              "last_played_date": None}
+    values = {
+        "played": False,
+        "play_count": 0,
+        "playback_position_ticks": 0,
+        "last_played_date": None,
+    }
     return _upsert(session, user_id, item_id, reported_us, values, values)  # type: ignore
 
 
-def start(session: Session, user_id: str, item: Item, now: datetime,
-          reported_us: int) -> UserData:
+def start(session: Session, user_id: str, item: Item, now: datetime, reported_us: int) -> UserData:
     """PlayCount + 1, LastPlayedDate now, Played for a non-resumable item, not for a resumable."""
     played = not item.resumable
     created = {"play_count": 1, "last_played_date": now, "played": played}
@@ -138,8 +171,14 @@ def start(session: Session, user_id: str, item: Item, now: datetime,
     return _upsert(session, user_id, item.id, reported_us, created, changes)  # type: ignore
 
 
-def apply_position(session: Session, user_id: str, item_id: str, outcome: Outcome,
-                   reported_us: int, only_if_newer: bool) -> UserData | None:
+def apply_position(
+    session: Session,
+    user_id: str,
+    item_id: str,
+    outcome: Outcome,
+    reported_us: int,
+    only_if_newer: bool,
+) -> UserData | None:
     """Store a position the rules decided on; Played becomes true or stays as it is."""
     created = {"playback_position_ticks": outcome.position_ticks, "played": outcome.played}
     changes: dict[str, Any] = {"playback_position_ticks": outcome.position_ticks}
@@ -148,10 +187,10 @@ def apply_position(session: Session, user_id: str, item_id: str, outcome: Outcom
     return _upsert(session, user_id, item_id, reported_us, created, changes, only_if_newer)
 
 
-def stop_without_position(session: Session, user_id: str, item_id: str,
-                          reported_us: int) -> UserData:
+def stop_without_position(
+    session: Session, user_id: str, item_id: str, reported_us: int
+) -> UserData:
     """A client that cannot say where it stopped: PlayCount + 1, Played, position 0."""
     created = {"play_count": 1, "played": True, "playback_position_ticks": 0}
-    changes = {"play_count": COLUMNS.play_count + 1, "played": True,
-               "playback_position_ticks": 0}
+    changes = {"play_count": COLUMNS.play_count + 1, "played": True, "playback_position_ticks": 0}
     return _upsert(session, user_id, item_id, reported_us, created, changes)  # type: ignore

@@ -14,27 +14,44 @@ from services.common import room_messages
 from services.common.room_messages import ACCESS_DENIED, EVENT_NOT_FOUND
 
 
-def room_message(payload: dict[str, Any], origin: str | None, message: dict | None,
-                 close: dict | None = None) -> dict[str, Any]:
-    return {"room": payload["event_id"], "revision": payload["revision"], "origin": origin,
-            "message": message, "close": close}
+def room_message(
+    payload: dict[str, Any], origin: str | None, message: dict | None, close: dict | None = None
+) -> dict[str, Any]:
+    return {
+        "room": payload["event_id"],
+        "revision": payload["revision"],
+        "origin": origin,
+        "message": message,
+        "close": close,
+    }
 
 
 def playlist_changed(payload: dict[str, Any], origin: str | None) -> dict[str, Any]:
-    return room_message(payload, origin, room_messages.playlist_changed(
-        payload["playlist"], payload["revision"], room_messages.change_message(payload["change"])))
+    return room_message(
+        payload,
+        origin,
+        room_messages.playlist_changed(
+            payload["playlist"],
+            payload["revision"],
+            room_messages.change_message(payload["change"]),
+        ),
+    )
 
 
 def event_changed(payload: dict[str, Any], origin: str | None) -> dict[str, Any]:
-    return room_message(payload, origin,
-                        room_messages.event_changed(payload["event"], payload["revision"]))
+    return room_message(
+        payload, origin, room_messages.event_changed(payload["event"], payload["revision"])
+    )
 
 
 def access_changed(payload: dict[str, Any], origin: str | None) -> dict[str, Any]:
     """``event.changed`` for the room; a revocation (no mode left) also closes that user's
     sockets in the room with 4403."""
-    close = (None if payload.get("access_mode") is not None else
-             {"code": ACCESS_DENIED, "user_id": payload["user_id"]})
+    close = (
+        None
+        if payload.get("access_mode") is not None
+        else {"code": ACCESS_DENIED, "user_id": payload["user_id"]}
+    )
     return {**event_changed(payload, origin), "close": close}
 
 

@@ -26,8 +26,11 @@ def member(db, organizer, name, **flags):
 
 def test_permissions_are_the_union_over_the_users_teams(db, organizer):
     principal, first = member(db, organizer, "union", can_create_events=True)
-    second = teams.create_team(db, organizer, {"name": "limited", "limit_events": ["b", "a"],
-                                               "can_change_event_settings": True})
+    second = teams.create_team(
+        db,
+        organizer,
+        {"name": "limited", "limit_events": ["b", "a"], "can_change_event_settings": True},
+    )
     teams.add_member(db, second, {"user": principal.user_id})
     perms = organizers.permissions(db, principal, "teams-org")
     assert perms.has("can_create_events")
@@ -56,9 +59,11 @@ def test_managing_teams_needs_can_change_teams(db, organizer):
 def test_team_body_validation_messages(db, organizer):
     with pytest.raises(ValidationFailed) as raised:
         teams.create_team(db, organizer, {"can_create_events": "yes", "limit_events": "a"})
-    assert raised.value.fields == {"name": ["This field is required."],
-                                   "can_create_events": ["Must be a valid boolean."],
-                                   "limit_events": ["Expected a list of event slugs."]}
+    assert raised.value.fields == {
+        "name": ["This field is required."],
+        "can_create_events": ["Must be a valid boolean."],
+        "limit_events": ["Expected a list of event slugs."],
+    }
 
 
 def test_member_errors(db, organizer):

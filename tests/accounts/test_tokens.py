@@ -13,14 +13,18 @@ def db(session_for):
 
 def test_user_token_authenticates_as_the_user_and_is_stored_hashed(db):
     user = users.create_user(db, "tok-user", "pw")
-    device = tokens.Device(device_id="phone", device_name="Ana's", client="Finamp",
-                           client_version="0.9")
+    device = tokens.Device(
+        device_id="phone", device_name="Ana's", client="Finamp", client_version="0.9"
+    )
     token, record = tokens.issue_user_token(db, user, device=device)
     assert len(token) == 64 and record.token_hash == hash_token(token) != token
     principal = tokens.authenticate(db, token)
     assert (principal.kind, principal.user_id, principal.device_id) == ("user", user.id, "phone")
     assert (principal.client, principal.device_name, principal.client_version) == (
-        "Finamp", "Ana's", "0.9")
+        "Finamp",
+        "Ana's",
+        "0.9",
+    )
 
 
 def test_team_token_authenticates_as_the_team(db):

@@ -1,8 +1,13 @@
 import pytest
 
 from services.accounts import tokens, users
-from services.common.errors import (AuthenticationFailed, BadRequest, NotFound,
-                                    PermissionDenied, ValidationFailed)
+from services.common.errors import (
+    AuthenticationFailed,
+    BadRequest,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from services.common.principal import Principal
 
 
@@ -61,7 +66,9 @@ def test_login_checks_password_and_replaces_the_devices_earlier_login(db):
 
 def test_find_user_by_id_and_both_guid_forms(db):
     user = users.create_user(db, "findme", "pw")
-    dashed = f"{user.uuid[:8]}-{user.uuid[8:12]}-{user.uuid[12:16]}-{user.uuid[16:20]}-{user.uuid[20:]}"
+    dashed = (
+        f"{user.uuid[:8]}-{user.uuid[8:12]}-{user.uuid[12:16]}-{user.uuid[16:20]}-{user.uuid[20:]}"
+    )
     assert users.find_user(db, user.id) is user
     assert users.find_user(db, user.uuid.upper()) is user
     assert users.find_user(db, dashed) is user

@@ -50,8 +50,14 @@ def test_datetimes_come_back_aware_in_utc(provider):
     worker = Worker()
     session = provider.get_dependency(worker)
     moment = datetime(2026, 5, 1, 12, 0, tzinfo=timezone(timedelta(hours=2)))
-    user = User(uuid=uuid.uuid4().hex, username="tz", username_key=f"tz-{uuid.uuid4().hex}",
-                password_hash="x", is_admin=False, created_at=moment)
+    user = User(
+        uuid=uuid.uuid4().hex,
+        username="tz",
+        username_key=f"tz-{uuid.uuid4().hex}",
+        password_hash="x",
+        is_admin=False,
+        created_at=moment,
+    )
     session.add(user)
     provider.worker_result(worker)
     with provider.make_session() as fresh:

@@ -14,8 +14,11 @@ def record(message: str, exc_info=None) -> logging.LogRecord:
 
 
 def worker(correlation_id=None):
-    return SimpleNamespace(context_data={"correlation_id": correlation_id} if correlation_id
-                           else {}, call_id="events.add.1", service_name="events")
+    return SimpleNamespace(
+        context_data={"correlation_id": correlation_id} if correlation_id else {},
+        call_id="events.add.1",
+        service_name="events",
+    )
 
 
 def test_json_line_has_service_and_correlation_id(monkeypatch):

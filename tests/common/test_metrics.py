@@ -28,13 +28,23 @@ class Probed:
 
 
 def calls(outcome: str) -> float:
-    return REGISTRY.get_sample_value("setlist_entrypoint_calls_total", {
-        "service": "probed", "entrypoint": "answer", "outcome": outcome}) or 0.0
+    return (
+        REGISTRY.get_sample_value(
+            "setlist_entrypoint_calls_total",
+            {"service": "probed", "entrypoint": "answer", "outcome": outcome},
+        )
+        or 0.0
+    )
 
 
 def latency_count() -> float:
-    return REGISTRY.get_sample_value("setlist_entrypoint_latency_seconds_count", {
-        "service": "probed", "entrypoint": "answer"}) or 0.0
+    return (
+        REGISTRY.get_sample_value(
+            "setlist_entrypoint_latency_seconds_count",
+            {"service": "probed", "entrypoint": "answer"},
+        )
+        or 0.0
+    )
 
 
 def free_port() -> int:
@@ -46,10 +56,12 @@ def free_port() -> int:
 @pytest.fixture
 def start(container_factory):
     """``start(Probed)``: a running container of the class on the test broker."""
+
     def start_container(service_cls=Probed):
         container = container_factory(service_cls, {"AMQP_URI": os.environ["AMQP_URI"]})
         container.start()
         return container
+
     return start_container
 
 
@@ -85,8 +97,9 @@ def test_serves_metrics_over_http_while_the_service_runs(start, metrics_port):
         answer("fine")
     response = requests.get(f"http://127.0.0.1:{metrics_port}/metrics", timeout=5)
     assert response.status_code == 200
-    success = ('setlist_entrypoint_calls_total'
-               '{entrypoint="answer",outcome="success",service="probed"}')
+    success = (
+        'setlist_entrypoint_calls_total{entrypoint="answer",outcome="success",service="probed"}'
+    )
     assert success in response.text
     assert "setlist_entrypoint_latency_seconds_bucket" in response.text
     assert metrics.probe() == 0

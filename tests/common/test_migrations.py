@@ -16,7 +16,8 @@ def test_migrated_schema_matches_models(service, database_urls):
     engine = make_engine(database_urls[service])
     with engine.connect() as connection:
         context = MigrationContext.configure(
-            connection, opts={"version_table": f"alembic_version_{service}"})
+            connection, opts={"version_table": f"alembic_version_{service}"}
+        )
         assert compare_metadata(context, models.Base.metadata) == []
         assert f"alembic_version_{service}" in inspect(connection).get_table_names()
     engine.dispose()

@@ -16,9 +16,11 @@ def test_permission_needs_a_team_that_has_it_and_covers_the_event():
 
 def test_visible_events():
     assert OrganizerPermissions("org", grants=(SETTINGS_ON_A,)).events_with(
-        "can_change_event_settings") == {"a"}
-    assert OrganizerPermissions("org", grants=(CREATE_ALL,)).events_with(
-        "can_create_events") is None
+        "can_change_event_settings"
+    ) == {"a"}
+    assert (
+        OrganizerPermissions("org", grants=(CREATE_ALL,)).events_with("can_create_events") is None
+    )
     assert OrganizerPermissions("org", is_admin=True).events_with("can_change_teams") is None
 
 

@@ -109,8 +109,11 @@ def test_records_expire(engine):
     call_id = str(uuid.uuid4())
     Writer(engine, call_id).add("expired")
     with Session(engine) as session, session.begin():
-        session.execute(update(redelivery.CALLS).where(redelivery.CALLS.c.call_id == call_id)
-                        .values(at=utcnow() - redelivery.KEPT - timedelta(seconds=1)))
+        session.execute(
+            update(redelivery.CALLS)
+            .where(redelivery.CALLS.c.call_id == call_id)
+            .values(at=utcnow() - redelivery.KEPT - timedelta(seconds=1))
+        )
         assert redelivery.purge_expired(session) >= 1
         assert redelivery.recorded(session, call_id) is None
 
@@ -135,29 +138,39 @@ def test_a_redelivered_idempotency_claim_gets_the_first_answer(events_service, a
     """The chaos tests' "key in flight" for 24 h: the same message, delivered twice, claims once."""
     exchange = Exchange("nameko-rpc", type="topic", durable=True)
     reply_to = uuid.uuid4().hex
-    replies = Queue(f"test-calls-{reply_to}", exchange=exchange, routing_key=reply_to,
-                    auto_delete=True)
+    replies = Queue(
+        f"test-calls-{reply_to}", exchange=exchange, routing_key=reply_to, auto_delete=True
+    )
     key = uuid.uuid4().hex
     answers = []
 
     def call(call_id):
-        producer.publish({"args": ["credential", key, "fingerprint"], "kwargs": {}},
-                         exchange=exchange, routing_key="events.idempotency_claim",
-                         reply_to=reply_to, correlation_id=call_id, declare=[replies])
+        producer.publish(
+            {"args": ["credential", key, "fingerprint"], "kwargs": {}},
+            exchange=exchange,
+            routing_key="events.idempotency_claim",
+            reply_to=reply_to,
+            correlation_id=call_id,
+            declare=[replies],
+        )
 
-    with Connection(amqp_uri) as connection:
-        with connection.Consumer(replies, accept=["json"],
-                                 callbacks=[lambda body, message: (answers.append(body),
-                                                                   message.ack())]):
-            producer = connection.Producer(serializer="json")
-            call_id = str(uuid.uuid4())
-            call(call_id)
-            call(call_id)  # as RabbitMQ redelivers it: the same correlation id
-            while len(answers) < 2:
-                connection.drain_events(timeout=30)
-            call(str(uuid.uuid4()))  # another call with the same key
-            while len(answers) < 3:
-                connection.drain_events(timeout=30)
+    with (
+        Connection(amqp_uri) as connection,
+        connection.Consumer(
+            replies,
+            accept=["json"],
+            callbacks=[lambda body, message: (answers.append(body), message.ack())],
+        ),
+    ):
+        producer = connection.Producer(serializer="json")
+        call_id = str(uuid.uuid4())
+        call(call_id)
+        call(call_id)  # as RabbitMQ redelivers it: the same correlation id
+        while len(answers) < 2:
+            connection.drain_events(timeout=30)
+        call(str(uuid.uuid4()))  # another call with the same key
+        while len(answers) < 3:
+            connection.drain_events(timeout=30)
     assert answers[:2] == [{"result": None, "error": None}] * 2
     assert answers[2]["error"]["exc_type"] == "Conflict"
 

@@ -36,7 +36,6 @@ def test_entrypoint_is_still_a_nameko_rpc():
     assert Service.fine.nameko_entrypoints
 
 
-
 class Writer:
     """A service whose worker writes a row, then returns or fails."""
 

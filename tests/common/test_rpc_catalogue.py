@@ -17,8 +17,13 @@ from nameko.rpc import Rpc
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "docs" / "rpc.md"
-SERVICE_MODULES = ("services.accounts.service", "services.events.service",
-                   "services.playstate.service", "services.realtime.service", "gateway.service")
+SERVICE_MODULES = (
+    "services.accounts.service",
+    "services.events.service",
+    "services.playstate.service",
+    "services.realtime.service",
+    "gateway.service",
+)
 #: calls whose string arguments name a domain event, and code that dispatches (by package)
 DISPATCHERS = {"dispatch", "_announce", "announce", "playback_event"}
 EVENT_NAME = re.compile(r"^[a-z]+(?:_[a-z]+)+$")
@@ -53,14 +58,20 @@ def service_classes() -> list[Any]:
     classes = []
     for module_name in SERVICE_MODULES:
         module = importlib.import_module(module_name)
-        classes += [cls for _, cls in inspect.getmembers(module, inspect.isclass)
-                    if cls.__module__ == module_name and isinstance(getattr(cls, "name", None), str)]
+        classes += [
+            cls
+            for _, cls in inspect.getmembers(module, inspect.isclass)
+            if cls.__module__ == module_name and isinstance(getattr(cls, "name", None), str)
+        ]
     return classes
 
 
 def entrypoints(cls: Any) -> list[tuple[str, Any, Any]]:
-    return [(attr, getattr(cls, attr), entrypoint) for attr in dir(cls)
-            for entrypoint in getattr(getattr(cls, attr, None), "nameko_entrypoints", ())]
+    return [
+        (attr, getattr(cls, attr), entrypoint)
+        for attr in dir(cls)
+        for entrypoint in getattr(getattr(cls, attr, None), "nameko_entrypoints", ())
+    ]
 
 
 def once_only(method: Any) -> bool:
@@ -79,8 +90,12 @@ def coded_methods() -> dict[str, dict[str, tuple[list[str], bool]]]:
 
 
 def listened() -> set[tuple[str, str]]:
-    return {(entrypoint.source_service, entrypoint.event_type) for cls in service_classes()
-            for _, _, entrypoint in entrypoints(cls) if isinstance(entrypoint, EventHandler)}
+    return {
+        (entrypoint.source_service, entrypoint.event_type)
+        for cls in service_classes()
+        for _, _, entrypoint in entrypoints(cls)
+        if isinstance(entrypoint, EventHandler)
+    }
 
 
 def source_of(path: Path) -> str:
@@ -100,12 +115,20 @@ def dispatched() -> set[tuple[str, str]]:
                 called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
                 if called in DISPATCHERS:
                     names = node.args[:2]
-            elif isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple) \
-                    and len(node.value.elts) == 2 and isinstance(node.value.elts[1], ast.Dict):
+            elif (
+                isinstance(node, ast.Return)
+                and isinstance(node.value, ast.Tuple)
+                and len(node.value.elts) == 2
+                and isinstance(node.value.elts[1], ast.Dict)
+            ):
                 names = node.value.elts[:1]
-            found |= {(source_of(path), name.value) for name in names
-                      if isinstance(name, ast.Constant) and isinstance(name.value, str)
-                      and EVENT_NAME.match(name.value)}
+            found |= {
+                (source_of(path), name.value)
+                for name in names
+                if isinstance(name, ast.Constant)
+                and isinstance(name.value, str)
+                and EVENT_NAME.match(name.value)
+            }
     return found
 
 
@@ -123,9 +146,12 @@ def test_every_rpc_method_is_catalogued_with_its_arguments_and_once_only():
 
 def test_every_catalogued_method_exists():
     coded = coded_methods()
-    missing = [f"{service}.{name}" for service, methods in catalogue()[0].items()
-               for name, (_, _, pending) in methods.items()
-               if not pending and name not in coded.get(service, {})]
+    missing = [
+        f"{service}.{name}"
+        for service, methods in catalogue()[0].items()
+        for name, (_, _, pending) in methods.items()
+        if not pending and name not in coded.get(service, {})
+    ]
     assert not missing, f"docs/rpc.md names methods the code does not have: {missing}"
 
 
@@ -135,6 +161,7 @@ def test_every_domain_event_is_catalogued_and_nothing_else():
         assert event in documented, f"docs/rpc.md lacks the domain event {source}.{event}"
         assert documented[event][0] == source, f"{event} is dispatched by {source}"
     code = {event for _, event in dispatched() | listened()}
-    stale = [event for event, (_, pending) in documented.items()
-             if not pending and event not in code]
+    stale = [
+        event for event, (_, pending) in documented.items() if not pending and event not in code
+    ]
     assert not stale, f"docs/rpc.md names events the code does not have: {stale}"

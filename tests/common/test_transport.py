@@ -10,18 +10,30 @@ from services.common.rpc import rpc
 from services.common.transport import is_transport_failure
 
 
-@pytest.mark.parametrize("exc", [
-    UnknownService("events"), RpcTimeout(), OperationalError("no broker"),
-    amqp.exceptions.ConnectionForced("shutdown"), ConnectionResetError(),
-    RemoteError("ConnectionForced", "broker shutdown"), RemoteError("UnknownService", "accounts"),
-])
+@pytest.mark.parametrize(
+    "exc",
+    [
+        UnknownService("events"),
+        RpcTimeout(),
+        OperationalError("no broker"),
+        amqp.exceptions.ConnectionForced("shutdown"),
+        ConnectionResetError(),
+        RemoteError("ConnectionForced", "broker shutdown"),
+        RemoteError("UnknownService", "accounts"),
+    ],
+)
 def test_messaging_failures(exc):
     assert is_transport_failure(exc)
 
 
-@pytest.mark.parametrize("exc", [
-    KeyError("x"), RemoteError("KeyError", "x"), ValueError("bad"),
-])
+@pytest.mark.parametrize(
+    "exc",
+    [
+        KeyError("x"),
+        RemoteError("KeyError", "x"),
+        ValueError("bad"),
+    ],
+)
 def test_other_errors_are_not(exc):
     assert not is_transport_failure(exc)
 

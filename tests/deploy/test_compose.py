@@ -32,8 +32,15 @@ def test_service_runs_its_class_from_the_project_image(services, name):
     assert service["build"]["dockerfile"] == "deploy/Dockerfile"
     assert (DEPLOY / service["build"]["context"] / service["build"]["dockerfile"]).is_file()
     assert service["image"] == services["migrate"]["image"]
-    assert service["command"] == ["python", "-m", "setlist.nameko_run", "run", "--config",
-                                  "deploy/config.yml", *SERVICE_CLASSES[name]]
+    assert service["command"] == [
+        "python",
+        "-m",
+        "setlist.nameko_run",
+        "run",
+        "--config",
+        "deploy/config.yml",
+        *SERVICE_CLASSES[name],
+    ]
     assert (DEPLOY / "config.yml").is_file()
 
 
@@ -70,8 +77,14 @@ def test_service_has_a_health_check_and_settable_replicas(services, name):
 
 def test_services_probe_their_own_metrics_endpoint(services):
     for name in set(SERVICE_CLASSES) - {"gateway"}:
-        assert services[name]["healthcheck"]["test"] == ["CMD", "python", "-W", "ignore", "-m",
-                                                          "services.common.metrics"]
+        assert services[name]["healthcheck"]["test"] == [
+            "CMD",
+            "python",
+            "-W",
+            "ignore",
+            "-m",
+            "services.common.metrics",
+        ]
         assert services[name]["environment"]["METRICS_PORT"] == "9100"
 
 
@@ -90,14 +103,19 @@ def test_migrate_runs_once_with_every_database(services):
     assert migrate["restart"] == "no"
     assert migrate["depends_on"] == {"postgres": {"condition": "service_healthy"}}
     for name in config.DATABASE_SERVICES:
-        assert migrate["environment"][f"{name.upper()}_DATABASE_URL"] == \
-            services[name]["environment"][f"{name.upper()}_DATABASE_URL"]
+        assert (
+            migrate["environment"][f"{name.upper()}_DATABASE_URL"]
+            == services[name]["environment"][f"{name.upper()}_DATABASE_URL"]
+        )
 
 
 def test_postgres_creates_a_database_per_service(services):
     postgres = services["postgres"]
-    init_folder = next(volume.split(":")[0] for volume in postgres["volumes"]
-                       if ":/docker-entrypoint-initdb.d" in volume)
+    init_folder = next(
+        volume.split(":")[0]
+        for volume in postgres["volumes"]
+        if ":/docker-entrypoint-initdb.d" in volume
+    )
     (script,) = (DEPLOY / init_folder).glob("init-databases.sh")
     text = script.read_text()
     assert 'CREATE DATABASE :"role" OWNER :"role";' in text  # a role of its own per database
@@ -105,15 +123,21 @@ def test_postgres_creates_a_database_per_service(services):
     for name in config.DATABASE_SERVICES:
         assert f"{name.upper()}_DB_PASSWORD" in postgres["environment"]
         assert services[name]["environment"][f"{name.upper()}_DATABASE_URL"].startswith(
-            f"postgresql+psycopg2://{name}:")
+            f"postgresql+psycopg2://{name}:"
+        )
     assert "healthcheck" in postgres and "healthcheck" in services["rabbitmq"]
 
 
 def test_no_default_credentials():
     text = COMPOSE_FILE.read_text()
     assert "guest" not in text
-    for variable in ("RABBITMQ_PASSWORD", "POSTGRES_PASSWORD", "ACCOUNTS_DB_PASSWORD",
-                     "EVENTS_DB_PASSWORD", "PLAYSTATE_DB_PASSWORD"):
+    for variable in (
+        "RABBITMQ_PASSWORD",
+        "POSTGRES_PASSWORD",
+        "ACCOUNTS_DB_PASSWORD",
+        "EVENTS_DB_PASSWORD",
+        "PLAYSTATE_DB_PASSWORD",
+    ):
         assert f"${{{variable}:-" not in text and f"${{{variable}:?" in text
 
 
@@ -122,16 +146,18 @@ def test_the_proxy_logs_no_query_strings_and_limits_bodies_and_slow_clients():
     assert "access_log /var/log/nginx/access.log setlist;" in nginx
     log_format = nginx.split("log_format setlist", 1)[1].split(";", 1)[0]
     assert "$uri" in log_format
-    assert not any(variable in log_format for variable in ("$request ", "$request'",
-                                                           "$request_uri", "$args"))
+    assert not any(
+        variable in log_format for variable in ("$request ", "$request'", "$request_uri", "$args")
+    )
     assert "client_max_body_size 1m;" in nginx and "client_header_timeout 30s;" in nginx
 
 
 def test_metrics_and_links_are_set_explicitly(services):
     gateway = services["gateway"]["environment"]
     assert gateway["PUBLIC_BASE_URL"] and gateway["TRUSTED_PROXIES"]
-    assert all(services[name]["environment"]["METRICS_HOST"] == "0.0.0.0"
-               for name in SERVICE_CLASSES)
+    assert all(
+        services[name]["environment"]["METRICS_HOST"] == "0.0.0.0" for name in SERVICE_CLASSES
+    )
 
 
 def _compose_command() -> list[str] | None:
@@ -147,7 +173,10 @@ def test_docker_compose_accepts_the_file():
     command = _compose_command()
     if command is None:
         pytest.skip("no `docker compose` here (the docker CLI is missing or has no compose plugin)")
-    result = subprocess.run([*command, "-f", str(COMPOSE_FILE), "config", "--quiet"],
-                            capture_output=True, text=True,
-                            env={**os.environ, "EVENTS_REPLICAS": "3"})
+    result = subprocess.run(
+        [*command, "-f", str(COMPOSE_FILE), "config", "--quiet"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "EVENTS_REPLICAS": "3"},
+    )
     assert result.returncode == 0, result.stderr

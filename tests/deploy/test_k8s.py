@@ -38,13 +38,19 @@ def container(name: str) -> dict:
 
 def secret_refs(spec: dict) -> dict[str, tuple[str, str]]:
     """env name → (Secret, key) of each env entry read from a Secret."""
-    return {entry["name"]: (entry["valueFrom"]["secretKeyRef"]["name"],
-                            entry["valueFrom"]["secretKeyRef"]["key"])
-            for entry in spec.get("env", []) if "secretKeyRef" in entry.get("valueFrom", {})}
+    return {
+        entry["name"]: (
+            entry["valueFrom"]["secretKeyRef"]["name"],
+            entry["valueFrom"]["secretKeyRef"]["key"],
+        )
+        for entry in spec.get("env", [])
+        if "secretKeyRef" in entry.get("valueFrom", {})
+    }
 
 
-@pytest.mark.parametrize("resource", RESOURCES,
-                         ids=[f"{r['kind']}/{r['metadata']['name']}" for r in RESOURCES])
+@pytest.mark.parametrize(
+    "resource", RESOURCES, ids=[f"{r['kind']}/{r['metadata']['name']}" for r in RESOURCES]
+)
 @pytest.mark.parametrize("version", KUBERNETES_VERSIONS)
 def test_manifest_is_valid_kubernetes(resource, version):
     assert {"apiVersion", "kind", "metadata"} <= set(resource)
@@ -76,8 +82,15 @@ def test_deployment_selects_its_own_pods(name):
 def test_container_runs_its_class_with_a_liveness_probe(name):
     spec = container(name)
     assert spec["image"] == "setlist:0.1.0"
-    assert spec["command"] == ["python", "-m", "setlist.nameko_run", "run", "--config",
-                               "deploy/config.yml", *SERVICE_CLASSES[name]]
+    assert spec["command"] == [
+        "python",
+        "-m",
+        "setlist.nameko_run",
+        "run",
+        "--config",
+        "deploy/config.yml",
+        *SERVICE_CLASSES[name],
+    ]
     ports = {port["name"]: port["containerPort"] for port in spec["ports"]}
     assert spec["livenessProbe"]["httpGet"] == {"path": "/metrics", "port": "metrics"}
     assert ports["metrics"] == int(resources("ConfigMap")["setlist-config"]["data"]["METRICS_PORT"])
@@ -117,30 +130,38 @@ def test_migration_job_reads_every_database():
     job = resources("Job")["setlist-migrate"]
     (spec,) = job["spec"]["template"]["spec"]["containers"]
     assert spec["command"] == ["python", "-m", "setlist.cli", "migrate"]
-    assert set(secret_refs(spec)) == {f"{name.upper()}_DATABASE_URL"
-                                      for name in config.DATABASE_SERVICES}
+    assert set(secret_refs(spec)) == {
+        f"{name.upper()}_DATABASE_URL" for name in config.DATABASE_SERVICES
+    }
 
 
 def test_kustomization_lists_every_manifest_but_the_example_secret():
     kustomization = yaml.safe_load((K8S / "kustomization.yaml").read_text())
     assert sorted(kustomization["resources"]) == [
-        path.name for path in MANIFESTS if not path.name.endswith(".example.yaml")]
-    assert all(resource["kind"] != "Secret" for name in kustomization["resources"]
-               for resource in load(K8S / name)), "`kubectl apply -k` would overwrite the real one"
+        path.name for path in MANIFESTS if not path.name.endswith(".example.yaml")
+    ]
+    assert all(
+        resource["kind"] != "Secret"
+        for name in kustomization["resources"]
+        for resource in load(K8S / name)
+    ), "`kubectl apply -k` would overwrite the real one"
 
 
 @pytest.mark.parametrize("name", [*SERVICE_CLASSES, "migrate"])
 def test_pods_are_locked_down(name):
-    kind, resource = ("Job", "setlist-migrate") if name == "migrate" else (
-        "Deployment", f"setlist-{name}")
+    kind, resource = (
+        ("Job", "setlist-migrate") if name == "migrate" else ("Deployment", f"setlist-{name}")
+    )
     pod = resources(kind)[resource]["spec"]["template"]["spec"]
     assert pod["securityContext"]["runAsNonRoot"] is True
     assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
     assert pod["automountServiceAccountToken"] is False
     for spec in pod["containers"]:
-        assert spec["securityContext"] == {"allowPrivilegeEscalation": False,
-                                           "readOnlyRootFilesystem": True,
-                                           "capabilities": {"drop": ["ALL"]}}
+        assert spec["securityContext"] == {
+            "allowPrivilegeEscalation": False,
+            "readOnlyRootFilesystem": True,
+            "capabilities": {"drop": ["ALL"]},
+        }
 
 
 def test_network_policies_let_in_only_the_gateways_http_and_metrics():
@@ -165,5 +186,6 @@ def test_kubectl_renders_the_kustomization():
     result = subprocess.run([kubectl, "kustomize", str(K8S)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     rendered = {(r["kind"], r["metadata"]["name"]) for r in yaml.safe_load_all(result.stdout)}
-    assert rendered == {(r["kind"], r["metadata"]["name"]) for r in RESOURCES
-                        if r["kind"] != "Secret"}
+    assert rendered == {
+        (r["kind"], r["metadata"]["name"]) for r in RESOURCES if r["kind"] != "Secret"
+    }

@@ -6,8 +6,8 @@ else running on the machine."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 
@@ -52,8 +52,11 @@ def private_postgres() -> Iterator[PrivatePostgres]:
 
 
 @pytest.fixture(scope="session")
-def start_private_stack(private_rabbit: PrivateRabbit, private_postgres: PrivatePostgres,
-                        tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., Stack]]:
+def start_private_stack(
+    private_rabbit: PrivateRabbit,
+    private_postgres: PrivatePostgres,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Callable[..., Stack]]:
     """``start_private_stack(EVENTS_INSTANCES="2")``: a running stack with its own vhost on the
     private node and its own databases on the private cluster; stopped at the end of the session
     unless the test stopped it."""
@@ -61,11 +64,15 @@ def start_private_stack(private_rabbit: PrivateRabbit, private_postgres: Private
 
     def start(**extra_env: str) -> Stack:
         name = f"chaos_{secrets.token_hex(4)}"
-        urls = private_postgres.create_databases({svc: f"{name}_{svc}"
-                                                  for svc in DATABASE_SERVICES})
+        urls = private_postgres.create_databases(
+            {svc: f"{name}_{svc}" for svc in DATABASE_SERVICES}
+        )
         folder = Path(tmp_path_factory.mktemp(name))
-        env = {"AMQP_URI": private_rabbit.add_vhost(name), "SETLIST_VAR": str(folder / "var"),
-               **{f"{svc.upper()}_DATABASE_URL": url for svc, url in urls.items()}}
+        env = {
+            "AMQP_URI": private_rabbit.add_vhost(name),
+            "SETLIST_VAR": str(folder / "var"),
+            **{f"{svc.upper()}_DATABASE_URL": url for svc, url in urls.items()},
+        }
         stack = Stack(env, folder / "stack.log", extra_env={**CHAOS_ENV, **extra_env})
         stacks.append(stack)
         stack.start()

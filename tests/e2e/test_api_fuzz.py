@@ -26,43 +26,88 @@ from tests.support.reference import unrouted_operations
 
 #: the whole run's budget (schemathesis's --max-time); the test allows it a generous margin
 FUZZ_SECONDS = int(os.environ.get("SETLIST_FUZZ_SECONDS", "100"))
-CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,"
-          "response_schema_conformance")
+CHECKS = (
+    "not_a_server_error,status_code_conformance,content_type_conformance,"
+    "response_schema_conformance"
+)
 EXCLUDED = ("/ws/event/{event_id}/", "/Sessions/Logout", "/Users/AuthenticateByName")
 
 
 def real_parameters(admin: Api) -> dict[str, object]:
     organizer = new_organizer(admin, "fuzz")
-    team = new_team(admin, organizer, can_create_events=True, can_change_event_settings=True,
-                    can_change_teams=True, all_events=True)
-    prop = admin.post(f"/api/v1/organizers/{organizer}/meta_properties/",
-                      {"name": "genre", "default": ""}).json()
-    admin.post(f"/api/v1/organizers/{organizer}/events/",
-               {"name": "Fuzz", "slug": "fuzz", "date_from": "2030-01-01T10:00:00Z"})
-    track = admin.post("/api/v1/tracks/", {"name": "Fuzz", "artist": "Testers",
-                                           "duration": 600, "resumable": True}).json()
+    team = new_team(
+        admin,
+        organizer,
+        can_create_events=True,
+        can_change_event_settings=True,
+        can_change_teams=True,
+        all_events=True,
+    )
+    prop = admin.post(
+        f"/api/v1/organizers/{organizer}/meta_properties/", {"name": "genre", "default": ""}
+    ).json()
+    admin.post(
+        f"/api/v1/organizers/{organizer}/events/",
+        {"name": "Fuzz", "slug": "fuzz", "date_from": "2030-01-01T10:00:00Z"},
+    )
+    track = admin.post(
+        "/api/v1/tracks/", {"name": "Fuzz", "artist": "Testers", "duration": 600, "resumable": True}
+    ).json()
     me = admin.get("/Users/Me").json()
-    return {"organizer": organizer, "team_id": team, "property_id": prop["id"], "event": "fuzz",
-            "ref": str(track["id"]), "itemId": track["uuid"], "userId": me["Id"],
-            "user_id": me["SetlistId"]}
+    return {
+        "organizer": organizer,
+        "team_id": team,
+        "property_id": prop["id"],
+        "event": "fuzz",
+        "ref": str(track["id"]),
+        "itemId": track["uuid"],
+        "userId": me["Id"],
+        "user_id": me["SetlistId"],
+    }
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "until merged with hostile: POST /api/v1/organizers/ with a 51-character slug is a 500 "
-    "(hostile's field limits fix it); schemathesis 4.32.5 also reports 3 runtime errors of its "
-    "own (SystemError: AST constructor recursion depth mismatch) — see the apiref report"))
+@pytest.mark.xfail(
+    strict=False,
+    reason=(
+        "until merged with hostile: POST /api/v1/organizers/ with a 51-character slug is a 500 "
+        "(hostile's field limits fix it); schemathesis 4.32.5 also reports 3 runtime errors of its "
+        "own (SystemError: AST constructor recursion depth mismatch) — see the apiref report"
+    ),
+)
 def test_schemathesis_finds_nothing(stack, admin, admin_token, tmp_path: Path):
     config = tmp_path / "schemathesis.toml"
-    config.write_text("[generation]\nwith-security-parameters = false\n\n[parameters]\n" + "".join(
-        f"{name} = {json.dumps(value)}\n" for name, value in real_parameters(admin).items()))
+    config.write_text(
+        "[generation]\nwith-security-parameters = false\n\n[parameters]\n"
+        + "".join(
+            f"{name} = {json.dumps(value)}\n" for name, value in real_parameters(admin).items()
+        )
+    )
     skipped = sorted({*EXCLUDED, *(path for _, path in unrouted_operations(stack.url))})
     st = Path(sys.executable).with_name("st")
-    argv = [str(st), "--no-color", "--config-file", str(config), "run",
-            f"{stack.url}/openapi.json", "--header", f"Authorization: Bearer {admin_token}",
-            "--checks", CHECKS, "--phases", "examples,coverage,fuzzing",
-            "--max-time", str(FUZZ_SECONDS), "--workers", "2", "--request-timeout", "30",
-            "--suppress-health-check", "all",
-            *(arg for path in skipped for arg in ("--exclude-path", path))]
-    done = subprocess.run(argv, capture_output=True, text=True, cwd=tmp_path,
-                          timeout=FUZZ_SECONDS * 3 + 120)
+    argv = [
+        str(st),
+        "--no-color",
+        "--config-file",
+        str(config),
+        "run",
+        f"{stack.url}/openapi.json",
+        "--header",
+        f"Authorization: Bearer {admin_token}",
+        "--checks",
+        CHECKS,
+        "--phases",
+        "examples,coverage,fuzzing",
+        "--max-time",
+        str(FUZZ_SECONDS),
+        "--workers",
+        "2",
+        "--request-timeout",
+        "30",
+        "--suppress-health-check",
+        "all",
+        *(arg for path in skipped for arg in ("--exclude-path", path)),
+    ]
+    done = subprocess.run(
+        argv, capture_output=True, text=True, cwd=tmp_path, timeout=FUZZ_SECONDS * 3 + 120
+    )
     assert done.returncode == 0, done.stdout[-20000:] + done.stderr[-5000:]

@@ -50,13 +50,17 @@ def test_the_docs_page_renders_every_operation_in_chromium(stack, browser):
     wait = WebDriverWait(browser, SECONDS)
     wait.until(shown.presence_of_element_located((By.CSS_SELECTOR, ".opblock")))
     wait.until(shown.text_to_be_present_in_element((By.CSS_SELECTOR, ".info .title"), "Setlist"))
-    shown_paths = {element.get_attribute("data-path")
-                   for element in browser.find_elements(By.CSS_SELECTOR,
-                                                        ".opblock-summary-path")}
+    shown_paths = {
+        element.get_attribute("data-path")
+        for element in browser.find_elements(By.CSS_SELECTOR, ".opblock-summary-path")
+    }
     assert "/api/v1/organizers/{organizer}/events/" in shown_paths
     assert "/Users/{userId}/PlayedItems/{itemId}" in shown_paths
-    errors = [entry for entry in browser.get_log("browser")
-              if entry["level"] == "SEVERE" and "favicon.ico" not in entry["message"]]
+    errors = [
+        entry
+        for entry in browser.get_log("browser")
+        if entry["level"] == "SEVERE" and "favicon.ico" not in entry["message"]
+    ]
     assert errors == []
 
 

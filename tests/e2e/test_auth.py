@@ -46,7 +46,8 @@ def test_every_credential_form_with_a_bad_token_is_401(stack):
 def test_pretix_401_bodies(stack):
     api = Api(stack.url)
     assert api.get("/api/v1/organizers/").json() == {
-        "detail": "Authentication credentials were not provided."}
+        "detail": "Authentication credentials were not provided."
+    }
     response = api.get("/api/v1/organizers/", headers={"Authorization": "Token nope"})
     assert (response.status_code, response.json()) == (401, {"detail": "Invalid token."})
     response = api.get("/api/v1/organizers/", headers={"Authorization": "Basic eDp5"})
@@ -61,7 +62,12 @@ def test_routes_match_in_any_case(stack, alice):
 
 def test_authenticate_by_name_issues_a_token_pinned_to_the_server_id(stack, alice):
     name, _ = alice
-    api = Api(stack.url, headers={"Authorization": 'MediaBrowser Client="c", Device="d", DeviceId="login-dev", Version="1"'})
+    api = Api(
+        stack.url,
+        headers={
+            "Authorization": 'MediaBrowser Client="c", Device="d", DeviceId="login-dev", Version="1"'
+        },
+    )
     response = api.post("/Users/AuthenticateByName", json={"Username": name, "Pw": "alice-pw"})
     assert response.status_code == 200
     body = response.json()
@@ -75,15 +81,17 @@ def test_authenticate_by_name_issues_a_token_pinned_to_the_server_id(stack, alic
 
 def test_authenticate_by_name_reads_keys_in_any_case(stack, alice):
     name, _ = alice
-    response = Api(stack.url).post("/users/authenticatebyname",
-                                   json={"username": name, "pw": "alice-pw"})
+    response = Api(stack.url).post(
+        "/users/authenticatebyname", json={"username": name, "pw": "alice-pw"}
+    )
     assert response.status_code == 200
 
 
 def test_wrong_password_is_401(stack, alice):
     name, _ = alice
-    response = Api(stack.url).post("/Users/AuthenticateByName",
-                                   json={"Username": name, "Pw": "wrong"})
+    response = Api(stack.url).post(
+        "/Users/AuthenticateByName", json={"Username": name, "Pw": "wrong"}
+    )
     assert response.status_code == 401
 
 
@@ -113,21 +121,22 @@ def test_users_new_is_admin_only(stack, admin, alice):
     assert created.status_code == 200
     body = created.json()
     assert body["Name"] == name and isinstance(body["SetlistId"], int) and len(body["Id"]) == 32
-    duplicate = admin.post("/Users/New", json={"Name": name.upper(),
-                                                                    "Password": "p"})
+    duplicate = admin.post("/Users/New", json={"Name": name.upper(), "Password": "p"})
     assert duplicate.status_code == 400 and "already exists" in duplicate.json()["detail"]
     login = Api(stack.url).post("/Users/AuthenticateByName", json={"Username": name, "Pw": "p"})
     assert login.status_code == 200
 
 
-@pytest.mark.parametrize("body, content_type", [
-    (b"{not json", "application/json"),
-    (b"\xff\xfe", "application/json"),
-    (b"[1, 2]", "application/json"),
-])
+@pytest.mark.parametrize(
+    "body, content_type",
+    [
+        (b"{not json", "application/json"),
+        (b"\xff\xfe", "application/json"),
+        (b"[1, 2]", "application/json"),
+    ],
+)
 def test_malformed_bodies_are_400_with_json(stack, admin, body, content_type):
-    response = admin.post("/Users/New", data=body,
-                                                headers={"Content-Type": content_type})
+    response = admin.post("/Users/New", data=body, headers={"Content-Type": content_type})
     assert response.status_code == 400
     assert "detail" in response.json()
 

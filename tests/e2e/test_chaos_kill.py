@@ -31,8 +31,11 @@ def test_kill_one_events_instance_under_load(chaos_stack, chaos_token):
         victim = chaos_stack.pid("events.1")
         os.kill(victim, signal.SIGKILL)
         load.wait_for_acknowledged(20)  # the surviving instance carries the load
-        wait_until(lambda: chaos_stack.pid("events.1") not in (None, victim), 60,
-                      "the runner did not start events.1 again")
+        wait_until(
+            lambda: chaos_stack.pid("events.1") not in (None, victim),
+            60,
+            "the runner did not start events.1 again",
+        )
         wait_for_health(api, 200, 2 * settle_seconds(chaos_stack))
         load.wait_for_acknowledged(20)
     assert load.failures == []
@@ -41,28 +44,40 @@ def test_kill_one_events_instance_under_load(chaos_stack, chaos_token):
 
 def held_patch(admin, events, slug):
     """A PATCH of the event ``slug``, held by a lock on its row."""
-    return (f"SELECT id FROM events WHERE slug = '{slug}' FOR UPDATE",
-            lambda: admin.patch(events + f"{slug}/", {"name": {"en": "After"}}, timeout=120))
+    return (
+        f"SELECT id FROM events WHERE slug = '{slug}' FOR UPDATE",
+        lambda: admin.patch(events + f"{slug}/", {"name": {"en": "After"}}, timeout=120),
+    )
 
 
 def held_create(admin, events, slug):
     """A create (with an idempotency key) of one more event, held by a lock on the table."""
-    return ("LOCK TABLE events IN SHARE MODE",
-            lambda: admin.post(events, {"name": {"en": "After"}, "slug": f"{slug}-2",
-                                        "date_from": "2030-01-01T10:00:00Z"},
-                               headers={"X-Idempotency-Key": uuid.uuid4().hex}, timeout=120))
+    return (
+        "LOCK TABLE events IN SHARE MODE",
+        lambda: admin.post(
+            events,
+            {"name": {"en": "After"}, "slug": f"{slug}-2", "date_from": "2030-01-01T10:00:00Z"},
+            headers={"X-Idempotency-Key": uuid.uuid4().hex},
+            timeout=120,
+        ),
+    )
 
 
 @pytest.mark.parametrize("held_write", [held_patch, held_create])
-def test_a_write_taken_by_a_killed_instance_is_done_once_by_the_other(chaos_stack, chaos_token,
-                                                                     private_rabbit, held_write):
+def test_a_write_taken_by_a_killed_instance_is_done_once_by_the_other(
+    chaos_stack, chaos_token, private_rabbit, held_write
+):
     admin = Api(chaos_stack.url, chaos_token)
-    wait_until(lambda: private_rabbit.consumers(chaos_stack.env["AMQP_URI"], "rpc-events") == 2,
-               120, "both events instances did not consume")  # after an earlier test's kill
+    wait_until(
+        lambda: private_rabbit.consumers(chaos_stack.env["AMQP_URI"], "rpc-events") == 2,
+        120,
+        "both events instances did not consume",
+    )  # after an earlier test's kill
     events = f"/api/v1/organizers/{new_organizer(admin, 'redeliver')}/events/"
     slug = unique("held")
-    created = admin.post(events, {"name": {"en": "Before"}, "slug": slug,
-                                  "date_from": "2030-01-01T10:00:00Z"})
+    created = admin.post(
+        events, {"name": {"en": "Before"}, "slug": slug, "date_from": "2030-01-01T10:00:00Z"}
+    )
     assert created.status_code == 201, created.text
     statement, write = held_write(admin, events, slug)
     lock = HeldLock(chaos_stack, "events", statement)

@@ -20,8 +20,11 @@ def outage(request, private_rabbit, private_postgres):
     """(stop, start, the parts /health names while it is down)"""
     if request.param == "broker":
         return private_rabbit.stop_app, private_rabbit.start_app, {"broker"}
-    return private_postgres.stop, private_postgres.start, {
-        "accounts.database", "events.database", "playstate.database"}
+    return (
+        private_postgres.stop,
+        private_postgres.start,
+        {"accounts.database", "events.database", "playstate.database"},
+    )
 
 
 def test_restart_under_load(chaos_stack, chaos_token, outage):

@@ -25,13 +25,17 @@ def test_an_in_flight_request_completes_during_a_graceful_stop(start_private_sta
     stack = start_private_stack(RPC_TIMEOUT_SECONDS="120", STOP_GRACE_SECONDS="60")
     admin = Api(stack.url, stack.create_user("admin", "admin-password", admin=True))
     events = f"/api/v1/organizers/{new_organizer(admin, 'stop')}/events/"
-    created = admin.post(events, {"name": {"en": "Before"}, "slug": "gig",
-                                  "date_from": "2030-01-01T10:00:00Z"})
+    created = admin.post(
+        events, {"name": {"en": "Before"}, "slug": "gig", "date_from": "2030-01-01T10:00:00Z"}
+    )
     assert created.status_code == 201, created.text
     lock = HeldLock(stack, "events", "SELECT id FROM events WHERE slug = 'gig' FOR UPDATE")
     answers = []
-    patch = threading.Thread(target=lambda: answers.append(
-        admin.patch(events + "gig/", {"name": {"en": "After"}}, timeout=300)))
+    patch = threading.Thread(
+        target=lambda: answers.append(
+            admin.patch(events + "gig/", {"name": {"en": "After"}}, timeout=300)
+        )
+    )
     patch.start()
     try:
         assert lock.waiter() == "events"

@@ -16,14 +16,18 @@ def log_entries(stack) -> list[dict]:
 
 
 def test_request_id_is_echoed_and_logged_by_gateway_and_accounts(stack):
-    response = Api(stack.url).get("/Users/Me", headers={"X-Request-Id": "trace-me-42",
-                                                        "X-Emby-Token": "f" * 64})
+    response = Api(stack.url).get(
+        "/Users/Me", headers={"X-Request-Id": "trace-me-42", "X-Emby-Token": "f" * 64}
+    )
     assert response.status_code == 401
     assert response.headers["X-Request-Id"] == "trace-me-42"
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        services = {entry.get("service") for entry in log_entries(stack)
-                    if entry.get("correlation_id") == "trace-me-42"}
+        services = {
+            entry.get("service")
+            for entry in log_entries(stack)
+            if entry.get("correlation_id") == "trace-me-42"
+        }
         if {"gateway", "accounts"} <= services:
             return
         time.sleep(0.2)

@@ -17,15 +17,28 @@ def world(stack, admin):
     for slug in ("a", "b"):
         assert admin.post(events, {**BASE, "slug": slug}).status_code == 201
     limited = new_user(stack, "limited")
-    new_team(admin, organizer, [limited.user_id], can_change_event_settings=True,
-             limit_events=["a"])
+    new_team(
+        admin, organizer, [limited.user_id], can_change_event_settings=True, limit_events=["a"]
+    )
     creator = new_user(stack, "creator")
     new_team(admin, organizer, [creator.user_id], can_create_events=True)
     both = new_user(stack, "both")
-    new_team(admin, organizer, [both.user_id], can_create_events=True,
-             can_change_event_settings=True, all_events=True)
-    return {"events": events, "organizer": organizer, "limited": limited.api,
-            "creator": creator.api, "both": both.api, "outsider": new_user(stack, "out").api}
+    new_team(
+        admin,
+        organizer,
+        [both.user_id],
+        can_create_events=True,
+        can_change_event_settings=True,
+        all_events=True,
+    )
+    return {
+        "events": events,
+        "organizer": organizer,
+        "limited": limited.api,
+        "creator": creator.api,
+        "both": both.api,
+        "outsider": new_user(stack, "out").api,
+    }
 
 
 def test_authentication_errors(stack, world):
@@ -37,19 +50,22 @@ def test_authentication_errors(stack, world):
 
 
 def test_unknown_organizer_no_permission_and_unknown_event_look_alike(admin, world):
-    cases = [(admin, "/api/v1/organizers/no-such-org/events/"),
-             (admin, "/api/v1/organizers/no-such-org/events/a/"),
-             (admin, world["events"] + "no-such-event/"),
-             (world["outsider"], world["events"]),
-             (world["outsider"], world["events"] + "a/"),
-             (world["limited"], world["events"] + "b/"),
-             (world["limited"], world["events"] + "no-such-event/")]
+    cases = [
+        (admin, "/api/v1/organizers/no-such-org/events/"),
+        (admin, "/api/v1/organizers/no-such-org/events/a/"),
+        (admin, world["events"] + "no-such-event/"),
+        (world["outsider"], world["events"]),
+        (world["outsider"], world["events"] + "a/"),
+        (world["limited"], world["events"] + "b/"),
+        (world["limited"], world["events"] + "no-such-event/"),
+    ]
     for api, path in cases:
         response = api.get(path)
         assert (response.status_code, response.json()) == (403, DENIED), path
     for method in ("patch", "put", "delete"):
-        response = getattr(admin, method)(world["events"] + "no-such-event/",
-                                          **({} if method == "delete" else {"json": {}}))
+        response = getattr(admin, method)(
+            world["events"] + "no-such-event/", **({} if method == "delete" else {"json": {}})
+        )
         assert (response.status_code, response.json()) == (403, DENIED)
 
 
@@ -76,8 +92,14 @@ def test_creating_needs_can_create_events_and_cloning_also_change_settings(world
 
 def test_team_token_acts_with_its_team(stack, admin, world):
     organizer = world["organizer"]
-    team = new_team(admin, organizer, [], can_create_events=True, can_change_event_settings=True,
-                    limit_events=["b"])
+    team = new_team(
+        admin,
+        organizer,
+        [],
+        can_create_events=True,
+        can_change_event_settings=True,
+        limit_events=["b"],
+    )
     token = team_token(stack, admin, organizer, team).api
     events = world["events"]
     assert [e["slug"] for e in token.get(events).json()["results"]] == ["b"]
@@ -94,8 +116,9 @@ def test_live_event_cannot_be_deleted(admin, world):
     assert admin.patch(events + f"{slug}/", {"live": True}).json()["live"] is True
     refused = admin.delete(events + f"{slug}/")
     assert refused.status_code == 403
-    assert refused.json() == {"detail": 'A live event cannot be deleted. Set "live" to false '
-                                        'first.'}
+    assert refused.json() == {
+        "detail": 'A live event cannot be deleted. Set "live" to false first.'
+    }
     assert admin.patch(events + f"{slug}/", {"live": False}).status_code == 200
     assert admin.delete(events + f"{slug}/").status_code == 204
     assert admin.delete(events + f"{slug}/").status_code == 403
@@ -105,8 +128,7 @@ def test_cloning_needs_change_settings_on_the_source_event_itself(stack, admin, 
     organizer, events = world["organizer"], world["events"]
     cloner = new_user(stack, "cloner")
     new_team(admin, organizer, [cloner.user_id], can_create_events=True, all_events=True)
-    new_team(admin, organizer, [cloner.user_id], can_change_event_settings=True,
-             limit_events=["a"])
+    new_team(admin, organizer, [cloner.user_id], can_change_event_settings=True, limit_events=["a"])
     assert cloner.api.post(events + "a/clone/", {**BASE, "slug": unique("ok")}).status_code == 201
     refused = cloner.api.post(events + "b/clone/", {**BASE, "slug": unique("no")})
     assert (refused.status_code, refused.json()) == (403, DENIED)
@@ -115,9 +137,13 @@ def test_cloning_needs_change_settings_on_the_source_event_itself(stack, admin, 
 
 def test_every_write_to_an_unknown_organizer_is_the_one_403(admin):
     events = "/api/v1/organizers/no-such-org/events/"
-    for method, path in (("post", events), ("post", events + "a/clone/"),
-                         ("patch", events + "a/"), ("put", events + "a/"),
-                         ("delete", events + "a/")):
+    for method, path in (
+        ("post", events),
+        ("post", events + "a/clone/"),
+        ("patch", events + "a/"),
+        ("put", events + "a/"),
+        ("delete", events + "a/"),
+    ):
         kwargs = {} if method == "delete" else {"json": {**BASE, "slug": "a"}}
         response = getattr(admin, method)(path, **kwargs)
         assert (response.status_code, response.json()) == (403, DENIED), (method, path)

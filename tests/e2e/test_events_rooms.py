@@ -3,7 +3,8 @@ the running stack: RPC over its RabbitMQ vhost, events read from the ``events.ev
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
@@ -32,13 +33,21 @@ def principal(rpc: Any, token: str) -> dict:
 
 def test_room_roles_actions_and_domain_events(stack, admin, rpc, listener):
     organizer = new_organizer(admin, "rooms")
-    author, guest, stranger, team_admin = (new_user(stack, name) for name in (
-        "author", "guest", "stranger", "teamadmin"))
+    author, guest, stranger, team_admin = (
+        new_user(stack, name) for name in ("author", "guest", "stranger", "teamadmin")
+    )
     creators = new_team(admin, organizer, [author.user_id], can_create_events=True)
-    new_team(admin, organizer, [team_admin.user_id], can_change_event_settings=True,
-             limit_events=["room"])
-    created = author.api.post(f"/api/v1/organizers/{organizer}/events/", {
-        "name": "Room", "slug": "room", "date_from": "2030-01-01T10:00:00Z", "is_public": False})
+    new_team(
+        admin,
+        organizer,
+        [team_admin.user_id],
+        can_change_event_settings=True,
+        limit_events=["room"],
+    )
+    created = author.api.post(
+        f"/api/v1/organizers/{organizer}/events/",
+        {"name": "Room", "slug": "room", "date_from": "2030-01-01T10:00:00Z", "is_public": False},
+    )
     assert created.status_code == 201
     event_id = created.json()["id"]
     [(kind, payload)] = listener.take(1)
@@ -61,7 +70,11 @@ def test_room_roles_actions_and_domain_events(stack, admin, rpc, listener):
     rpc.events.invite_to_event(me, event_id, guest.user_id)
     [(kind, payload)] = listener.take(1)
     assert (kind, payload["user_id"], payload["access_mode"], payload["revision"]) == (
-        "access_changed", guest.user_id, "guest", 2)
+        "access_changed",
+        guest.user_id,
+        "guest",
+        2,
+    )
     assert rpc.events.room_role(her, event_id) == "guest"
     with pytest.raises(PermissionDenied):
         rpc.events.add_track(her, event_id, tracks[0]["id"])
@@ -73,35 +86,66 @@ def test_room_roles_actions_and_domain_events(stack, admin, rpc, listener):
     added = listener.take(4)
     kind, payload = added[-1]
     assert kind == "playlist_changed" and payload["revision"] == 7
-    assert payload["change"] == {"action": "add", "username": guest.api.get("/users/me")
-                                 .json()["Name"], "track_name": "Song 0"}
+    assert payload["change"] == {
+        "action": "add",
+        "username": guest.api.get("/users/me").json()["Name"],
+        "track_name": "Song 0",
+    }
     playlist = payload["playlist"]
     assert (playlist["type"], playlist["access_type"], playlist["name"], playlist["author"]) == (
-        "event", "private", "Room", author.user_id)
+        "event",
+        "private",
+        "Room",
+        author.user_id,
+    )
     assert [(e["order"], e["track"]) for e in playlist["tracks"]] == [
-        (0, tracks[0]["id"]), (1, tracks[1]["id"]), (2, tracks[2]["id"]), (3, tracks[0]["id"])]
+        (0, tracks[0]["id"]),
+        (1, tracks[1]["id"]),
+        (2, tracks[2]["id"]),
+        (3, tracks[0]["id"]),
+    ]
 
     rpc.events.remove_track(her, event_id, tracks[0]["id"])
     kind, payload = listener.take(1)[0]
     assert payload["change"]["action"] == "remove"
     assert [(e["order"], e["track"]) for e in payload["playlist"]["tracks"]] == [
-        (0, tracks[1]["id"]), (1, tracks[2]["id"])]
+        (0, tracks[1]["id"]),
+        (1, tracks[2]["id"]),
+    ]
 
     refused = [
-        (PermissionDenied, "Access denied",
-         lambda: rpc.events.change_event(her, event_id, "X", None)),
-        (PermissionDenied, "Access denied",
-         lambda: rpc.events.change_user_access_mode(her, event_id, guest.user_id, "guest")),
+        (
+            PermissionDenied,
+            "Access denied",
+            lambda: rpc.events.change_event(her, event_id, "X", None),
+        ),
+        (
+            PermissionDenied,
+            "Access denied",
+            lambda: rpc.events.change_user_access_mode(her, event_id, guest.user_id, "guest"),
+        ),
         (NotFound, "Track not found", lambda: rpc.events.add_track(her, event_id, 10**9)),
-        (NotFound, "Track not found",
-         lambda: rpc.events.remove_track(her, event_id, tracks[0]["id"])),
+        (
+            NotFound,
+            "Track not found",
+            lambda: rpc.events.remove_track(her, event_id, tracks[0]["id"]),
+        ),
         (NotFound, "User not found", lambda: rpc.events.invite_to_event(me, event_id, 10**9)),
-        (NotFound, "User not found",
-         lambda: rpc.events.change_user_access_mode(me, event_id, stranger.user_id, "guest")),
-        (ValidationFailed, "access_mode",
-         lambda: rpc.events.change_user_access_mode(me, event_id, guest.user_id, "owner")),
-        (ValidationFailed, "event_access_type",
-         lambda: rpc.events.change_event(me, event_id, None, "secret")),
+        (
+            NotFound,
+            "User not found",
+            lambda: rpc.events.change_user_access_mode(me, event_id, stranger.user_id, "guest"),
+        ),
+        (
+            ValidationFailed,
+            "access_mode",
+            lambda: rpc.events.change_user_access_mode(me, event_id, guest.user_id, "owner"),
+        ),
+        (
+            ValidationFailed,
+            "event_access_type",
+            lambda: rpc.events.change_event(me, event_id, None, "secret"),
+        ),
     ]
     for error, text, call in refused:
         with pytest.raises(error, match=text):

@@ -58,19 +58,29 @@ def test_seed_walkthrough(admin, bigevents):
 
     listed = admin.get(events, headers=ACCEPT)
     assert listed.status_code == 200
-    assert listed.json() == {"count": 1, "next": None, "previous": None,
-                             "results": [created.json()]}
+    assert listed.json() == {
+        "count": 1,
+        "next": None,
+        "previous": None,
+        "results": [created.json()],
+    }
 
-    plugins = ["pretix.plugins.banktransfer", "pretix.plugins.stripe", "pretix.plugins.paypal",
-               "pretix.plugins.pretixdroid"]
+    plugins = [
+        "pretix.plugins.banktransfer",
+        "pretix.plugins.stripe",
+        "pretix.plugins.paypal",
+        "pretix.plugins.pretixdroid",
+    ]
     patched = admin.patch(events + "sampleconf/", {"plugins": plugins}, headers=ACCEPT)
     assert patched.status_code == 200, patched.text
     assert documented(patched.json()) == {**SAMPLE, "plugins": plugins}
 
     # as written, the seed's clone reuses the source's slug, which is taken (pretix says so too)
     as_written = admin.post(events + "sampleconf/clone/", SAMPLE, headers=ACCEPT)
-    assert (as_written.status_code, as_written.json()) == (400, {
-        "slug": ["This slug has already been used for a different event."]})
+    assert (as_written.status_code, as_written.json()) == (
+        400,
+        {"slug": ["This slug has already been used for a different event."]},
+    )
     clone_body = copy.deepcopy(SAMPLE)
     clone_body["slug"] = "sampleconf2"
     cloned = admin.post(events + "sampleconf/clone/", clone_body, headers=ACCEPT)
@@ -85,9 +95,11 @@ def test_seed_walkthrough(admin, bigevents):
 
 
 #: the create example of the older version of the document (001): no testmode, geo or seating
-SAMPLE_001 = {key: value for key, value in SAMPLE.items()
-              if key not in ("testmode", "geo_lat", "geo_lon", "seating_plan",
-                             "seat_category_mapping")}
+SAMPLE_001 = {
+    key: value
+    for key, value in SAMPLE.items()
+    if key not in ("testmode", "geo_lat", "geo_lon", "seating_plan", "seat_category_mapping")
+}
 
 
 def test_the_older_documents_create_example(admin):
@@ -96,5 +108,9 @@ def test_the_older_documents_create_example(admin):
     assert created.status_code == 201, created.text
     body = created.json()
     assert {key: body[key] for key in SAMPLE_001} == SAMPLE_001
-    assert (body["testmode"], body["geo_lat"], body["seating_plan"],
-            body["seat_category_mapping"]) == (False, None, None, {})
+    assert (
+        body["testmode"],
+        body["geo_lat"],
+        body["seating_plan"],
+        body["seat_category_mapping"],
+    ) == (False, None, None, {})

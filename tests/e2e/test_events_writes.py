@@ -13,8 +13,9 @@ BASE = {"name": "Conf", "date_from": "2030-01-01T10:00:00Z"}
 @pytest.fixture(scope="module")
 def organizer(admin):
     organizer = new_organizer(admin, "writes")
-    response = admin.post(f"/api/v1/organizers/{organizer}/meta_properties/",
-                          {"name": "Format", "default": "Talk"})
+    response = admin.post(
+        f"/api/v1/organizers/{organizer}/meta_properties/", {"name": "Format", "default": "Talk"}
+    )
     assert response.status_code == 201
     return organizer
 
@@ -27,9 +28,16 @@ def events(organizer):
 def test_put_replaces_given_fields(admin, events):
     slug = unique("put")
     assert admin.post(events, {**BASE, "slug": slug, "testmode": True}).status_code == 201
-    response = admin.put(events + f"{slug}/", {"name": {"en": "New", "de": "Neu"}, "slug": slug,
-                                               "date_from": "2031-05-05T08:00:00Z",
-                                               "geo_lat": 52.5, "geo_lon": 13.4})
+    response = admin.put(
+        events + f"{slug}/",
+        {
+            "name": {"en": "New", "de": "Neu"},
+            "slug": slug,
+            "date_from": "2031-05-05T08:00:00Z",
+            "geo_lat": 52.5,
+            "geo_lon": 13.4,
+        },
+    )
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["name"] == {"en": "New", "de": "Neu"}
@@ -41,19 +49,43 @@ def test_put_replaces_given_fields(admin, events):
 
 def test_clone_copies_unless_body_sets(admin, events):
     source = unique("src")
-    created = admin.post(events, {**BASE, "slug": source, "is_public": False, "testmode": True,
-                                  "plugins": ["pretix.plugins.paypal"],
-                                  "meta_data": {"Format": "Seminar"}})
+    created = admin.post(
+        events,
+        {
+            **BASE,
+            "slug": source,
+            "is_public": False,
+            "testmode": True,
+            "plugins": ["pretix.plugins.paypal"],
+            "meta_data": {"Format": "Seminar"},
+        },
+    )
     assert created.status_code == 201
     plain = admin.post(events + f"{source}/clone/", {**BASE, "slug": unique("copy")}).json()
     assert (plain["is_public"], plain["testmode"], plain["plugins"], plain["meta_data"]) == (
-        False, True, ["pretix.plugins.paypal"], {"Format": "Seminar"})
+        False,
+        True,
+        ["pretix.plugins.paypal"],
+        {"Format": "Seminar"},
+    )
     assert plain["playlist"] != created.json()["playlist"]
-    overridden = admin.post(events + f"{source}/clone/", {
-        **BASE, "slug": unique("copy"), "is_public": True, "testmode": False, "plugins": [],
-        "meta_data": {}}).json()
-    assert (overridden["is_public"], overridden["testmode"], overridden["plugins"],
-            overridden["meta_data"]) == (True, False, [], {"Format": "Talk"})
+    overridden = admin.post(
+        events + f"{source}/clone/",
+        {
+            **BASE,
+            "slug": unique("copy"),
+            "is_public": True,
+            "testmode": False,
+            "plugins": [],
+            "meta_data": {},
+        },
+    ).json()
+    assert (
+        overridden["is_public"],
+        overridden["testmode"],
+        overridden["plugins"],
+        overridden["meta_data"],
+    ) == (True, False, [], {"Format": "Talk"})
 
 
 def test_meta_properties_resource(stack, admin, organizer):
@@ -63,16 +95,16 @@ def test_meta_properties_resource(stack, admin, organizer):
     prop = created.json()
     assert prop == {"id": prop["id"], "name": "Level", "default": "Beginner"}
     assert admin.post(path, {"name": "Level"}).json() == {
-        "name": ["A property with this name already exists."]}
-    assert admin.post(path, {"name": "no spaces"}).json() == {"name": [
-        "The property name may only contain letters, numbers and underscores."]}
-    assert admin.patch(path + f"{prop['id']}/", {"default": "Expert"}).json()["default"] == \
-        "Expert"
+        "name": ["A property with this name already exists."]
+    }
+    assert admin.post(path, {"name": "no spaces"}).json() == {
+        "name": ["The property name may only contain letters, numbers and underscores."]
+    }
+    assert admin.patch(path + f"{prop['id']}/", {"default": "Expert"}).json()["default"] == "Expert"
     listed = admin.get(path).json()
     assert [p["name"] for p in listed["results"]] == ["Format", "Level"]
     member = new_user(stack, "member")
-    new_team(admin, organizer, [member.user_id], can_change_event_settings=True,
-             all_events=True)
+    new_team(admin, organizer, [member.user_id], can_change_event_settings=True, all_events=True)
     assert member.api.get(path).status_code == 200
     assert member.api.post(path, {"name": "Nope"}).status_code == 403
     assert new_user(stack, "stranger").api.get(path).status_code == 403
@@ -90,8 +122,10 @@ def test_idempotency_key_replays_and_conflicts(stack, admin, events):
     assert again.headers.get("Idempotent-Replayed") == "true"
     assert admin.get(events + "?ordering=slug").json()["count"] >= 1
     other_body = admin.post(events, {**BASE, "slug": unique("x")}, headers=key)
-    assert (other_body.status_code, other_body.json()) == (409, {
-        "detail": "This idempotency key was already used for a different request."})
+    assert (other_body.status_code, other_body.json()) == (
+        409,
+        {"detail": "This idempotency key was already used for a different request."},
+    )
     other_path = admin.post(events + f"{slug}/clone/", {**BASE, "slug": slug}, headers=key)
     assert other_path.status_code == 409
     # the same key from another credential is another key

@@ -4,8 +4,8 @@ remove tracks for everyone in the room."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -32,14 +32,17 @@ def playlist_ids(payload: dict) -> list[int]:
 def page_tracks(browser) -> list[str]:
     """The track ids the page lists, read in one go (the list is redrawn as messages arrive)."""
     return browser.execute_script(
-        'return [...document.querySelectorAll("#playlist li")].map(row => row.dataset.trackId)')
+        'return [...document.querySelectorAll("#playlist li")].map(row => row.dataset.trackId)'
+    )
 
 
 def test_page_follows_the_room_and_edits_the_playlist(stack, admin, admin_token, browser):
     organizer = new_organizer(admin, "live")
     event_id = new_event(admin, organizer, "live", name="Live")
-    first, second = (admin.post("/api/v1/tracks/", {"name": name, "artist": "The Testers"}).json()
-                     for name in ("Opening <b>Song</b>", "Encore"))
+    first, second = (
+        admin.post("/api/v1/tracks/", {"name": name, "artist": "The Testers"}).json()
+        for name in ("Opening <b>Song</b>", "Encore")
+    )
     wait = WebDriverWait(browser, RECV_SECONDS)
 
     browser.get(f"{stack.url}/rooms/{event_id}#token={admin_token}")
@@ -60,13 +63,16 @@ def test_page_follows_the_room_and_edits_the_playlist(stack, admin, admin_token,
         assert playlist_ids(added) == [first["id"], second["id"]]
         wait.until(lambda _: page_tracks(browser) == [str(first["id"]), str(second["id"])])
 
-        browser.find_element(By.CSS_SELECTOR, f'#playlist li[data-track-id="{first["id"]}"] '
-                                              "button.remove").click()
+        browser.find_element(
+            By.CSS_SELECTOR, f'#playlist li[data-track-id="{first["id"]}"] button.remove'
+        ).click()
         removed = other.wait_for("playlist.changed", lambda p: first["id"] not in playlist_ids(p))
         assert playlist_ids(removed) == [second["id"]]
         wait.until(lambda _: page_tracks(browser) == [str(second["id"])])
-        assert "remove track Opening <b>Song</b> from playlist" in \
-            browser.find_element(By.ID, "log").text
+        assert (
+            "remove track Opening <b>Song</b> from playlist"
+            in browser.find_element(By.ID, "log").text
+        )
 
         browser.find_element(By.ID, "add-track-id").send_keys("999999999")
         browser.find_element(By.ID, "add-button").click()
@@ -79,7 +85,8 @@ def test_page_says_when_access_is_denied(stack, admin, browser):
 
     browser.get(f"{stack.url}/rooms/{event_id}#token={stranger.token}")
     WebDriverWait(browser, RECV_SECONDS).until(
-        shown.text_to_be_present_in_element((By.ID, "error"), "Access denied"))
+        shown.text_to_be_present_in_element((By.ID, "error"), "Access denied")
+    )
     assert browser.find_element(By.ID, "status").text == "closed"
 
 

@@ -5,16 +5,16 @@
 - ``jellyfin-apiclient-python``: AuthenticateByName login, session playback reports, read-back.
 """
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from jellyfin_apiclient_python import JellyfinClient
 from jellyfinapi.exceptions.api_exception import APIException
 from jellyfinapi.jellyfinapi_client import JellyfinapiClient
+from jellyfinapi.models.play_method_enum import PlayMethodEnum
 from jellyfinapi.models.playback_progress_info import PlaybackProgressInfo
 from jellyfinapi.models.playback_start_info import PlaybackStartInfo
 from jellyfinapi.models.playback_stop_info import PlaybackStopInfo
-from jellyfinapi.models.play_method_enum import PlayMethodEnum
 from jellyfinapi.models.repeat_mode_enum import RepeatModeEnum
 
 from tests.support.playstate import dashed, new_listener
@@ -36,27 +36,41 @@ def test_jellyfinapi_every_playstate_method(stack, long_mix):
     result = playstate_controller.mark_played_item(user_id, item_id)
     assert result.played is True and result.play_count == 1 and result.item_id == long_mix
     result = playstate_controller.mark_played_item(
-        user_id, item_id, datetime(2024, 5, 1, 10, 0, tzinfo=timezone.utc))
+        user_id, item_id, datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
+    )
     assert result.play_count == 2
-    assert result.last_played_date.datetime == datetime(2024, 5, 1, 10, 0, tzinfo=timezone.utc)
+    assert result.last_played_date.datetime == datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
 
     result = playstate_controller.mark_unplayed_item(user_id, item_id)
     assert result.played is False and result.key == long_mix
 
     can_seek = False
-    result = playstate_controller.on_playback_start(user_id, item_id, None, None, None, None,
-                                                    None, None, can_seek)
+    result = playstate_controller.on_playback_start(
+        user_id, item_id, None, None, None, None, None, None, can_seek
+    )
     assert result is None and read(user, long_mix)["PlayCount"] == 1
 
     is_paused = False
     is_muted = False
-    result = playstate_controller.on_playback_progress(user_id, item_id, None, None, None, None,
-                                                       None, None, None, None, None, is_paused,
-                                                       is_muted)
+    result = playstate_controller.on_playback_progress(
+        user_id, item_id, None, None, None, None, None, None, None, None, None, is_paused, is_muted
+    )
     assert result is None
     playstate_controller.on_playback_progress(
-        user_id, item_id, "source", 9_000_000_000, 0, None, 80, PlayMethodEnum.DIRECTPLAY, None,
-        "sdk-session", RepeatModeEnum.REPEATALL, True, False)
+        user_id,
+        item_id,
+        "source",
+        9_000_000_000,
+        0,
+        None,
+        80,
+        PlayMethodEnum.DIRECTPLAY,
+        None,
+        "sdk-session",
+        RepeatModeEnum.REPEATALL,
+        True,
+        False,
+    )
     assert read(user, long_mix)["PlaybackPositionTicks"] == 9_000_000_000
 
     result = playstate_controller.on_playback_stopped(user_id, item_id)
@@ -64,7 +78,7 @@ def test_jellyfinapi_every_playstate_method(stack, long_mix):
     body = read(user, long_mix)  # a stop without position: PlayCount + 1, played
     assert body["PlayCount"] == 2 and body["Played"] is True
 
-    play_session_id = 'playSessionId2'
+    play_session_id = "playSessionId2"
     result = playstate_controller.ping_playback_session(play_session_id)
     assert result is None
 
@@ -75,16 +89,29 @@ def test_jellyfinapi_every_playstate_method(stack, long_mix):
     result = playstate_controller.report_playback_stopped()
     assert result is None
 
-    playstate_controller.report_playback_start(PlaybackStartInfo(
-        item_id=item_id, play_session_id="sdk-2", can_seek=True,
-        play_method=PlayMethodEnum.TRANSCODE, position_ticks=0))
-    playstate_controller.report_playback_progress(PlaybackProgressInfo(
-        item_id=item_id, play_session_id="sdk-2", position_ticks=12_000_000_000,
-        is_paused=False, repeat_mode=RepeatModeEnum.REPEATNONE))
+    playstate_controller.report_playback_start(
+        PlaybackStartInfo(
+            item_id=item_id,
+            play_session_id="sdk-2",
+            can_seek=True,
+            play_method=PlayMethodEnum.TRANSCODE,
+            position_ticks=0,
+        )
+    )
+    playstate_controller.report_playback_progress(
+        PlaybackProgressInfo(
+            item_id=item_id,
+            play_session_id="sdk-2",
+            position_ticks=12_000_000_000,
+            is_paused=False,
+            repeat_mode=RepeatModeEnum.REPEATNONE,
+        )
+    )
     playstate_controller.ping_playback_session("sdk-2")
     assert read(user, long_mix)["PlaybackPositionTicks"] == 12_000_000_000
-    playstate_controller.report_playback_stopped(PlaybackStopInfo(
-        item_id=item_id, play_session_id="sdk-2", position_ticks=14_400_000_000))
+    playstate_controller.report_playback_stopped(
+        PlaybackStopInfo(item_id=item_id, play_session_id="sdk-2", position_ticks=14_400_000_000)
+    )
     body = read(user, long_mix)
     assert body["PlaybackPositionTicks"] == 14_400_000_000 and body["PlayedPercentage"] == 40.0
     assert body["PlayCount"] == 3 and body["Played"] is False
@@ -110,16 +137,31 @@ def test_jellyfin_apiclient_python_login_and_playback(stack, long_mix):
     assert login["AccessToken"] and login["User"]["Id"] == user.id
     api = client.jellyfin
 
-    api.session_playing({"ItemId": long_mix, "PlaySessionId": "kodi-1", "PositionTicks": 0,
-                         "CanSeek": True, "PlayMethod": "DirectPlay", "EventName": "start"})
-    api.session_progress({"ItemId": long_mix, "PlaySessionId": "kodi-1",
-                          "PositionTicks": 7_200_000_000, "IsPaused": False,
-                          "EventName": "timeupdate"})
+    api.session_playing(
+        {
+            "ItemId": long_mix,
+            "PlaySessionId": "kodi-1",
+            "PositionTicks": 0,
+            "CanSeek": True,
+            "PlayMethod": "DirectPlay",
+            "EventName": "start",
+        }
+    )
+    api.session_progress(
+        {
+            "ItemId": long_mix,
+            "PlaySessionId": "kodi-1",
+            "PositionTicks": 7_200_000_000,
+            "IsPaused": False,
+            "EventName": "timeupdate",
+        }
+    )
     data = api.get_userdata_for_item(long_mix)
     assert data["PlaybackPositionTicks"] == 7_200_000_000 and data["PlayedPercentage"] == 20.0
     assert data["PlayCount"] == 1 and data["Played"] is False
-    api.session_stop({"ItemId": long_mix, "PlaySessionId": "kodi-1",
-                      "PositionTicks": 34_000_000_000})
+    api.session_stop(
+        {"ItemId": long_mix, "PlaySessionId": "kodi-1", "PositionTicks": 34_000_000_000}
+    )
     data = api.get_userdata_for_item(long_mix)
     assert data["Played"] is True and data["PlaybackPositionTicks"] == 0
 

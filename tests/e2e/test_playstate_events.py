@@ -1,12 +1,12 @@
 """The domain events playstate dispatches after each committed change, read from the
 ``playstate.events`` exchange of the running stack."""
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 
-from tests.support.playstate import new_listener, new_track
 from tests.support.domain_events import Listener
+from tests.support.playstate import new_listener, new_track
 
 
 @pytest.fixture(scope="module")
@@ -22,24 +22,33 @@ def test_user_data_and_playback_events(stack, admin, events):
     base = f"/Users/{user.id}"
 
     marked = user.api.post(f"{base}/PlayedItems/{mix}").json()
-    assert events.take(1) == [("user_data_changed", {"user_id": user.id, "item_id": mix,
-                                                     "user_data": marked})]
+    assert events.take(1) == [
+        ("user_data_changed", {"user_id": user.id, "item_id": mix, "user_data": marked})
+    ]
 
     user.api.post(f"{base}/PlayingItems/{mix}", params={"playSessionId": "e"})
     (started, payload), (changed, data) = events.take(2)
     assert started == "playback_started" and changed == "user_data_changed"
-    assert payload == {"user_id": user.id, "item_id": mix, "device_id": payload["device_id"],
-                       "play_session_id": "e", "position_ticks": None}
+    assert payload == {
+        "user_id": user.id,
+        "item_id": mix,
+        "device_id": payload["device_id"],
+        "play_session_id": "e",
+        "position_ticks": None,
+    }
     assert payload["device_id"].startswith("token:") and data["user_data"]["PlayCount"] == 2
 
-    user.api.post(f"{base}/PlayingItems/{mix}/Progress",
-                  params={"playSessionId": "e", "positionTicks": 9_000_000_000})
+    user.api.post(
+        f"{base}/PlayingItems/{mix}/Progress",
+        params={"playSessionId": "e", "positionTicks": 9_000_000_000},
+    )
     [(kind, data)] = events.take(1)
     assert kind == "user_data_changed"
     assert data["user_data"]["PlaybackPositionTicks"] == 9_000_000_000
 
-    user.api.delete(f"{base}/PlayingItems/{mix}",
-                    params={"playSessionId": "e", "positionTicks": 10_000_000_000})
+    user.api.delete(
+        f"{base}/PlayingItems/{mix}", params={"playSessionId": "e", "positionTicks": 10_000_000_000}
+    )
     (stopped, payload), (changed, data) = events.take(2)
     assert stopped == "playback_stopped" and payload["reason"] == "stopped"
     assert payload["position_ticks"] == 10_000_000_000

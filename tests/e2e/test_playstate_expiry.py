@@ -11,10 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.playstate import new_listener, new_track
 from tests.support.client import Api
-from tests.support.infrastructure import (Stack, create_databases, create_vhost, delete_vhost,
-                                          drop_databases)
+from tests.support.infrastructure import (
+    Stack,
+    create_databases,
+    create_vhost,
+    delete_vhost,
+    drop_databases,
+)
+from tests.support.playstate import new_listener, new_track
 
 SILENCE_SECONDS = 5
 SERVICES = ("accounts", "events", "playstate")
@@ -31,11 +36,19 @@ def quiet_stack(tmp_path_factory):
         urls = {svc: f"sqlite:///{folder / svc}.db" for svc in SERVICES}
     else:
         urls = create_databases(names)
-    env = {"AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{vhost}", "SETLIST_VAR": str(folder),
-           **{f"{svc.upper()}_DATABASE_URL": url for svc, url in urls.items()}}
-    stack = Stack(env, folder / "stack.log", extra_env={
-        "PLAYSTATE_SESSION_TIMEOUT_SECONDS": str(SILENCE_SECONDS),
-        "PLAYSTATE_EXPIRY_INTERVAL_SECONDS": "0.5"})
+    env = {
+        "AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
+        "SETLIST_VAR": str(folder),
+        **{f"{svc.upper()}_DATABASE_URL": url for svc, url in urls.items()},
+    }
+    stack = Stack(
+        env,
+        folder / "stack.log",
+        extra_env={
+            "PLAYSTATE_SESSION_TIMEOUT_SECONDS": str(SILENCE_SECONDS),
+            "PLAYSTATE_EXPIRY_INTERVAL_SECONDS": "0.5",
+        },
+    )
     try:
         stack.start()
         yield stack
@@ -65,14 +78,26 @@ def test_silent_sessions_are_stopped_and_pinged_ones_kept(quiet_stack):
         return user.api.get(f"/Users/{user.id}/Items/{item}/UserData").json()
 
     # a session stopped at its last reported position: 25 % of an hour is kept to resume
-    assert user.api.post(f"/Users/{user.id}/PlayingItems/{mix}",
-                         params={"playSessionId": "quiet"}).status_code == 204
-    assert user.api.post(f"/Users/{user.id}/PlayingItems/{mix}/Progress",
-                         params={"playSessionId": "quiet",
-                                 "positionTicks": 9_000_000_000}).status_code == 204
+    assert (
+        user.api.post(
+            f"/Users/{user.id}/PlayingItems/{mix}", params={"playSessionId": "quiet"}
+        ).status_code
+        == 204
+    )
+    assert (
+        user.api.post(
+            f"/Users/{user.id}/PlayingItems/{mix}/Progress",
+            params={"playSessionId": "quiet", "positionTicks": 9_000_000_000},
+        ).status_code
+        == 204
+    )
     # a session that only pings stays open meanwhile
-    assert user.api.post(f"/Users/{user.id}/PlayingItems/{other_mix}",
-                         params={"playSessionId": "pinged"}).status_code == 204
+    assert (
+        user.api.post(
+            f"/Users/{user.id}/PlayingItems/{other_mix}", params={"playSessionId": "pinged"}
+        ).status_code
+        == 204
+    )
     # forget the position, so that the timer's stop is what puts it back
     user.api.delete(f"/Users/{user.id}/PlayedItems/{mix}")
     assert data(mix)["PlaybackPositionTicks"] == 0
@@ -87,6 +112,8 @@ def test_silent_sessions_are_stopped_and_pinged_ones_kept(quiet_stack):
     assert kept["PlayCount"] == 1 and kept["Played"] is False  # still playing, not stopped
 
     # once the pings stop, it is stopped too; without a reported position that is a full play
-    stopped = wait_for(lambda: (lambda d: d if d["PlayCount"] == 2 else None)(data(other_mix)),
-                       "the pinged session to be stopped after its pings end")
+    stopped = wait_for(
+        lambda: (lambda d: d if d["PlayCount"] == 2 else None)(data(other_mix)),
+        "the pinged session to be stopped after its pings end",
+    )
     assert stopped["Played"] is True and stopped["PlaybackPositionTicks"] == 0

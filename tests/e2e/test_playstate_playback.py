@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from tests.support.playstate import TICKS, dashed, new_listener, new_track
 from tests.support.client import Api
+from tests.support.playstate import TICKS, dashed, new_listener, new_track
 
 HOUR = 3600 * TICKS  # 36,000,000,000 ticks: 5 % = 1,800,000,000, 90 % = 32,400,000,000
 # the short track: 200 s = 2,000,000,000 ticks, under MinResumeDurationSeconds
@@ -29,9 +29,13 @@ def unknown_length(admin):
 
 @pytest.fixture
 def me(stack):
-    return new_listener(stack, headers={
-        "X-Emby-Authorization": 'MediaBrowser Client="tests", Device="pytest", '
-                                'DeviceId="device-1", Version="1.0"'})
+    return new_listener(
+        stack,
+        headers={
+            "X-Emby-Authorization": 'MediaBrowser Client="tests", Device="pytest", '
+            'DeviceId="device-1", Version="1.0"'
+        },
+    )
 
 
 def data(me, item):
@@ -47,8 +51,9 @@ def start(me, item, **params):
 
 
 def progress(me, item, position, **params):
-    response = me.api.post(f"/Users/{me.id}/PlayingItems/{item}/Progress",
-                           params={"positionTicks": position, **params})
+    response = me.api.post(
+        f"/Users/{me.id}/PlayingItems/{item}/Progress", params={"positionTicks": position, **params}
+    )
     assert response.status_code == 204, response.text
 
 
@@ -69,8 +74,15 @@ def test_long_resumable_track_keeps_its_position(me, long_mix):
     assert data(me, long_mix)["PlaybackPositionTicks"] == 0
     progress(me, long_mix, 1_800_000_000, playSessionId="s1")  # exactly 5 %: kept
     assert data(me, long_mix)["PlaybackPositionTicks"] == 1_800_000_000
-    progress(me, long_mix, 9_000_000_000, playSessionId="s1", isPaused="true",
-             volumeLevel=70, repeatMode="RepeatOne")  # 25 %
+    progress(
+        me,
+        long_mix,
+        9_000_000_000,
+        playSessionId="s1",
+        isPaused="true",
+        volumeLevel=70,
+        repeatMode="RepeatOne",
+    )  # 25 %
     body = data(me, long_mix)
     assert body["PlaybackPositionTicks"] == 9_000_000_000 and body["PlayedPercentage"] == 25.0
     assert body["Played"] is False and body["PlayCount"] == 1
@@ -160,15 +172,24 @@ def test_unknown_runtime_is_played(me, unknown_length):
 
 
 def test_caller_routes_of_jellyfin_10_9(me, long_mix):
-    assert me.api.post(f"/PlayingItems/{long_mix}", params={"playSessionId": "p"}) \
-        .status_code == 204
-    assert me.api.post(f"/PlayingItems/{long_mix}/Progress",
-                       params={"positionTicks": 3_600_000_000, "playSessionId": "p"}) \
-        .status_code == 204
+    assert (
+        me.api.post(f"/PlayingItems/{long_mix}", params={"playSessionId": "p"}).status_code == 204
+    )
+    assert (
+        me.api.post(
+            f"/PlayingItems/{long_mix}/Progress",
+            params={"positionTicks": 3_600_000_000, "playSessionId": "p"},
+        ).status_code
+        == 204
+    )
     assert data(me, long_mix)["PlaybackPositionTicks"] == 3_600_000_000
-    assert me.api.delete(f"/PlayingItems/{long_mix}",
-                         params={"positionTicks": 7_200_000_000, "playSessionId": "p"}) \
-        .status_code == 204
+    assert (
+        me.api.delete(
+            f"/PlayingItems/{long_mix}",
+            params={"positionTicks": 7_200_000_000, "playSessionId": "p"},
+        ).status_code
+        == 204
+    )
     body = data(me, long_mix)
     assert body["PlaybackPositionTicks"] == 7_200_000_000 and body["PlayedPercentage"] == 20.0
 
@@ -176,29 +197,59 @@ def test_caller_routes_of_jellyfin_10_9(me, long_mix):
 def test_session_bodies(me, long_mix):
     """Playback*Info bodies as clients send them: any key case, dashed GUIDs, numbers as strings,
     enums as names or numbers, explicit nulls and unknown keys."""
-    began = me.api.post("/Sessions/Playing", json={
-        "EventName": "playbackstart", "SessionId": "abc", "Item": {"Name": "x"},
-        "ItemId": dashed(long_mix), "PlaySessionId": "body-1", "PositionTicks": "0",
-        "CanSeek": True, "PlayMethod": 2, "RepeatMode": "repeatall", "AudioStreamIndex": None,
-        "NowPlayingQueue": [{"Id": long_mix, "PlaylistItemId": "p1"}]})
+    began = me.api.post(
+        "/Sessions/Playing",
+        json={
+            "EventName": "playbackstart",
+            "SessionId": "abc",
+            "Item": {"Name": "x"},
+            "ItemId": dashed(long_mix),
+            "PlaySessionId": "body-1",
+            "PositionTicks": "0",
+            "CanSeek": True,
+            "PlayMethod": 2,
+            "RepeatMode": "repeatall",
+            "AudioStreamIndex": None,
+            "NowPlayingQueue": [{"Id": long_mix, "PlaylistItemId": "p1"}],
+        },
+    )
     assert began.status_code == 204, began.text
     assert data(me, long_mix)["PlayCount"] == 1
 
-    moved = me.api.post("/Sessions/Playing/Progress", json={
-        "itemId": long_mix, "playSessionId": "body-1", "positionTicks": 12_000_000_000,
-        "isPaused": "false", "playMethod": "DirectStream", "repeatMode": 0,
-        "volumeLevel": "55"})
+    moved = me.api.post(
+        "/Sessions/Playing/Progress",
+        json={
+            "itemId": long_mix,
+            "playSessionId": "body-1",
+            "positionTicks": 12_000_000_000,
+            "isPaused": "false",
+            "playMethod": "DirectStream",
+            "repeatMode": 0,
+            "volumeLevel": "55",
+        },
+    )
     assert moved.status_code == 204, moved.text
     assert data(me, long_mix)["PlaybackPositionTicks"] == 12_000_000_000
 
     # without ItemId the session's item is meant
-    assert me.api.post("/Sessions/Playing/Progress", json={
-        "PlaySessionId": "body-1", "PositionTicks": 15_000_000_000}).status_code == 204
+    assert (
+        me.api.post(
+            "/Sessions/Playing/Progress",
+            json={"PlaySessionId": "body-1", "PositionTicks": 15_000_000_000},
+        ).status_code
+        == 204
+    )
     assert data(me, long_mix)["PlaybackPositionTicks"] == 15_000_000_000
 
-    ended = me.api.post("/Sessions/Playing/Stopped", json={
-        "PlaySessionId": "body-1", "PositionTicks": 16_000_000_000, "Failed": False,
-        "NextMediaType": "Audio"})
+    ended = me.api.post(
+        "/Sessions/Playing/Stopped",
+        json={
+            "PlaySessionId": "body-1",
+            "PositionTicks": 16_000_000_000,
+            "Failed": False,
+            "NextMediaType": "Audio",
+        },
+    )
     assert ended.status_code == 204
     body = data(me, long_mix)
     assert body["PlaybackPositionTicks"] == 16_000_000_000 and body["PlayCount"] == 1
@@ -208,9 +259,15 @@ def test_failed_stop_changes_nothing(me, long_mix):
     start(me, long_mix, playSessionId="f")
     progress(me, long_mix, 9_000_000_000, playSessionId="f")
     before = data(me, long_mix)
-    failed = me.api.post("/Sessions/Playing/Stopped", json={
-        "ItemId": long_mix, "PlaySessionId": "f", "PositionTicks": 35_000_000_000,
-        "Failed": True})
+    failed = me.api.post(
+        "/Sessions/Playing/Stopped",
+        json={
+            "ItemId": long_mix,
+            "PlaySessionId": "f",
+            "PositionTicks": 35_000_000_000,
+            "Failed": True,
+        },
+    )
     assert failed.status_code == 204
     assert data(me, long_mix) == before
 
@@ -224,26 +281,40 @@ def test_empty_bodies_change_nothing(me):
 def test_sessions_are_per_device(stack, long_mix):
     """Two devices of one user are two sessions: a stop on one leaves the other playing."""
     user = new_listener(stack)
-    other_device = Api(stack.url, headers={
-        "Authorization": f'MediaBrowser Client="tests", Device="phone", DeviceId="device-2", '
-                         f'Version="1.0", Token="{user.token}"'})
+    other_device = Api(
+        stack.url,
+        headers={
+            "Authorization": f'MediaBrowser Client="tests", Device="phone", DeviceId="device-2", '
+            f'Version="1.0", Token="{user.token}"'
+        },
+    )
     start(user, long_mix, playSessionId="same")
-    assert other_device.post(f"/Users/{user.id}/PlayingItems/{long_mix}",
-                             params={"playSessionId": "same"}).status_code == 204
+    assert (
+        other_device.post(
+            f"/Users/{user.id}/PlayingItems/{long_mix}", params={"playSessionId": "same"}
+        ).status_code
+        == 204
+    )
     assert data(user, long_mix)["PlayCount"] == 2
     stop(user, long_mix, 10_000_000_000, playSessionId="same")
-    assert other_device.post(f"/Users/{user.id}/PlayingItems/{long_mix}/Progress",
-                             params={"positionTicks": 11_000_000_000,
-                                     "playSessionId": "same"}).status_code == 204
+    assert (
+        other_device.post(
+            f"/Users/{user.id}/PlayingItems/{long_mix}/Progress",
+            params={"positionTicks": 11_000_000_000, "playSessionId": "same"},
+        ).status_code
+        == 204
+    )
     assert data(user, long_mix)["PlaybackPositionTicks"] == 11_000_000_000
 
 
 def test_ping_keeps_a_session(me, long_mix):
     start(me, long_mix, playSessionId="pinged")
-    assert me.api.post("/Sessions/Playing/Ping", params={"playSessionId": "pinged"}) \
-        .status_code == 204
-    assert me.api.post("/sessions/playing/ping", params={"PLAYSESSIONID": "pinged"}) \
-        .status_code == 204
+    assert (
+        me.api.post("/Sessions/Playing/Ping", params={"playSessionId": "pinged"}).status_code == 204
+    )
+    assert (
+        me.api.post("/sessions/playing/ping", params={"PLAYSESSIONID": "pinged"}).status_code == 204
+    )
 
 
 def test_concurrent_progress_is_never_lost(stack, long_mix):
@@ -254,9 +325,19 @@ def test_concurrent_progress_is_never_lost(stack, long_mix):
     start(user, long_mix, playSessionId="race")
     positions = [2_000_000_000 + i * 100_000_000 for i in range(24)]
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
-        codes = list(pool.map(lambda p: Api(stack.url, user.token).post(
-            f"/Users/{user.id}/PlayingItems/{long_mix}/Progress",
-            params={"positionTicks": p, "playSessionId": "race"}).status_code, positions))
+        codes = list(
+            pool.map(
+                lambda p: (
+                    Api(stack.url, user.token)
+                    .post(
+                        f"/Users/{user.id}/PlayingItems/{long_mix}/Progress",
+                        params={"positionTicks": p, "playSessionId": "race"},
+                    )
+                    .status_code
+                ),
+                positions,
+            )
+        )
     assert codes == [204] * len(positions)
     assert data(user, long_mix)["PlaybackPositionTicks"] in positions
     progress(user, long_mix, 30_000_000_000, playSessionId="race")

@@ -8,8 +8,8 @@ that it can be stopped and started without the runner stopping everything."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import eventlet
 import pytest
@@ -81,13 +81,17 @@ def change(index: int, track_ids: list[int]) -> tuple[str, int]:
 def expected_playlist(made: list[tuple[str, int]]) -> list[int]:
     playlist: list[int] = []
     for action, track_id in made:
-        playlist = playlist + [track_id] if action == "add_track" else [
-            kept for kept in playlist if kept != track_id]
+        playlist = (
+            playlist + [track_id]
+            if action == "add_track"
+            else [kept for kept in playlist if kept != track_id]
+        )
     return playlist
 
 
-def make_changes(url: str, event_id: int, token: str, track_ids: list[int],
-                 stop: threading.Event) -> list[tuple[str, int]]:
+def make_changes(
+    url: str, event_id: int, token: str, track_ids: list[int], stop: threading.Event
+) -> list[tuple[str, int]]:
     """From a socket on gateway 2, change the playlist one change at a time until told to stop
     (and at least MIN_CHANGES times); the changes made."""
     made: list[tuple[str, int]] = []
@@ -104,8 +108,9 @@ def make_changes(url: str, event_id: int, token: str, track_ids: list[int],
 def test_clients_move_to_the_other_gateway_and_catch_up(stack, admin, admin_token, gateway_1):
     organizer = new_organizer(admin, "rolling")
     event_id = new_event(admin, organizer, "rolling")
-    track_ids = [admin.post("/api/v1/tracks/", {"name": f"Song {n}"}).json()["id"]
-                 for n in range(3)]
+    track_ids = [
+        admin.post("/api/v1/tracks/", {"name": f"Song {n}"}).json()["id"] for n in range(3)
+    ]
 
     def reader(url: str) -> RoomClient:
         """A client read only now and then: it buffers everything, so it is never too slow."""
@@ -138,8 +143,9 @@ def test_clients_move_to_the_other_gateway_and_catch_up(stack, admin, admin_toke
     for view in [steady, *moving, back]:
         view.follow_until("Rolling done")
         view.client.close()
-    assert [entry["track"] for entry in steady.state["playlist.changed"]["tracks"]] == \
-        expected_playlist(made)
+    assert [
+        entry["track"] for entry in steady.state["playlist.changed"]["tracks"]
+    ] == expected_playlist(made)
     for view in [*moving, back]:
         assert view.state == steady.state
         assert view.revision == steady.revision

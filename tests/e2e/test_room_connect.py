@@ -17,13 +17,25 @@ def room(stack, admin):
     organizer = new_organizer(admin, "connect")
     author, stranger = new_user(stack, "author"), new_user(stack, "stranger")
     team = new_team(admin, organizer, [author.user_id], can_create_events=True)
-    created = author.api.post(f"/api/v1/organizers/{organizer}/events/", {
-        "name": {"en": "Connect", "de": "Verbinden"}, "slug": "connect",
-        "date_from": "2030-01-01T10:00:00Z", "date_to": "2030-01-01T12:00:00Z",
-        "is_public": False})
+    created = author.api.post(
+        f"/api/v1/organizers/{organizer}/events/",
+        {
+            "name": {"en": "Connect", "de": "Verbinden"},
+            "slug": "connect",
+            "date_from": "2030-01-01T10:00:00Z",
+            "date_to": "2030-01-01T12:00:00Z",
+            "is_public": False,
+        },
+    )
     assert created.status_code == 201, created.text
-    return {"admin": admin, "organizer": organizer, "author": author, "stranger": stranger,
-            "event_id": created.json()["id"], "team": team}
+    return {
+        "admin": admin,
+        "organizer": organizer,
+        "author": author,
+        "stranger": stranger,
+        "event_id": created.json()["id"],
+        "team": team,
+    }
 
 
 def handshake_status(stack, event_id, **kwargs) -> int:
@@ -48,14 +60,17 @@ def test_unknown_event_closes_4404_and_no_access_4403(stack, room):
         assert client.closed_with() == 4403
 
 
-@pytest.mark.parametrize("credentials", [
-    lambda token: {"token": token},
-    lambda token: {"headers": {"Authorization": f"Token {token}"}},
-    lambda token: {"headers": {"X-Emby-Token": token}},
-    lambda token: {"headers": {"Authorization": f'MediaBrowser Client="ios", Token="{token}"'}},
-    lambda token: {"query": f"token={token}"},
-    lambda token: {"query": f"api_key={token}"},
-])
+@pytest.mark.parametrize(
+    "credentials",
+    [
+        lambda token: {"token": token},
+        lambda token: {"headers": {"Authorization": f"Token {token}"}},
+        lambda token: {"headers": {"X-Emby-Token": token}},
+        lambda token: {"headers": {"Authorization": f'MediaBrowser Client="ios", Token="{token}"'}},
+        lambda token: {"query": f"token={token}"},
+        lambda token: {"query": f"api_key={token}"},
+    ],
+)
 def test_sync_answers_the_sender_with_the_room_state(stack, room, credentials):
     with RoomClient(stack.url, room["event_id"], **credentials(room["author"].token)) as client:
         client.send("sync", request_id="r1")
@@ -63,14 +78,24 @@ def test_sync_answers_the_sender_with_the_room_state(stack, room, credentials):
     assert event["event"] == "event.changed" and event["request_id"] == "r1"
     assert event["payload"]["change_message"] == "Someone change event data"
     assert event["payload"]["event"] == {
-        "id": room["event_id"], "name": "Connect", "access_type": "private",
-        "start_date": "2030-01-01T10:00:00Z", "end_date": "2030-01-01T12:00:00Z",
-        "is_finished": False, "author": room["author"].user_id,
-        "playlist": playlist["payload"]["playlist"]["id"]}
+        "id": room["event_id"],
+        "name": "Connect",
+        "access_type": "private",
+        "start_date": "2030-01-01T10:00:00Z",
+        "end_date": "2030-01-01T12:00:00Z",
+        "is_finished": False,
+        "author": room["author"].user_id,
+        "playlist": playlist["payload"]["playlist"]["id"],
+    }
     assert playlist["event"] == "playlist.changed" and playlist["request_id"] == "r1"
     assert playlist["payload"]["playlist"] == {
-        "id": playlist["payload"]["playlist"]["id"], "tracks": [], "name": "Connect",
-        "type": "event", "access_type": "private", "author": room["author"].user_id}
+        "id": playlist["payload"]["playlist"]["id"],
+        "tracks": [],
+        "name": "Connect",
+        "type": "event",
+        "access_type": "private",
+        "author": room["author"].user_id,
+    }
     assert event["payload"]["revision"] == playlist["payload"]["revision"] >= 1
 
 

@@ -28,8 +28,9 @@ def world(stack, admin):
     author = new_user(stack, "author")
     team = new_team(admin, organizer, [author.user_id], can_create_events=True)
     track = admin.post("/api/v1/tracks/", {"name": "Limit"}).json()["id"]
-    return SimpleNamespace(stack=stack, admin=admin, organizer=organizer, author=author,
-                           team=team, track=track)
+    return SimpleNamespace(
+        stack=stack, admin=admin, organizer=organizer, author=author, team=team, track=track
+    )
 
 
 def connect(world, event_id, caller) -> RoomClient:
@@ -86,11 +87,15 @@ def test_a_playlist_holds_1000_entries(world, service_env):
     event_id = new_event(world.author.api, world.organizer, "full")
     engine = make_engine(service_env["EVENTS_DATABASE_URL"])
     with engine.begin() as db:  # filled directly: 1,000 requests would take the rate limit's time
-        playlist = db.execute(text("SELECT id FROM playlists WHERE event_id = :e"),
-                              {"e": event_id}).scalar_one()
-        db.execute(text('INSERT INTO playlist_entries (playlist_id, track_id, "order") '
-                        "VALUES (:p, :t, :o)"),
-                   [{"p": playlist, "t": world.track, "o": n} for n in range(MAX_ENTRIES - 1)])
+        playlist = db.execute(
+            text("SELECT id FROM playlists WHERE event_id = :e"), {"e": event_id}
+        ).scalar_one()
+        db.execute(
+            text(
+                'INSERT INTO playlist_entries (playlist_id, track_id, "order") VALUES (:p, :t, :o)'
+            ),
+            [{"p": playlist, "t": world.track, "o": n} for n in range(MAX_ENTRIES - 1)],
+        )
     engine.dispose()
     with connect(world, event_id, world.author) as client:
         client.send("add_track", {"track_id": world.track}, request_id="last")
@@ -116,9 +121,11 @@ def test_a_moderator_cannot_invite_or_revoke_an_administrator(world):
             author.send("change_user_access_mode", {"user_id": user.user_id, "access_mode": mode})
             author.recv()
         with connect(world, event_id, mod) as moderator:
-            for action, target in (("invite_to_event", admin_user),
-                                   ("revoke_from_event", admin_user),
-                                   ("revoke_from_event", world.author)):
+            for action, target in (
+                ("invite_to_event", admin_user),
+                ("revoke_from_event", admin_user),
+                ("revoke_from_event", world.author),
+            ):
                 moderator.send(action, {"user_id": target.user_id}, request_id=action)
                 frame = moderator.recv()
                 assert (error_of(frame), frame["request_id"]) == ("Access denied", action)
@@ -135,7 +142,8 @@ def test_the_author_is_administrator_only_while_in_a_team_of_the_organizer(world
         client.send("change_event", {"event_name": "Mine"})
         assert client.recv()["event"] == "event.changed"
         removed = world.admin.delete(
-            f"/api/v1/organizers/{world.organizer}/teams/{team}/members/{author.user_id}/")
+            f"/api/v1/organizers/{world.organizer}/teams/{team}/members/{author.user_id}/"
+        )
         assert removed.status_code == 204
         assert client.closed_with() == 4403  # a private event: no role left
     with connect(world, event_id, author) as client:

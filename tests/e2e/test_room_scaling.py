@@ -22,9 +22,16 @@ from tests.support.rooms import RoomClient, new_event
 def scaled(service_env: dict, tmp_path_factory: pytest.TempPathFactory):
     """A second copy of the system on this session's broker and databases: two gateways (on
     consecutive ports) and two realtime processes; 8 frames queued per socket at most."""
-    running = Stack(service_env, Path(tmp_path_factory.mktemp("scaled")) / "stack.log",
-                    extra_env={"LOG_FORMAT": "json", "GATEWAY_INSTANCES": "2",
-                               "REALTIME_INSTANCES": "2", "WEBSOCKET_SEND_QUEUE": "8"})
+    running = Stack(
+        service_env,
+        Path(tmp_path_factory.mktemp("scaled")) / "stack.log",
+        extra_env={
+            "LOG_FORMAT": "json",
+            "GATEWAY_INSTANCES": "2",
+            "REALTIME_INSTANCES": "2",
+            "WEBSOCKET_SEND_QUEUE": "8",
+        },
+    )
     running.start()
     running.wait_healthy(STARTUP_SECONDS, running.gateway_url(1))
     yield running, running.gateway_url(1)
@@ -49,17 +56,18 @@ def test_a_change_on_one_gateway_reaches_every_socket_on_both_once(scaled, admin
     stack, second_url = scaled
     author, event_id = owned_event(stack, admin, "scaled")
     mod = new_user(stack, "mod")
-    tracks = [admin.post("/api/v1/tracks/", {"name": f"Scaled {n}"}).json()["id"]
-              for n in range(2)]
+    tracks = [admin.post("/api/v1/tracks/", {"name": f"Scaled {n}"}).json()["id"] for n in range(2)]
 
     with RoomClient(stack.url, event_id, author.token) as a1:
         a1.send("invite_to_event", {"user_id": mod.user_id})
         a1.send("change_user_access_mode", {"user_id": mod.user_id, "access_mode": "moderator"})
         a1.send("sync")
         start = a1.recv_many(4)[-1]["payload"]["revision"]
-        with RoomClient(stack.url, event_id, mod.token) as a2, \
-                RoomClient(second_url, event_id, mod.token) as b1, \
-                RoomClient(second_url, event_id, author.token) as b2:
+        with (
+            RoomClient(stack.url, event_id, mod.token) as a2,
+            RoomClient(second_url, event_id, mod.token) as b1,
+            RoomClient(second_url, event_id, author.token) as b2,
+        ):
             room = [a1, a2, b1, b2]
             for number in range(10):
                 sender = (a1, b1)[number % 2]
@@ -84,8 +92,10 @@ def test_a_client_that_does_not_read_is_closed_1013_and_the_room_goes_on(scaled,
     tiny = socket.socket()
     tiny.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     tiny.connect(("127.0.0.1", stack.port))
-    with RoomClient(stack.url, event_id, owner.token, sock=tiny, max_queue=1) as slow, \
-            RoomClient(stack.url, event_id, owner.token) as fast:
+    with (
+        RoomClient(stack.url, event_id, owner.token, sock=tiny, max_queue=1) as slow,
+        RoomClient(stack.url, event_id, owner.token) as fast,
+    ):
         for number in range(150):  # ever longer playlists: megabytes the slow client never takes
             fast.send("add_track", {"track_id": track}, request_id=number)
             assert fast.recv()["request_id"] == number
@@ -149,8 +159,9 @@ def test_losing_access_closes_the_sockets_on_both_gateways_at_once(scaled, admin
     new_team(admin, organizer, [owner.user_id], can_create_events=True)
     event_id = new_event(owner.api, organizer, "losing", is_public=True)
     invited, staff, passer_by = (new_user(stack, name) for name in ("invited", "staff", "passer"))
-    settings_team = new_team(admin, organizer, [staff.user_id], can_change_event_settings=True,
-                             all_events=True)
+    settings_team = new_team(
+        admin, organizer, [staff.user_id], can_change_event_settings=True, all_events=True
+    )
     with RoomClient(stack.url, event_id, owner.token) as author:
         author.send("invite_to_event", {"user_id": invited.user_id})
         author.recv()
@@ -162,8 +173,9 @@ def test_losing_access_closes_the_sockets_on_both_gateways_at_once(scaled, admin
 
         administrators = on_both(stack, second_url, event_id, staff.token)
         since = time.monotonic()
-        removed = admin.delete(f"/api/v1/organizers/{organizer}/teams/{settings_team}/members/"
-                               f"{staff.user_id}/")
+        removed = admin.delete(
+            f"/api/v1/organizers/{organizer}/teams/{settings_team}/members/{staff.user_id}/"
+        )
         assert removed.status_code == 204
         # a public event: the staff member stays, as a guest
         for client in administrators:
@@ -190,14 +202,17 @@ def test_a_team_change_closes_the_sockets_of_who_lost_the_room(scaled, admin):
     owner, staff = new_user(stack, "owner"), new_user(stack, "staff")
     organizer = new_organizer(admin, "teamchange")
     new_team(admin, organizer, [owner.user_id], can_create_events=True)
-    settings_team = new_team(admin, organizer, [staff.user_id], can_change_event_settings=True,
-                             all_events=True)
+    settings_team = new_team(
+        admin, organizer, [staff.user_id], can_change_event_settings=True, all_events=True
+    )
     event_id = new_event(owner.api, organizer, "teamchange")
     author = on_both(stack, second_url, event_id, owner.token)
     clients = on_both(stack, second_url, event_id, staff.token)
     since = time.monotonic()
-    changed = admin.patch(f"/api/v1/organizers/{organizer}/teams/{settings_team}/",
-                          {"can_change_event_settings": False})
+    changed = admin.patch(
+        f"/api/v1/organizers/{organizer}/teams/{settings_team}/",
+        {"can_change_event_settings": False},
+    )
     assert changed.status_code == 200, changed.text
     assert closed_within(clients, since) == [(4403, True), (4403, True)]
     for client in author:
@@ -212,8 +227,10 @@ def test_a_gateway_that_stops_closes_its_sockets_with_1001(scaled, admin):
     stack, second_url = scaled
     owner, event_id = owned_event(stack, admin, "stopping")
     pid = int(re.search(r"started gateway\.2 \(pid (\d+)\)", stack.log_path.read_text())[1])
-    with RoomClient(second_url, event_id, owner.token) as first, \
-            RoomClient(second_url, event_id, owner.token) as second:
+    with (
+        RoomClient(second_url, event_id, owner.token) as first,
+        RoomClient(second_url, event_id, owner.token) as second,
+    ):
         first.send("sync")
         first.recv_many(2)
         os.kill(pid, signal.SIGTERM)

@@ -10,8 +10,7 @@ from tests.support.client import Api
 @pytest.fixture(scope="module")
 def org(stack, admin):
     slug = f"org-{uuid.uuid4().hex[:8]}"
-    response = admin.post("/api/v1/organizers/",
-                                                json={"slug": slug, "name": "Org"})
+    response = admin.post("/api/v1/organizers/", json={"slug": slug, "name": "Org"})
     assert response.status_code == 201, response.text
     return slug
 
@@ -23,14 +22,17 @@ def test_only_admins_create_organizers_and_slugs_are_checked(stack, admin):
     bad = admin.post("/api/v1/organizers/", json={"slug": "a b", "name": "X"})
     assert bad.json() == {"slug": ["The slug may only contain letters, numbers, dots and dashes."]}
     missing = admin.post("/api/v1/organizers/", json={})
-    assert missing.json() == {"slug": ["This field is required."],
-                              "name": ["This field is required."]}
+    assert missing.json() == {
+        "slug": ["This field is required."],
+        "name": ["This field is required."],
+    }
 
 
 def test_team_lifecycle_members_and_tokens(stack, admin, org):
     teams = f"/api/v1/organizers/{org}/teams/"
-    created = admin.post(teams, json={"name": "Crew", "can_create_events": True,
-                                      "limit_events": ["b", "a"]})
+    created = admin.post(
+        teams, json={"name": "Crew", "can_create_events": True, "limit_events": ["b", "a"]}
+    )
     assert created.status_code == 201
     team = created.json()
     assert team["name"] == "Crew" and team["can_create_events"] is True
@@ -49,7 +51,8 @@ def test_team_lifecycle_members_and_tokens(stack, admin, org):
     assert admin.post(path + "members/", json={"user": member_id}).status_code == 400
     assert [m["id"] for m in admin.get(path + "members/").json()["results"]] == [member_id]
     assert Api(stack.url, member_token).get("/api/v1/organizers/").json()["results"] == [
-        {"slug": org, "name": "Org"}]
+        {"slug": org, "name": "Org"}
+    ]
 
     token = admin.post(path + "tokens/", json={"name": "ci"})
     assert token.status_code == 201
@@ -79,15 +82,17 @@ def test_managing_teams_needs_can_change_teams(stack, admin, org):
     worker = Api(stack.url, worker_token)
     denied = worker.get(teams)
     assert (denied.status_code, denied.json()) == (
-        403, {"detail": "You do not have permission to perform this action."})
+        403,
+        {"detail": "You do not have permission to perform this action."},
+    )
     admin.patch(f"{teams}{team['id']}/", json={"can_change_teams": True})
     assert worker.get(teams).status_code == 200
     assert worker.get("/api/v1/organizers/no-such-org/teams/").status_code == 403
 
 
 def test_unsupported_media_type_is_415(stack, admin, org):
-    response = admin.post(f"/api/v1/organizers/{org}/teams/",
-                                                data="name=x",
-                                                headers={"Content-Type": "text/plain"})
+    response = admin.post(
+        f"/api/v1/organizers/{org}/teams/", data="name=x", headers={"Content-Type": "text/plain"}
+    )
     assert response.status_code == 415
     assert response.json() == {"detail": 'Unsupported media type "text/plain" in request.'}

@@ -33,13 +33,16 @@ def test_event_creators_may_create(stack, admin):
 
 def test_errors(stack, admin):
     assert Api(stack.url).get("/api/v1/tracks/").json() == {
-        "detail": "Authentication credentials were not provided."}
+        "detail": "Authentication credentials were not provided."
+    }
     assert admin.get("/api/v1/tracks/999999999/").status_code == 404
     assert admin.get("/api/v1/tracks/?page=0").json() == {"detail": "Invalid page."}
     invalid = admin.post("/api/v1/tracks/", {"duration": "long"})
     assert invalid.status_code == 400
-    assert invalid.json() == {"name": ["This field is required."],
-                              "duration": ["A valid integer is required."]}
+    assert invalid.json() == {
+        "name": ["This field is required."],
+        "duration": ["A valid integer is required."],
+    }
 
 
 def test_search_by_name_or_artist(stack, admin):
@@ -49,11 +52,20 @@ def test_search_by_name_or_artist(stack, admin):
     by_artist = admin.post("/api/v1/tracks/", {"name": "Untitled", "artist": f"Ñu {tag}"}).json()
     found = admin.get("/api/v1/tracks/", params={"search": tag.title()}).json()
     assert found["count"] == 4 and found["next"] is None
-    assert [track["id"] for track in found["results"]] == [made[1]["id"], made[0]["id"],
-                                                            made[2]["id"], by_artist["id"]]
+    assert [track["id"] for track in found["results"]] == [
+        made[1]["id"],
+        made[0]["id"],
+        made[2]["id"],
+        by_artist["id"],
+    ]
     accents = admin.get("/api/v1/tracks/", params={"search": f"uber {tag}"}).json()
     assert [track["id"] for track in accents["results"]] == [made[0]["id"]]
     assert admin.get("/api/v1/tracks/", params={"search": f"NU {tag}"}).json()["results"] == [
-        by_artist]
+        by_artist
+    ]
     assert admin.get("/api/v1/tracks/", params={"search": f"{tag}-none"}).json() == {
-        "count": 0, "next": None, "previous": None, "results": []}
+        "count": 0,
+        "next": None,
+        "previous": None,
+        "results": [],
+    }

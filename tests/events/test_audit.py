@@ -14,5 +14,7 @@ def test_entries_name_the_actor_and_come_back_in_order(session_for):
     session.flush()
     entries = audit.entries_for(session, event_id)
     assert [(e.actor, e.action, e.data) for e in entries] == [
-        ("user:7", "event.created", {"slug": "x"}), ("team:3", "event.deleted", {})]
+        ("user:7", "event.created", {"slug": "x"}),
+        ("team:3", "event.deleted", {}),
+    ]
     assert all(entry.at is not None for entry in entries)

@@ -18,8 +18,10 @@ def session(session_for):
 def test_first_claim_runs_then_a_repeat_gets_the_stored_response(session):
     assert idempotency_store.claim(session, "cred", "k1", "fp") is None
     idempotency_store.store(session, "cred", "k1", 400, '{"slug": ["x"]}')
-    assert idempotency_store.claim(session, "cred", "k1", "fp") == {"status": 400,
-                                                              "body": '{"slug": ["x"]}'}
+    assert idempotency_store.claim(session, "cred", "k1", "fp") == {
+        "status": 400,
+        "body": '{"slug": ["x"]}',
+    }
 
 
 def test_a_repeat_while_running_and_another_request_are_conflicts(session):

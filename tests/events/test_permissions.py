@@ -29,12 +29,19 @@ def test_admins_may_do_everything():
 
 
 def test_listable_slugs():
-    assert permissions.listable_slugs(granted(
-        TeamGrant(can_change_event_settings=True, limit_events=("a",)),
-        TeamGrant(can_change_event_settings=True, limit_events=("b",)),
-        TeamGrant(can_create_events=True, limit_events=("c",)))) == {"a", "b"}
-    assert permissions.listable_slugs(granted(
-        TeamGrant(can_change_event_settings=True, all_events=True))) is None
+    assert permissions.listable_slugs(
+        granted(
+            TeamGrant(can_change_event_settings=True, limit_events=("a",)),
+            TeamGrant(can_change_event_settings=True, limit_events=("b",)),
+            TeamGrant(can_create_events=True, limit_events=("c",)),
+        )
+    ) == {"a", "b"}
+    assert (
+        permissions.listable_slugs(
+            granted(TeamGrant(can_change_event_settings=True, all_events=True))
+        )
+        is None
+    )
 
 
 def test_listing_needs_a_team_that_may_change_event_settings():

@@ -2,8 +2,13 @@
 
 from services.events import plugins
 
-SEED_PLUGINS = ["pretix.plugins.banktransfer", "pretix.plugins.stripe", "pretix.plugins.paypal",
-                "pretix.plugins.ticketoutputpdf", "pretix.plugins.pretixdroid"]
+SEED_PLUGINS = [
+    "pretix.plugins.banktransfer",
+    "pretix.plugins.stripe",
+    "pretix.plugins.paypal",
+    "pretix.plugins.ticketoutputpdf",
+    "pretix.plugins.pretixdroid",
+]
 
 
 def test_every_plugin_of_the_seed_is_known():

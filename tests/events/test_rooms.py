@@ -10,8 +10,16 @@ from services.events.models import Event
 
 
 def event(**fields) -> Event:
-    return Event(**{"slug": "e", "name": {"en": "E"}, "is_public": False, "author": 1,
-                    "access": [], **fields})
+    return Event(
+        **{
+            "slug": "e",
+            "name": {"en": "E"},
+            "is_public": False,
+            "author": 1,
+            "access": [],
+            **fields,
+        }
+    )
 
 
 def user(user_id: int) -> Principal:
@@ -27,8 +35,9 @@ member = OrganizerPermissions("org", grants=(TeamGrant(),))
 
 
 def test_roles():
-    settings = OrganizerPermissions("org", grants=(TeamGrant(can_change_event_settings=True,
-                                                             limit_events=("e",)),))
+    settings = OrganizerPermissions(
+        "org", grants=(TeamGrant(can_change_event_settings=True, limit_events=("e",)),)
+    )
     assert rooms.room_role(event(), user(1), lambda: member) == "administrator"
     assert rooms.room_role(event(), user(2), lambda: settings) == "administrator"
     assert rooms.room_role(event(is_public=True), user(3), nobody) == "guest"

@@ -26,9 +26,15 @@ def count(session, model, **where) -> int:
 
 def test_create_sets_pretix_defaults_a_playlist_and_revision_one(session):
     event = store.create_event(session, "org-s", {**BASE, "slug": "Conf"}, 7)
-    assert (event.live, event.testmode, event.currency, event.is_public, event.has_subevents,
-            event.plugins, event.seat_category_mapping) == (False, False, "EUR", True, False, [],
-                                                            {})
+    assert (
+        event.live,
+        event.testmode,
+        event.currency,
+        event.is_public,
+        event.has_subevents,
+        event.plugins,
+        event.seat_category_mapping,
+    ) == (False, False, "EUR", True, False, [], {})
     assert (event.author, event.revision, event.slug_key) == (7, 1, "conf")
     assert event.playlist.id is not None and event.playlist.entries == []
 
@@ -49,52 +55,72 @@ def test_find_event_is_permission_denied_for_unknown_slugs(session):
 
 
 def test_update_bumps_the_revision_and_keeps_what_it_does_not_name(session):
-    event = store.create_event(session, "org-s", {**BASE, "slug": "conf", "testmode": True},
-                               None)
+    event = store.create_event(session, "org-s", {**BASE, "slug": "conf", "testmode": True}, None)
     store.update_event(session, event, {"name": {"en": "New", "de": "Neu"}}, partial=True)
     assert (event.name, event.testmode, event.revision) == ({"en": "New", "de": "Neu"}, True, 2)
 
 
 def test_clone_copies_flags_plugins_own_meta_values_and_tracks(session):
     meta_properties.create_property(session, "org-s", {"name": "Format", "default": "Talk"})
-    source = store.create_event(session, "org-s", {
-        **BASE, "slug": "src", "is_public": False, "testmode": True,
-        "plugins": ["pretix.plugins.paypal"], "meta_data": {"Format": "Seminar"}}, None)
+    source = store.create_event(
+        session,
+        "org-s",
+        {
+            **BASE,
+            "slug": "src",
+            "is_public": False,
+            "testmode": True,
+            "plugins": ["pretix.plugins.paypal"],
+            "meta_data": {"Format": "Seminar"},
+        },
+        None,
+    )
     for name in ("a", "b"):
         playlists.add_track(source.playlist, tracks.create_track(session, {"name": name}))
     session.flush()
     copy = store.clone_event(session, source, {**BASE, "slug": "copy"}, 3)
     assert (copy.is_public, copy.testmode, copy.plugins, copy.author) == (
-        False, True, ["pretix.plugins.paypal"], 3)
+        False,
+        True,
+        ["pretix.plugins.paypal"],
+        3,
+    )
     assert meta_properties.own_values(copy) == {"Format": "Seminar"}
     assert [e.track.name for e in copy.playlist.entries] == ["a", "b"]
     assert copy.playlist.id != source.playlist.id
-    chosen = store.clone_event(session, source, {**BASE, "slug": "copy2", "is_public": True,
-                                                 "plugins": [], "meta_data": {}}, None)
-    assert (chosen.is_public, chosen.plugins, meta_properties.own_values(chosen)) == (True, [],
-                                                                                       {})
+    chosen = store.clone_event(
+        session,
+        source,
+        {**BASE, "slug": "copy2", "is_public": True, "plugins": [], "meta_data": {}},
+        None,
+    )
+    assert (chosen.is_public, chosen.plugins, meta_properties.own_values(chosen)) == (True, [], {})
 
 
 def test_clone_keeps_the_sources_admission_lead_unless_the_body_sets_one(session):
-    source = store.create_event(session, "org-s", {**BASE, "slug": "adm",
-                                                   "date_admission": "2030-01-01T09:30:00Z"},
-                                None)
+    source = store.create_event(
+        session, "org-s", {**BASE, "slug": "adm", "date_admission": "2030-01-01T09:30:00Z"}, None
+    )
     later = {**BASE, "date_from": "2031-06-01T20:00:00Z"}
-    copy = store.clone_event(session, source, {**later, "slug": "adm2", "date_admission": None},
-                             None)
+    copy = store.clone_event(
+        session, source, {**later, "slug": "adm2", "date_admission": None}, None
+    )
     assert copy.date_admission == copy.date_from - timedelta(minutes=30)
-    own = store.clone_event(session, source, {**later, "slug": "adm3",
-                                              "date_admission": "2031-06-01T18:00:00Z"}, None)
+    own = store.clone_event(
+        session, source, {**later, "slug": "adm3", "date_admission": "2031-06-01T18:00:00Z"}, None
+    )
     assert own.date_admission.hour == 18
     plain = store.create_event(session, "org-s", {**BASE, "slug": "noadm"}, None)
-    assert store.clone_event(session, plain, {**BASE, "slug": "noadm2"},
-                             None).date_admission is None
+    assert (
+        store.clone_event(session, plain, {**BASE, "slug": "noadm2"}, None).date_admission is None
+    )
 
 
 def test_delete_removes_the_playlist_access_list_and_meta_values(session):
     meta_properties.create_property(session, "org-s", {"name": "Format", "default": ""})
-    event = store.create_event(session, "org-s", {**BASE, "slug": "gone",
-                                                  "meta_data": {"Format": "x"}}, None)
+    event = store.create_event(
+        session, "org-s", {**BASE, "slug": "gone", "meta_data": {"Format": "x"}}, None
+    )
     playlists.add_track(event.playlist, tracks.create_track(session, {"name": "t"}))
     event.access.append(EventAccess(user_id=5, mode="guest"))
     session.flush()
@@ -126,9 +152,9 @@ def test_list_counts_all_and_returns_one_page_limited_to_slugs(session):
 
 
 def test_datetimes_come_back_in_utc(session):
-    event = store.create_event(session, "org-s", {**BASE, "slug": "tz",
-                                                  "date_from": "2030-01-01T12:00:00+02:00"},
-                               None)
+    event = store.create_event(
+        session, "org-s", {**BASE, "slug": "tz", "date_from": "2030-01-01T12:00:00+02:00"}, None
+    )
     session.expire_all()
     stored = session.get(Event, event.id).date_from
     assert stored.utcoffset() == timedelta(0) and stored.hour == 10

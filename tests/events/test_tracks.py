@@ -8,18 +8,25 @@ from services.events import tracks
 
 def test_create_and_find_by_id_and_guid(session_for):
     session = session_for("events")
-    track = tracks.create_track(session, {"name": "Intro", "artist": "Band", "duration": 215,
-                                          "resumable": True})
+    track = tracks.create_track(
+        session, {"name": "Intro", "artist": "Band", "duration": 215, "resumable": True}
+    )
     view = tracks.track_view(track)
-    assert view == {"id": track.id, "uuid": track.uuid, "name": "Intro", "artist": "Band",
-                    "duration": 215, "resumable": True}
+    assert view == {
+        "id": track.id,
+        "uuid": track.uuid,
+        "name": "Intro",
+        "artist": "Band",
+        "duration": 215,
+        "resumable": True,
+    }
     assert len(track.uuid) == 32
-    dashed = f"{track.uuid[:8]}-{track.uuid[8:12]}-{track.uuid[12:16]}-{track.uuid[16:20]}-" \
-             f"{track.uuid[20:]}"
+    dashed = (
+        f"{track.uuid[:8]}-{track.uuid[8:12]}-{track.uuid[12:16]}-{track.uuid[16:20]}-"
+        f"{track.uuid[20:]}"
+    )
     for ref in (track.id, str(track.id), track.uuid, dashed, dashed.upper()):
         assert tracks.find_track(session, ref) is track
-
-
 
 
 def test_optional_fields_default(session_for):
@@ -33,18 +40,28 @@ def test_unknown_track(session_for, ref):
         tracks.find_track(session_for("events"), ref)
 
 
-@pytest.mark.parametrize("body, fields", [
-    ({}, {"name": ["This field is required."]}),
-    ({"name": 3}, {"name": ["Not a valid string."]}),
-    ({"name": "x" * 201}, {"name": ["Ensure this field has no more than 200 characters."]}),
-    ({"name": "x", "artist": "y" * 201},
-     {"artist": ["Ensure this field has no more than 200 characters."]}),
-    ({"name": "x", "duration": 2**31}, {"duration": ["Ensure this value is less than or equal to "
-                                                     "2147483647."]}),
-    ({"name": "a", "duration": "3"}, {"duration": ["A valid integer is required."]}),
-    ({"name": "a", "duration": -1}, {"duration": ["Ensure this value is greater than or equal to 0."]}),
-    ({"name": "a", "resumable": "yes"}, {"resumable": ["Must be a valid boolean."]}),
-])
+@pytest.mark.parametrize(
+    "body, fields",
+    [
+        ({}, {"name": ["This field is required."]}),
+        ({"name": 3}, {"name": ["Not a valid string."]}),
+        ({"name": "x" * 201}, {"name": ["Ensure this field has no more than 200 characters."]}),
+        (
+            {"name": "x", "artist": "y" * 201},
+            {"artist": ["Ensure this field has no more than 200 characters."]},
+        ),
+        (
+            {"name": "x", "duration": 2**31},
+            {"duration": ["Ensure this value is less than or equal to 2147483647."]},
+        ),
+        ({"name": "a", "duration": "3"}, {"duration": ["A valid integer is required."]}),
+        (
+            {"name": "a", "duration": -1},
+            {"duration": ["Ensure this value is greater than or equal to 0."]},
+        ),
+        ({"name": "a", "resumable": "yes"}, {"resumable": ["Must be a valid boolean."]}),
+    ],
+)
 def test_invalid_bodies(session_for, body, fields):
     with pytest.raises(ValidationFailed) as caught:
         tracks.create_track(session_for("events"), body)
@@ -61,10 +78,17 @@ def test_list_pages_in_id_order(session_for):
     assert set(made) <= set(everything) and len(page) == 2
 
 
-@pytest.mark.parametrize("text, folded", [
-    ("Beyoncé", "beyonce"), ("ÉCOLE", "ecole"), ("Straße", "strasse"), ("Mötley Crüe", "motley crue"),
-    ("naïve ﬁre", "naive fire"), ("plain", "plain"),
-])
+@pytest.mark.parametrize(
+    "text, folded",
+    [
+        ("Beyoncé", "beyonce"),
+        ("ÉCOLE", "ecole"),
+        ("Straße", "strasse"),
+        ("Mötley Crüe", "motley crue"),
+        ("naïve ﬁre", "naive fire"),
+        ("plain", "plain"),
+    ],
+)
 def test_fold_drops_case_and_accents(text, folded):
     assert tracks.fold(text) == folded
 
@@ -77,12 +101,15 @@ def _searched(session, text):
 
 def test_search_matches_name_or_artist_ignoring_case_and_accents(session_for):
     session = session_for("events")
-    for name, artist in [("Zz Café del Mar", "Energy 52"), ("Zz Halo", "Beyoncé"),
-                         ("Zz cafe society", ""), ("Zz Other", "Cafeteria Band"),
-                         ("Zz 100% Pure", "Zz_under")]:
+    for name, artist in [
+        ("Zz Café del Mar", "Energy 52"),
+        ("Zz Halo", "Beyoncé"),
+        ("Zz cafe society", ""),
+        ("Zz Other", "Cafeteria Band"),
+        ("Zz 100% Pure", "Zz_under"),
+    ]:
         tracks.create_track(session, {"name": name, "artist": artist})
-    assert set(_searched(session, "CAFÉ")) == {"Zz Café del Mar", "Zz cafe society",
-                                                "Zz Other"}
+    assert set(_searched(session, "CAFÉ")) == {"Zz Café del Mar", "Zz cafe society", "Zz Other"}
     assert _searched(session, "beyonce") == ["Zz Halo"]
     assert _searched(session, "  halo ") == ["Zz Halo"]
     assert _searched(session, "0% p") == ["Zz 100% Pure"]  # LIKE's wildcards are literal
@@ -92,11 +119,21 @@ def test_search_matches_name_or_artist_ignoring_case_and_accents(session_for):
 
 def test_search_puts_names_starting_with_the_text_first(session_for):
     session = session_for("events")
-    made = [tracks.create_track(session, {"name": name, "artist": artist}) for name, artist in [
-        ("Loop in the middle qqsearch", ""), ("by artist", "QQSearch Band"),
-        ("qqsearch first", ""), ("Qqsearch second", "")]]
-    assert _searched(session, "qqsearch") == ["qqsearch first", "Qqsearch second",
-                                              "Loop in the middle qqsearch", "by artist"]
+    made = [
+        tracks.create_track(session, {"name": name, "artist": artist})
+        for name, artist in [
+            ("Loop in the middle qqsearch", ""),
+            ("by artist", "QQSearch Band"),
+            ("qqsearch first", ""),
+            ("Qqsearch second", ""),
+        ]
+    ]
+    assert _searched(session, "qqsearch") == [
+        "qqsearch first",
+        "Qqsearch second",
+        "Loop in the middle qqsearch",
+        "by artist",
+    ]
     count, page = tracks.list_tracks(session, 1, 2, "qqsearch")
     assert count == 4 and [track.id for track in page] == [made[3].id, made[0].id]
 

@@ -1,20 +1,34 @@
 """services/events/values.py: single JSON values read as Django REST framework reads them."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from services.events import values
 from services.events.values import Invalid
 
-WRONG_DATETIME = ("Datetime has wrong format. Use one of these formats instead: "
-                  "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].")
+WRONG_DATETIME = (
+    "Datetime has wrong format. Use one of these formats instead: "
+    "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."
+)
 
 
-@pytest.mark.parametrize("raw, expected", [
-    (True, True), ("true", True), ("True", True), ("1", True), (1, True), ("on", True),
-    (False, False), ("false", False), ("0", False), (0, False), ("no", False),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (True, True),
+        ("true", True),
+        ("True", True),
+        ("1", True),
+        (1, True),
+        ("on", True),
+        (False, False),
+        ("false", False),
+        ("0", False),
+        (0, False),
+        ("no", False),
+    ],
+)
 def test_boolean(raw, expected):
     assert values.boolean(raw) is expected
 
@@ -37,29 +51,39 @@ def test_text_takes_numbers_as_text_and_refuses_blanks_and_others():
 
 def test_multilingual_plain_string_is_the_default_locale():
     assert values.multilingual("Konferenz") == {"en": "Konferenz"}
-    assert values.multilingual({"en": "Hall", "de": "Halle", "fr": " "}) == {"en": "Hall",
-                                                                           "de": "Halle"}
+    assert values.multilingual({"en": "Hall", "de": "Halle", "fr": " "}) == {
+        "en": "Hall",
+        "de": "Halle",
+    }
 
 
-@pytest.mark.parametrize("raw, message", [
-    (5, "Invalid data type."), ([], "Invalid data type."),
-    ({"en": 5}, "All entries must be strings."),
-    ({"xx": "text"}, "Invalid languages included."),
-    ({}, "This field is required."), ("", "This field is required."),
-])
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        (5, "Invalid data type."),
+        ([], "Invalid data type."),
+        ({"en": 5}, "All entries must be strings."),
+        ({"xx": "text"}, "Invalid languages included."),
+        ({}, "This field is required."),
+        ("", "This field is required."),
+    ],
+)
 def test_multilingual_refused_with_pretix_messages(raw, message):
     with pytest.raises(Invalid) as caught:
         values.multilingual(raw)
     assert str(caught.value) == message
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("2030-01-01T10:00:00Z", datetime(2030, 1, 1, 10, tzinfo=timezone.utc)),
-    ("2030-01-01T12:00:00+02:00", datetime(2030, 1, 1, 10, tzinfo=timezone.utc)),
-    ("2030-01-01T10:00", datetime(2030, 1, 1, 10, tzinfo=timezone.utc)),
-    ("2030-01-01 10:00:00.5Z", datetime(2030, 1, 1, 10, 0, 0, 500000, tzinfo=timezone.utc)),
-    ("2030-01-01", datetime(2030, 1, 1, tzinfo=timezone.utc)),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("2030-01-01T10:00:00Z", datetime(2030, 1, 1, 10, tzinfo=UTC)),
+        ("2030-01-01T12:00:00+02:00", datetime(2030, 1, 1, 10, tzinfo=UTC)),
+        ("2030-01-01T10:00", datetime(2030, 1, 1, 10, tzinfo=UTC)),
+        ("2030-01-01 10:00:00.5Z", datetime(2030, 1, 1, 10, 0, 0, 500000, tzinfo=UTC)),
+        ("2030-01-01", datetime(2030, 1, 1, tzinfo=UTC)),
+    ],
+)
 def test_moment_reads_iso_8601_as_django_does(raw, expected):
     assert values.moment(raw) == expected
 

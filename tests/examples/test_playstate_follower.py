@@ -24,9 +24,20 @@ SECONDS = 60
 def follower(stack, service_env: dict, tmp_path: Path) -> Iterator[None]:
     log = (tmp_path / "follower.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "setlist.nameko_run", "run", "--config",
-         "examples/playstate_follower/config.yml", "examples.playstate_follower.service"],
-        cwd=ROOT, env={**os.environ, **service_env}, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "setlist.nameko_run",
+            "run",
+            "--config",
+            "examples/playstate_follower/config.yml",
+            "examples.playstate_follower.service",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **service_env},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     yield
     process.terminate()
     process.wait(timeout=SECONDS)
@@ -53,11 +64,13 @@ def test_the_follower_keeps_what_users_play(stack, admin_token, service_env, fol
         assert started.status_code == 204
         stopped = admin.delete(f"/Users/{me}/PlayingItems/{track['uuid']}?playSessionId=ex1")
         assert stopped.status_code == 204
-        history = eventually(lambda: cluster.playstate_follower.history_of(me),
-                             lambda entries: len(entries) >= 2)
+        history = eventually(
+            lambda: cluster.playstate_follower.history_of(me), lambda entries: len(entries) >= 2
+        )
     assert [entry["what"] for entry in history] == ["stopped", "started"]
     assert {(entry["track"], entry["name"], entry["artist"]) for entry in history} == {
-        (track["id"], "Follow me", "Example")}
+        (track["id"], "Follow me", "Example")
+    }
 
 
 def _answers(cluster: ClusterRpcProxy, user: str) -> bool:

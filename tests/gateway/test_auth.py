@@ -72,13 +72,24 @@ def test_authenticator_without_credentials_raises_not_authenticated():
 
 
 def test_header_device_replaces_the_tokens_and_resolve_takes_credentials():
-    stored = Principal(kind="user", token_id=1, user_id=7, device_id="stored", client="Old",
-                       device_name="Old name", client_version="1")
+    stored = Principal(
+        kind="user",
+        token_id=1,
+        user_id=7,
+        device_id="stored",
+        client="Old",
+        device_name="Old name",
+        client_version="1",
+    )
     auth = Authenticator(PrincipalCache(ttl=60), lambda token: stored.to_dict())
     headers = {"Authorization": 'MediaBrowser Client="Finamp", DeviceId="phone", Token="t"'}
     named = auth.principal(headers, {})
     assert (named.device_id, named.client, named.device_name, named.client_version) == (
-        "phone", "Finamp", "Old name", "1")
+        "phone",
+        "Finamp",
+        "Old name",
+        "1",
+    )
     assert auth.resolve(Credentials(token="t")) == stored  # no header: the token's own device
 
 

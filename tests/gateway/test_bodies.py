@@ -69,9 +69,10 @@ def test_a_body_over_one_mebibyte_is_413_by_its_length_or_by_reading():
     environ.pop("CONTENT_LENGTH", None)
     with pytest.raises(PayloadTooLarge):
         json_object(Request(environ))
+
+
 """gateway/bodies.py: reading Jellyfin query lists."""
 
-from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from gateway.bodies import jellyfin_lists

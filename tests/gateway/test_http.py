@@ -13,8 +13,14 @@ def test_jellyfin_paths_are_lower_cased_and_others_kept():
 
 
 def test_access_log_masks_tokens_in_query():
-    record = logging.LogRecord("gateway.access", logging.INFO, __file__, 1,
-                               '"GET /Users/Me?api_key=s3cret&ApiKey=x&token=y&page=2 HTTP/1.1"',
-                               None, None)
+    record = logging.LogRecord(
+        "gateway.access",
+        logging.INFO,
+        __file__,
+        1,
+        '"GET /Users/Me?api_key=s3cret&ApiKey=x&token=y&page=2 HTTP/1.1"',
+        None,
+        None,
+    )
     RedactTokens().filter(record)
     assert record.msg == '"GET /Users/Me?api_key=***&ApiKey=***&token=***&page=2 HTTP/1.1"'

@@ -9,8 +9,11 @@ from services.common.errors import NotFound
 
 
 def request(query: str) -> Request:
-    return Request(EnvironBuilder(path="/api/v1/things/", query_string=query,
-                                  base_url="http://host:8000").get_environ())
+    return Request(
+        EnvironBuilder(
+            path="/api/v1/things/", query_string=query, base_url="http://host:8000"
+        ).get_environ()
+    )
 
 
 def test_pages_of_fifty_with_absolute_links():
@@ -21,12 +24,21 @@ def test_pages_of_fifty_with_absolute_links():
 
 
 def test_empty_list_is_one_empty_page():
-    assert paginate(request(""), []) == {"count": 0, "next": None, "previous": None,
-                                         "results": []}
+    assert paginate(request(""), []) == {"count": 0, "next": None, "previous": None, "results": []}
 
 
-@pytest.mark.parametrize("query", ["page=3", "page=0", "page=-1", "page=x", "page=%C2%B2",
-                                   "page=%D9%A3", "page=99999999999999999999"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=3",
+        "page=0",
+        "page=-1",
+        "page=x",
+        "page=%C2%B2",
+        "page=%D9%A3",
+        "page=99999999999999999999",
+    ],
+)
 def test_invalid_page(query):
     with pytest.raises(NotFound) as raised:
         paginate(request(query), list(range(60)))

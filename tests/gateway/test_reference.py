@@ -15,8 +15,11 @@ from tests.support.reference import operations, routed
 def documented() -> dict[tuple[str, str], dict]:
     """(METHOD, shape) → operation, for every operation the HTTP layer does not answer by itself
     before routing (``x-outside-url-map``)."""
-    return {key: operation for key, (_, operation) in operations().items()
-            if not operation.get("x-outside-url-map")}
+    return {
+        key: operation
+        for key, (_, operation) in operations().items()
+        if not operation.get("x-outside-url-map")
+    }
 
 
 def test_the_openapi_document_is_valid_openapi_3_1():
@@ -28,7 +31,8 @@ def test_the_openapi_document_is_valid_openapi_3_1():
 def test_every_route_is_documented():
     missing = routed() - set(documented())
     assert not missing, "routes missing from gateway/reference/openapi.yml:\n" + "\n".join(
-        f"  {method} {path}" for method, path in sorted(missing))
+        f"  {method} {path}" for method, path in sorted(missing)
+    )
 
 
 def test_every_documented_operation_is_routed():
@@ -39,8 +43,10 @@ def test_every_documented_operation_is_routed():
     assert not own, "documented but not routed:\n" + "\n".join(f"  {m} {p}" for m, p in own)
     pending = sorted((op["x-added-by"], key) for key, op in unrouted.items())
     if pending:
-        pytest.xfail("not routed until their branch is merged:\n" + "\n".join(
-            f"  {m} {p} (branch {branch})" for branch, (m, p) in pending))
+        pytest.xfail(
+            "not routed until their branch is merged:\n"
+            + "\n".join(f"  {m} {p} (branch {branch})" for branch, (m, p) in pending)
+        )
 
 
 def test_operation_ids_are_unique():

@@ -35,8 +35,13 @@ class FakeSocket:
 
 
 def room_message(revision: int, origin: str | None = None, close: dict | None = None) -> dict:
-    return {"room": 7, "revision": revision, "origin": origin, "close": close,
-            "message": {"event": "playlist.changed", "payload": {"revision": revision}}}
+    return {
+        "room": 7,
+        "revision": revision,
+        "origin": origin,
+        "close": close,
+        "message": {"event": "playlist.changed", "payload": {"revision": revision}},
+    }
 
 
 def joined(hub: RoomHub, user_id: int, stuck: bool = False) -> RoomConnection:
@@ -58,8 +63,13 @@ def test_older_revisions_are_dropped_and_echoes_go_to_the_sender_only():
     hub = RoomHub()
     sender, other = joined(hub, 1), joined(hub, 2)
     sender.expect_echo("req", "r1")
-    for message in (room_message(2, "req"), room_message(1), room_message(2), room_message(4),
-                    room_message(3)):
+    for message in (
+        room_message(2, "req"),
+        room_message(1),
+        room_message(2),
+        room_message(4),
+        room_message(3),
+    ):
         hub.deliver(message)
     settle()
     assert revisions(sender) == revisions(other) == [2, 3, 4]
@@ -101,8 +111,7 @@ def test_revocation_closes_that_users_sockets_and_deletion_everyones():
     revoked, kept, again = joined(hub, 1), joined(hub, 2), joined(hub, 1)
     hub.deliver(room_message(3, close={"code": 4403, "user_id": 1}))
     settle()
-    assert (revoked.ws.closed_with, again.ws.closed_with, kept.ws.closed_with) == (
-        4403, 4403, None)
+    assert (revoked.ws.closed_with, again.ws.closed_with, kept.ws.closed_with) == (4403, 4403, None)
     assert revisions(kept) == [3] and revisions(revoked) == []
     hub.deliver({**room_message(4, close={"code": 4404, "user_id": None}), "message": None})
     settle()
@@ -146,8 +155,13 @@ def test_sockets_are_checked_again_when_their_event_turns_private():
     connections = [joined(hub, user) for user in (1, 2)]
 
     def changed(revision: int, access_type: str) -> dict:
-        return {**room_message(revision), "message": {"event": "event.changed", "payload": {
-            "revision": revision, "event": {"access_type": access_type}}}}
+        return {
+            **room_message(revision),
+            "message": {
+                "event": "event.changed",
+                "payload": {"revision": revision, "event": {"access_type": access_type}},
+            },
+        }
 
     assert hub.turned_private(changed(1, "public")) == []
     assert set(hub.turned_private(changed(2, "private"))) == set(connections)
@@ -172,8 +186,9 @@ def test_a_user_has_a_bounded_number_of_sockets_and_a_revoked_token_closes_its_o
     assert not hub.claim(7) and hub.claim(8)
     hub.release(7)
     assert hub.claim(7)
-    mine, other = (RoomConnection(FakeSocket(), 1, {"user_id": 7}, token)
-                   for token in ("revoked", "kept"))
+    mine, other = (
+        RoomConnection(FakeSocket(), 1, {"user_id": 7}, token) for token in ("revoked", "kept")
+    )
     for connection in (mine, other):
         hub.add(connection)
     assert set(hub.of_users([7])) == {mine, other} and hub.of_users([8]) == []

@@ -53,8 +53,13 @@ def test_item_cache_fetches_once_and_not_missing_ones():
         calls.append(item_id)
         if item_id == OTHER:
             raise NotFound("Track not found")
-        return {"uuid": item_id, "name": "Song", "artist": "Band", "duration": 200,
-                "resumable": True}
+        return {
+            "uuid": item_id,
+            "name": "Song",
+            "artist": "Band",
+            "duration": 200,
+            "resumable": True,
+        }
 
     cache = ItemCache(ttl=60, clock=lambda: now[0])
     assert cache.get(ME, fetch) == Item(ME, 2_000_000_000, True, name="Song", artist="Band")

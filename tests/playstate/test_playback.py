@@ -1,6 +1,6 @@
 """Playback flows on the real database: what start, progress, stop and expiry write and announce."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -10,7 +10,7 @@ from services.playstate.rules import Item, Thresholds
 
 USER = "1" * 32
 HOUR = Item("2" * 32, 36_000_000_000, resumable=True)
-NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
 RULES = Thresholds()
 
 
@@ -20,8 +20,9 @@ def db(session_for):
 
 
 def report(position=None, failed=False):
-    return PlaybackReport(item_id=HOUR.id, play_session_id="p", position_ticks=position,
-                          failed=failed)
+    return PlaybackReport(
+        item_id=HOUR.id, play_session_id="p", position_ticks=position, failed=failed
+    )
 
 
 def test_start_progress_stop(db):
@@ -31,8 +32,9 @@ def test_start_progress_stop(db):
     assert payload["user_data"]["PlaybackPositionTicks"] == 9_000_000_000
     assert playback.progress(db, USER, "tv", report(1), HOUR, 3, 1, RULES) == []  # older
     assert playback.progress(db, USER, "tv", report(), HOUR, 3, 3, RULES) == []  # no position
-    (stopped, payload), (_, data) = playback.stop(db, USER, "tv", report(20_000_000_000), HOUR,
-                                                  4, RULES)
+    (stopped, payload), (_, data) = playback.stop(
+        db, USER, "tv", report(20_000_000_000), HOUR, 4, RULES
+    )
     assert stopped == "playback_stopped" and payload["reason"] == "stopped"
     assert data["user_data"]["PlaybackPositionTicks"] == 20_000_000_000
     assert sessions.current_item(db, USER, "tv", "p") is None
@@ -41,8 +43,9 @@ def test_start_progress_stop(db):
 def test_failed_stop_only_ends_the_session(db):
     playback.start(db, USER, "tv", report(), HOUR, NOW, 1)
     before = userdata.get(db, USER, HOUR.id)
-    [(kind, payload)] = playback.stop(db, USER, "tv", report(35_000_000_000, failed=True), HOUR,
-                                      2, RULES)
+    [(kind, payload)] = playback.stop(
+        db, USER, "tv", report(35_000_000_000, failed=True), HOUR, 2, RULES
+    )
     assert (kind, payload["reason"]) == ("playback_stopped", "failed")
     assert userdata.get(db, USER, HOUR.id) == before
 
@@ -53,8 +56,11 @@ def test_expire_stops_once_at_the_last_position(db):
     userdata.mark_unplayed(db, USER, HOUR.id, 30)
     [silent] = sessions.silent_since(db, 100, 10)
     (kind, payload), _ = playback.expire(db, silent, HOUR, 100, RULES)
-    assert (kind, payload["reason"], payload["position_ticks"]) == ("playback_stopped",
-                                                                   "expired", 9_000_000_000)
+    assert (kind, payload["reason"], payload["position_ticks"]) == (
+        "playback_stopped",
+        "expired",
+        9_000_000_000,
+    )
     assert userdata.get(db, USER, HOUR.id).playback_position_ticks == 9_000_000_000
     assert playback.expire(db, silent, HOUR, 100, RULES) == []  # already stopped
 

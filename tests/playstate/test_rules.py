@@ -2,8 +2,7 @@
 
 import pytest
 
-from services.playstate.rules import Item, Outcome, Thresholds, played_percentage, \
-    position_outcome
+from services.playstate.rules import Item, Outcome, Thresholds, played_percentage, position_outcome
 
 RULES = Thresholds()
 HOUR = Item("a" * 32, 36_000_000_000, resumable=True)  # 5 % = 1.8e9, 90 % = 32.4e9
@@ -12,22 +11,25 @@ SONG = Item("c" * 32, 1_800_000_000, resumable=False)  # 180 s
 UNKNOWN = Item("d" * 32, None, resumable=True)
 
 
-@pytest.mark.parametrize("item, position, expected", [
-    (HOUR, 0, Outcome(0, False)),
-    (HOUR, 1_799_999_999, Outcome(0, False)),  # below 5 %
-    (HOUR, 1_800_000_000, Outcome(1_800_000_000, False)),  # 5 % exactly: resumable
-    (HOUR, 18_000_000_000, Outcome(18_000_000_000, False)),
-    (HOUR, 32_400_000_000, Outcome(32_400_000_000, False)),  # 90 % exactly
-    (HOUR, 32_400_000_001, Outcome(0, True)),  # above 90 %
-    (HOUR, 36_000_000_000, Outcome(0, True)),  # at the end
-    (HOUR, 40_000_000_000, Outcome(0, True)),  # past the end
-    (SHORT, 99_999_999, Outcome(0, False)),
-    (SHORT, 1_000_000_000, Outcome(0, True)),  # under 300 s: played
-    (SONG, 900_000_000, Outcome(0, True)),  # a song never keeps a position
-    (SONG, 36_000_000, Outcome(0, False)),
-    (UNKNOWN, 50_000_000, Outcome(0, True)),
-    (UNKNOWN, 0, Outcome(0, True)),
-])
+@pytest.mark.parametrize(
+    "item, position, expected",
+    [
+        (HOUR, 0, Outcome(0, False)),
+        (HOUR, 1_799_999_999, Outcome(0, False)),  # below 5 %
+        (HOUR, 1_800_000_000, Outcome(1_800_000_000, False)),  # 5 % exactly: resumable
+        (HOUR, 18_000_000_000, Outcome(18_000_000_000, False)),
+        (HOUR, 32_400_000_000, Outcome(32_400_000_000, False)),  # 90 % exactly
+        (HOUR, 32_400_000_001, Outcome(0, True)),  # above 90 %
+        (HOUR, 36_000_000_000, Outcome(0, True)),  # at the end
+        (HOUR, 40_000_000_000, Outcome(0, True)),  # past the end
+        (SHORT, 99_999_999, Outcome(0, False)),
+        (SHORT, 1_000_000_000, Outcome(0, True)),  # under 300 s: played
+        (SONG, 900_000_000, Outcome(0, True)),  # a song never keeps a position
+        (SONG, 36_000_000, Outcome(0, False)),
+        (UNKNOWN, 50_000_000, Outcome(0, True)),
+        (UNKNOWN, 0, Outcome(0, True)),
+    ],
+)
 def test_position_outcome(item, position, expected):
     assert position_outcome(position, item, RULES) == expected
 

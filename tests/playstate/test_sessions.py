@@ -33,15 +33,27 @@ def test_device_key():
 
 def test_start_then_progress_by_report_time(db):
     assert sessions.record(db, USER, "tv", ITEM, report(position=0), 10, 10, starting=True)
-    assert sessions.record(db, USER, "tv", ITEM, report(position=50, is_paused=True,
-                                                        repeat_mode="RepeatAll"), 20, 20,
-                           starting=False)
-    assert not sessions.record(db, USER, "tv", ITEM, report(position=40), 30, 15,
-                               starting=False)  # older report: dropped
+    assert sessions.record(
+        db,
+        USER,
+        "tv",
+        ITEM,
+        report(position=50, is_paused=True, repeat_mode="RepeatAll"),
+        20,
+        20,
+        starting=False,
+    )
+    assert not sessions.record(
+        db, USER, "tv", ITEM, report(position=40), 30, 15, starting=False
+    )  # older report: dropped
     assert sessions.record(db, USER, "tv", ITEM, report(), 40, 40, starting=False)
     [row] = rows(db)
-    assert (row.position_ticks, row.is_paused, row.last_seen_us, row.started_us) == (50, False,
-                                                                                      40, 10)
+    assert (row.position_ticks, row.is_paused, row.last_seen_us, row.started_us) == (
+        50,
+        False,
+        40,
+        10,
+    )
     assert sessions.current_item(db, USER, "tv", "s") == ITEM
 
 

@@ -1,6 +1,6 @@
 """User item data upserts on the real database, and the UserItemDataDto."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -10,8 +10,8 @@ from services.playstate.userdata import UserData
 
 USER, ITEM = "1" * 32, "2" * 32
 HOUR = Item(ITEM, 36_000_000_000, resumable=True)
-NOW = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=timezone.utc)
-DATE = datetime(2024, 5, 1, 10, tzinfo=timezone.utc)
+NOW = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
+DATE = datetime(2024, 5, 1, 10, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -22,9 +22,14 @@ def db(session_for):
 def test_defaults_for_an_untouched_item(db):
     data = userdata.get(db, USER, ITEM)
     assert data == UserData(USER, ITEM)
-    assert userdata.dto(data, HOUR) == {"PlaybackPositionTicks": 0, "PlayCount": 0,
-                                        "IsFavorite": False, "Played": False, "Key": ITEM,
-                                        "ItemId": ITEM}
+    assert userdata.dto(data, HOUR) == {
+        "PlaybackPositionTicks": 0,
+        "PlayCount": 0,
+        "IsFavorite": False,
+        "Played": False,
+        "Key": ITEM,
+        "ItemId": ITEM,
+    }
 
 
 def test_mark_played_counts_only_with_a_date(db):
@@ -55,10 +60,12 @@ def test_start_and_stop_without_position(db):
 def test_progress_applies_only_when_newer(db):
     newer = userdata.apply_position(db, USER, ITEM, Outcome(9_000_000_000, False), 200, True)
     assert newer.playback_position_ticks == 9_000_000_000
-    assert userdata.apply_position(db, USER, ITEM, Outcome(5_000_000_000, False), 100,
-                                   True) is None  # reported earlier, arrived later: dropped
-    assert userdata.apply_position(db, USER, ITEM, Outcome(5_000_000_000, False), 200,
-                                   True) is None  # same report time: first one stays
+    assert (
+        userdata.apply_position(db, USER, ITEM, Outcome(5_000_000_000, False), 100, True) is None
+    )  # reported earlier, arrived later: dropped
+    assert (
+        userdata.apply_position(db, USER, ITEM, Outcome(5_000_000_000, False), 200, True) is None
+    )  # same report time: first one stays
     assert userdata.get(db, USER, ITEM).playback_position_ticks == 9_000_000_000
     played = userdata.apply_position(db, USER, ITEM, Outcome(0, True), 300, True)
     assert (played.played, played.playback_position_ticks) == (True, 0)

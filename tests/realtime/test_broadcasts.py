@@ -2,16 +2,34 @@
 
 from services.realtime import broadcasts
 
-EVENT = {"id": 7, "name": {"en": "Evening"}, "default_locale": "en", "is_public": False,
-         "date_from": None, "date_to": None, "author": 3, "playlist": 9}
+EVENT = {
+    "id": 7,
+    "name": {"en": "Evening"},
+    "default_locale": "en",
+    "is_public": False,
+    "date_from": None,
+    "date_to": None,
+    "author": 3,
+    "playlist": 9,
+}
 
 
 def test_playlist_changed_carries_the_change_message_and_origin():
-    message = broadcasts.playlist_changed({
-        "event_id": 7, "revision": 5, "playlist": {"id": 9, "tracks": []},
-        "change": {"action": "add", "username": "ann", "track_name": "Song"}}, "req-1")
+    message = broadcasts.playlist_changed(
+        {
+            "event_id": 7,
+            "revision": 5,
+            "playlist": {"id": 9, "tracks": []},
+            "change": {"action": "add", "username": "ann", "track_name": "Song"},
+        },
+        "req-1",
+    )
     assert (message["room"], message["revision"], message["origin"], message["close"]) == (
-        7, 5, "req-1", None)
+        7,
+        5,
+        "req-1",
+        None,
+    )
     assert message["message"]["payload"]["change_message"] == "ann add track Song to playlist"
 
 
@@ -26,5 +44,9 @@ def test_access_changes_broadcast_and_revocations_close_that_user():
 
 def test_deletion_closes_the_room():
     assert broadcasts.event_deleted({"event_id": 7, "revision": 8}, "o") == {
-        "room": 7, "revision": 8, "origin": "o", "message": None,
-        "close": {"code": 4404, "user_id": None}}
+        "room": 7,
+        "revision": 8,
+        "origin": "o",
+        "message": None,
+        "close": {"code": 4404, "user_id": None},
+    }

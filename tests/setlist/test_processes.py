@@ -18,7 +18,11 @@ def test_gateway_processes_share_each_port(monkeypatch):
     gateways = plan()[-4:]
     assert [p.label for p in gateways] == [f"gateway.{n}" for n in (1, 2, 3, 4)]
     assert [p.env["WEB_SERVER_ADDRESS"] for p in gateways] == [
-        "127.0.0.1:9000", "127.0.0.1:9000", "127.0.0.1:9001", "127.0.0.1:9001"]
+        "127.0.0.1:9000",
+        "127.0.0.1:9000",
+        "127.0.0.1:9001",
+        "127.0.0.1:9001",
+    ]
 
 
 def test_gateway_and_playstate_worker_limits(monkeypatch):
@@ -34,10 +38,19 @@ def test_instances_and_consecutive_gateway_ports(monkeypatch):
     monkeypatch.setenv("GATEWAY_INSTANCES", "2")
     monkeypatch.setenv("GATEWAY_PORT", "9000")
     processes = plan()
-    assert [p.label for p in processes] == ["accounts", "events.1", "events.2", "playstate",
-                                            "realtime", "gateway.1", "gateway.2"]
-    assert [p.env["WEB_SERVER_ADDRESS"] for p in processes[-2:]] == ["127.0.0.1:9000",
-                                                                     "127.0.0.1:9001"]
+    assert [p.label for p in processes] == [
+        "accounts",
+        "events.1",
+        "events.2",
+        "playstate",
+        "realtime",
+        "gateway.1",
+        "gateway.2",
+    ]
+    assert [p.env["WEB_SERVER_ADDRESS"] for p in processes[-2:]] == [
+        "127.0.0.1:9000",
+        "127.0.0.1:9001",
+    ]
 
 
 def test_metrics_ports_follow_the_plan(monkeypatch):

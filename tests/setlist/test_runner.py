@@ -44,8 +44,14 @@ def test_a_process_dying_young_again_and_again_stops_the_runner():
 def test_stop_sends_sigterm_and_kills_what_outlives_the_grace_period(monkeypatch):
     monkeypatch.setattr(runner, "STOP_GRACE_SECONDS", 1.0)
     polite = runner.Child(Process("events", python("import time; time.sleep(60)")))
-    stubborn = runner.Child(Process("gateway", python(
-        "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)")))
+    stubborn = runner.Child(
+        Process(
+            "gateway",
+            python(
+                "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)"
+            ),
+        )
+    )
     while not ignores_sigterm(stubborn.popen.pid):
         time.sleep(0.05)
     runner.stop([polite, stubborn])

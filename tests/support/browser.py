@@ -17,8 +17,16 @@ from selenium.webdriver.chrome.service import Service
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 PACKAGES = ("chromium", "chromium-driver")
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
 
 
 def ensure_chromium() -> None:
@@ -29,8 +37,10 @@ def ensure_chromium() -> None:
     for argv in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", *PACKAGES]):
         done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=1800)
         if done.returncode != 0:
-            raise RuntimeError(f"{' '.join(argv)} failed (the browser tests need Debian's "
-                               f"{' and '.join(PACKAGES)}):\n{done.stderr[-2000:]}")
+            raise RuntimeError(
+                f"{' '.join(argv)} failed (the browser tests need Debian's "
+                f"{' and '.join(PACKAGES)}):\n{done.stderr[-2000:]}"
+            )
 
 
 def headless_chromium(user_data_dir: Path) -> webdriver.Chrome:

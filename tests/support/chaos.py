@@ -21,8 +21,9 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 import psycopg2
 import requests
@@ -58,7 +59,7 @@ def since_last_acknowledged(sent: list[tuple[Value, bool]]) -> list[Value]:
     """What a series of writes (value, acknowledged), in order, may have left: the last acknowledged
     value or one sent after it that was applied but not answered; [] when none was acknowledged."""
     acknowledged = [index for index, (_, ok) in enumerate(sent) if ok]
-    return [value for value, _ in sent[acknowledged[-1]:]] if acknowledged else []
+    return [value for value, _ in sent[acknowledged[-1] :]] if acknowledged else []
 
 
 class EventCreates:
@@ -81,8 +82,7 @@ class EventCreates:
         body = {"name": {"en": slug}, "slug": slug, "date_from": "2030-01-01T10:00:00Z"}
         with self.lock:
             self.attempted.add(slug)
-        response = client.api.post(self.path, body,
-                                   headers={"X-Idempotency-Key": uuid.uuid4().hex})
+        response = client.api.post(self.path, body, headers={"X-Idempotency-Key": uuid.uuid4().hex})
         if response.ok:
             with self.lock:
                 self.acknowledged.add(slug)
@@ -127,8 +127,9 @@ class EventPatches:
                 continue
             name = api.get(self.path + f"{slug}/").json()["name"]["en"]
             if name not in allowed:
-                problems.append(f"{slug} is named {name!r}, the acknowledged PATCH set "
-                                f"{allowed[0]!r}")
+                problems.append(
+                    f"{slug} is named {name!r}, the acknowledged PATCH set {allowed[0]!r}"
+                )
         return problems
 
 
@@ -169,10 +170,14 @@ class ProgressReports:
         assert created.status_code == 200, created.text
         device = f'MediaBrowser Client="chaos", Device="player", DeviceId="{name}", Version="1"'
         login = Api(url, headers={"Authorization": device}).post(
-            "/Users/AuthenticateByName", {"Username": name, "Pw": name})
+            "/Users/AuthenticateByName", {"Username": name, "Pw": name}
+        )
         assert login.status_code == 200, login.text
-        return Player(Api(url, headers={"X-Emby-Token": login.json()["AccessToken"]},
-                          timeout=ANSWER_SECONDS), created.json()["Id"], uuid.uuid4().hex)
+        return Player(
+            Api(url, headers={"X-Emby-Token": login.json()["AccessToken"]}, timeout=ANSWER_SECONDS),
+            created.json()["Id"],
+            uuid.uuid4().hex,
+        )
 
     def send(self, client: Client) -> requests.Response | None:
         if client.number >= len(self.players):
@@ -183,8 +188,9 @@ class ProgressReports:
             player.started = True
             return player.api.post("/Sessions/Playing", {**report, "PositionTicks": self.FIRST})
         position = self.FIRST + len(player.sent) * self.STEP
-        response = player.api.post("/Sessions/Playing/Progress",
-                                   {**report, "PositionTicks": position, "IsPaused": False})
+        response = player.api.post(
+            "/Sessions/Playing/Progress", {**report, "PositionTicks": position, "IsPaused": False}
+        )
         player.sent.append((position, response.ok))
         return response
 
@@ -196,8 +202,10 @@ class ProgressReports:
                 continue
             stored = player.api.get(f"/Users/{player.user_id}/Items/{self.track}/UserData")
             if stored.status_code != 200 or stored.json()["PlaybackPositionTicks"] not in allowed:
-                problems.append(f"player {player.user_id} is at {stored.text}, its last "
-                                f"acknowledged report was {allowed[0]}")
+                problems.append(
+                    f"player {player.user_id} is at {stored.text}, its last "
+                    f"acknowledged report was {allowed[0]}"
+                )
         return problems
 
 
@@ -241,8 +249,9 @@ class Load:
 
     def mix(self) -> str:
         """Requests per second by kind, once the load has stopped."""
-        return ", ".join(f"{name} {count / self.seconds:.1f}/s"
-                         for name, count in self.sent.items())
+        return ", ".join(
+            f"{name} {count / self.seconds:.1f}/s" for name, count in self.sent.items()
+        )
 
     def _loop(self, client: Client) -> None:
         while not self.stopping.is_set():
@@ -276,8 +285,11 @@ class Load:
     def wait_for_acknowledged(self, more: int, seconds: float = 120) -> None:
         """Waits until ``more`` further writes have been acknowledged."""
         target = self.outcomes["acknowledged"] + more
-        wait_until(lambda: self.outcomes["acknowledged"] >= target, seconds,
-                   f"no {more} more acknowledged requests ({self.outcomes})")
+        wait_until(
+            lambda: self.outcomes["acknowledged"] >= target,
+            seconds,
+            f"no {more} more acknowledged requests ({self.outcomes})",
+        )
 
     def verify(self, api: Api) -> list[str]:
         return [problem for kind in self.kinds for problem in kind.verify(api)]
@@ -288,8 +300,9 @@ def event_load(url: str, token: str) -> Load:
     players."""
     admin = Api(url, token)
     organizer = new_organizer(admin, "chaos")
-    return Load(url, token, [EventCreates(organizer), EventPatches(organizer),
-                             ProgressReports(url, admin)])
+    return Load(
+        url, token, [EventCreates(organizer), EventPatches(organizer), ProgressReports(url, admin)]
+    )
 
 
 def settle_seconds(stack: Stack) -> float:
@@ -297,11 +310,16 @@ def settle_seconds(stack: Stack) -> float:
     settings rather than a guess: its start-up allowance (a process the runner restarts), an RPC
     deadline, two health checks and the health cache. Generous on purpose: a busy machine only
     makes the test wait longer, never fail."""
+
     def setting(name: str, default: float) -> float:
         return float(stack.env.get(name, default))
 
-    return (STARTUP_SECONDS + setting("RPC_TIMEOUT_SECONDS", 10)
-            + 2 * setting("HEALTH_TIMEOUT_SECONDS", 3) + setting("HEALTH_CACHE_SECONDS", 1))
+    return (
+        STARTUP_SECONDS
+        + setting("RPC_TIMEOUT_SECONDS", 10)
+        + 2 * setting("HEALTH_TIMEOUT_SECONDS", 3)
+        + setting("HEALTH_CACHE_SECONDS", 1)
+    )
 
 
 def wait_for_health(api: Api, status: int, seconds: float) -> dict:
@@ -343,9 +361,12 @@ class HeldLock:
         deadline = time.monotonic() + seconds
         with self.watcher.cursor() as cursor:
             while True:
-                cursor.execute("SELECT application_name FROM pg_stat_activity "
-                               "WHERE datname = current_database() AND wait_event_type = 'Lock' "
-                               "AND application_name <> ALL(%s)", (list(other_than),))
+                cursor.execute(
+                    "SELECT application_name FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND wait_event_type = 'Lock' "
+                    "AND application_name <> ALL(%s)",
+                    (list(other_than),),
+                )
                 row = cursor.fetchone()
                 if row is not None:
                     return row[0]

@@ -11,8 +11,13 @@ class Api:
     """``Api(stack.url, token)``: requests with ``Authorization: Token <token>`` (or another form),
     each given up after ``timeout`` seconds."""
 
-    def __init__(self, base_url: str, token: str | None = None,
-                 headers: dict[str, str] | None = None, timeout: float = 30) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float = 30,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.http = requests.Session()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import socket
 from typing import Any
 
 from kombu import Connection, Queue
@@ -15,12 +14,17 @@ class Listener:
 
     def __init__(self, amqp_uri: str, service: str = "events") -> None:
         self.connection = Connection(amqp_uri)
-        self.queue = Queue(f"test-{service}-{secrets.token_hex(4)}",
-                           exchange=get_event_exchange(service, {}), routing_key="#",
-                           auto_delete=True, exclusive=True)
+        self.queue = Queue(
+            f"test-{service}-{secrets.token_hex(4)}",
+            exchange=get_event_exchange(service, {}),
+            routing_key="#",
+            auto_delete=True,
+            exclusive=True,
+        )
         self.received: list[tuple[str, dict]] = []
-        self.consumer = self.connection.Consumer([self.queue], callbacks=[self._on_message],
-                                                 accept=["json"])
+        self.consumer = self.connection.Consumer(
+            [self.queue], callbacks=[self._on_message], accept=["json"]
+        )
         self.consumer.consume()
 
     def _on_message(self, body: Any, message: Any) -> None:
@@ -37,6 +41,6 @@ class Listener:
     def nothing_more(self) -> bool:
         try:
             self.connection.drain_events(timeout=0.5)
-        except socket.timeout:
+        except TimeoutError:
             return not self.received
         return False

@@ -51,8 +51,10 @@ def create_databases(names: dict[str, str], admin_dsn: str = PG_ADMIN_DSN) -> di
     base = admin_dsn.rsplit("/", 1)[0]
     for name in names.values():
         _pg_admin(f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"', dsn=admin_dsn)
-    return {svc: f"{base}/{name}".replace("postgresql://", "postgresql+psycopg2://")
-            for svc, name in names.items()}
+    return {
+        svc: f"{base}/{name}".replace("postgresql://", "postgresql+psycopg2://")
+        for svc, name in names.items()
+    }
 
 
 def drop_databases(names: dict[str, str]) -> None:
@@ -81,8 +83,9 @@ def _bindable(port: int) -> bool:
 class Stack:
     """`setlist run` in a subprocess, with its own port and environment; output to a log file."""
 
-    def __init__(self, env: dict[str, str], log_path: Path, extra_env: dict[str, str] | None = None
-                 ) -> None:
+    def __init__(
+        self, env: dict[str, str], log_path: Path, extra_env: dict[str, str] | None = None
+    ) -> None:
         extra_env = extra_env or {}
         self.port = free_port(int(extra_env.get("GATEWAY_INSTANCES", "1")))
         self.env = {**os.environ, **env, "GATEWAY_PORT": str(self.port), **extra_env}
@@ -95,9 +98,14 @@ class Stack:
 
     def start(self) -> None:
         with open(self.log_path, "ab") as log:  # the child keeps its own copy of the descriptor
-            self.process = subprocess.Popen(self.command(), cwd=ROOT,
-                                            env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                                            start_new_session=True)
+            self.process = subprocess.Popen(
+                self.command(),
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         self.wait_healthy(STARTUP_SECONDS)
 
     def gateway_url(self, index: int) -> str:
@@ -119,16 +127,19 @@ class Stack:
             except requests.RequestException:
                 pass
             time.sleep(0.5)
-        raise RuntimeError(f"stack not healthy in {seconds} s (last: "
-                           f"{last.text if last is not None else 'no answer'}):\n{self.log_tail()}")
+        raise RuntimeError(
+            f"stack not healthy in {seconds} s (last: "
+            f"{last.text if last is not None else 'no answer'}):\n{self.log_tail()}"
+        )
 
     def wait_for_log(self, text: str, seconds: float) -> None:
         """Waits until a line of the stack's output contains ``text``."""
         deadline = time.monotonic() + seconds
         while text not in self.log_path.read_text(errors="replace"):
             if time.monotonic() > deadline:
-                raise AssertionError(f"no {text!r} in the log within {seconds} s:\n"
-                                     f"{self.log_tail()}")
+                raise AssertionError(
+                    f"no {text!r} in the log within {seconds} s:\n{self.log_tail()}"
+                )
             time.sleep(0.2)
 
     def log_tail(self, lines: int = 60) -> str:
@@ -164,16 +175,23 @@ class Stack:
 
     def setlist(self, *args: str) -> str:
         """Run the `setlist` command with this stack's environment; returns its stdout."""
-        done = subprocess.run([sys.executable, "-m", "setlist.cli", *args], cwd=ROOT,
-                              env=self.env, capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-m", "setlist.cli", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         if done.returncode != 0:
             raise RuntimeError(f"setlist {' '.join(args)} failed: {done.stderr}")
         return done.stdout.strip()
 
     def create_user(self, name: str, password: str, admin: bool = False) -> str:
         """Create a user with the admin commands; returns a token of theirs."""
-        self.setlist("admin", "create-user", name, "--password", password,
-                     *(["--admin"] if admin else []))
+        self.setlist(
+            "admin", "create-user", name, "--password", password, *(["--admin"] if admin else [])
+        )
         return self.setlist("admin", "create-token", name)
 
 

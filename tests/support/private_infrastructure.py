@@ -42,8 +42,9 @@ def _rabbitmq_scripts() -> Path:
 
 
 def _postgres_bin() -> Path:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"),
-                   key=lambda path: int(Path(path).parts[-3]))
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=lambda path: int(Path(path).parts[-3])
+    )
     if found:
         return Path(found[-1]).parent
     on_path = shutil.which("pg_ctl")
@@ -63,28 +64,44 @@ class PrivateRabbit:
         self.scripts = _rabbitmq_scripts()
         home = self.folder / "home"  # its own Erlang cookie, made by the node on first start
         home.mkdir()
-        (self.folder / "rabbitmq.conf").write_text(f"listeners.tcp.local = 127.0.0.1:{self.port}\n"
-                                                   "loopback_users = none\n")
+        (self.folder / "rabbitmq.conf").write_text(
+            f"listeners.tcp.local = 127.0.0.1:{self.port}\nloopback_users = none\n"
+        )
         (self.folder / "enabled_plugins").write_text("[].\n")
-        (self.folder / "rabbitmq-env.conf").write_text("")  # not the machine's, which names its node
-        inherited = {key: value for key, value in os.environ.items()
-                     if not key.startswith(("RABBITMQ_", "ERL_"))}
-        self.env = {**inherited, "HOME": str(home), "ERL_EPMD_ADDRESS": "127.0.0.1",
-                    "RABBITMQ_NODENAME": self.node,
-                    "RABBITMQ_DIST_PORT": str(free_port()),
-                    "RABBITMQ_CONFIG_FILE": str(self.folder / "rabbitmq.conf"),
-                    "RABBITMQ_CONF_ENV_FILE": str(self.folder / "rabbitmq-env.conf"),
-                    "RABBITMQ_ENABLED_PLUGINS_FILE": str(self.folder / "enabled_plugins"),
-                    "RABBITMQ_MNESIA_BASE": str(self.folder / "mnesia"),
-                    "RABBITMQ_LOG_BASE": str(self.folder / "log"),
-                    "RABBITMQ_PID_FILE": str(self.folder / "rabbit.pid")}
+        (self.folder / "rabbitmq-env.conf").write_text(
+            ""
+        )  # not the machine's, which names its node
+        inherited = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("RABBITMQ_", "ERL_"))
+        }
+        self.env = {
+            **inherited,
+            "HOME": str(home),
+            "ERL_EPMD_ADDRESS": "127.0.0.1",
+            "RABBITMQ_NODENAME": self.node,
+            "RABBITMQ_DIST_PORT": str(free_port()),
+            "RABBITMQ_CONFIG_FILE": str(self.folder / "rabbitmq.conf"),
+            "RABBITMQ_CONF_ENV_FILE": str(self.folder / "rabbitmq-env.conf"),
+            "RABBITMQ_ENABLED_PLUGINS_FILE": str(self.folder / "enabled_plugins"),
+            "RABBITMQ_MNESIA_BASE": str(self.folder / "mnesia"),
+            "RABBITMQ_LOG_BASE": str(self.folder / "log"),
+            "RABBITMQ_PID_FILE": str(self.folder / "rabbit.pid"),
+        }
 
     def amqp_uri(self, vhost: str = "") -> str:
         return f"amqp://guest:guest@127.0.0.1:{self.port}/{vhost}"
 
     def _run(self, script: str, *args: str) -> str:
-        done = subprocess.run([str(self.scripts / script), *args], env=self.env, cwd=self.folder,
-                              capture_output=True, text=True, timeout=COMMAND_SECONDS)
+        done = subprocess.run(
+            [str(self.scripts / script), *args],
+            env=self.env,
+            cwd=self.folder,
+            capture_output=True,
+            text=True,
+            timeout=COMMAND_SECONDS,
+        )
         if done.returncode != 0:
             raise RuntimeError(f"{script} {' '.join(args)} failed: {done.stdout}{done.stderr}")
         return done.stdout
@@ -94,10 +111,19 @@ class PrivateRabbit:
 
     def consumers(self, amqp_uri: str, queue: str) -> int:
         """How many consumers the queue has in the vhost of ``amqp_uri`` (0 if it does not exist)."""
-        listed = self.ctl("list_queues", "--no-table-headers", "-p", amqp_uri.rsplit("/", 1)[1],
-                          "name", "consumers")
-        return sum(int(line.split()[1]) for line in listed.splitlines()
-                   if line.split() and line.split()[0] == queue)
+        listed = self.ctl(
+            "list_queues",
+            "--no-table-headers",
+            "-p",
+            amqp_uri.rsplit("/", 1)[1],
+            "name",
+            "consumers",
+        )
+        return sum(
+            int(line.split()[1])
+            for line in listed.splitlines()
+            if line.split() and line.split()[0] == queue
+        )
 
     def start(self) -> None:
         self._run("rabbitmq-server", "-detached")
@@ -143,19 +169,34 @@ class PrivatePostgres:
         self.admin_dsn = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
     def _run(self, program: str, *args: str) -> None:
-        done = subprocess.run([*self.as_postgres, str(self.bin / program), *args], cwd=self.folder,
-                              capture_output=True, text=True, timeout=COMMAND_SECONDS)
+        done = subprocess.run(
+            [*self.as_postgres, str(self.bin / program), *args],
+            cwd=self.folder,
+            capture_output=True,
+            text=True,
+            timeout=COMMAND_SECONDS,
+        )
         if done.returncode != 0:
             raise RuntimeError(f"{program} {' '.join(args)} failed: {done.stdout}{done.stderr}")
 
     def start(self) -> None:
         if not self.data.exists():
-            self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres",
-                      "--no-sync")
-        options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
-                   "-c fsync=off -c max_connections=200")
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "postgres.log"),
-                  "-o", options, "-w", "start")
+            self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
+        options = (
+            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c max_connections=200"
+        )
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.folder / "postgres.log"),
+            "-o",
+            options,
+            "-w",
+            "start",
+        )
 
     def stop(self) -> None:
         """Fast shutdown: open connections are ended, new ones refused until ``start()``."""

@@ -37,15 +37,21 @@ def gateway_url_map() -> Map:
 
 
 def routed() -> set[Operation]:
-    return {(method, shape(rule.rule)) for rule in gateway_url_map().iter_rules()
-            for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}}
+    return {
+        (method, shape(rule.rule))
+        for rule in gateway_url_map().iter_rules()
+        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
+    }
 
 
 def operations() -> dict[Operation, tuple[str, dict]]:
     """(METHOD, shape) → (the document's path, the operation), for every operation."""
-    return {(method.upper(), shape(path)): (path, operation)
-            for path, item in reference.document("openapi")["paths"].items()
-            for method, operation in item.items() if method in METHODS}
+    return {
+        (method.upper(), shape(path)): (path, operation)
+        for path, item in reference.document("openapi")["paths"].items()
+        for method, operation in item.items()
+        if method in METHODS
+    }
 
 
 def unrouted_operations(base_url: str) -> list[tuple[str, str]]:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from jsonschema import Draft202012Validator
@@ -26,15 +27,25 @@ class RoomClient:
     """``RoomClient(stack.url, event_id, token)``: sends ``Authorization: Bearer <token>`` unless
     other `headers` or a `query` are given; `options` go to websockets' ``connect``."""
 
-    def __init__(self, base_url: str, event_id: int, token: str | None = None,
-                 headers: dict[str, str] | None = None, query: str = "", **options: Any) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        event_id: int,
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+        query: str = "",
+        **options: Any,
+    ) -> None:
         if headers is None:
             headers = {"Authorization": f"Bearer {token}"} if token else {}
-        self.ws: ClientConnection = connect(room_url(base_url, event_id, query),
-                                            additional_headers=headers, open_timeout=30,
-                                            **options)
+        self.ws: ClientConnection = connect(
+            room_url(base_url, event_id, query),
+            additional_headers=headers,
+            open_timeout=30,
+            **options,
+        )
 
-    def __enter__(self) -> "RoomClient":
+    def __enter__(self) -> RoomClient:
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -57,8 +68,7 @@ class RoomClient:
         SERVER_FRAME.validate(frame)
         return frame
 
-    def wait_for(self, event: str, matches: Callable[[dict], bool] = lambda payload: True
-                 ) -> dict:
+    def wait_for(self, event: str, matches: Callable[[dict], bool] = lambda payload: True) -> dict:
         """The payload of the next `event` message that `matches`; earlier messages are skipped."""
         while True:
             message = self.recv()
@@ -82,9 +92,16 @@ class RoomClient:
 
 def new_event(author_api: Any, organizer: str, slug: str, **fields: Any) -> int:
     """An event of `organizer` made by the caller behind `author_api`; returns its id."""
-    created = author_api.post(f"/api/v1/organizers/{organizer}/events/", {
-        "name": slug, "slug": slug, "date_from": "2030-01-01T10:00:00Z", "is_public": False,
-        **fields})
+    created = author_api.post(
+        f"/api/v1/organizers/{organizer}/events/",
+        {
+            "name": slug,
+            "slug": slug,
+            "date_from": "2030-01-01T10:00:00Z",
+            "is_public": False,
+            **fields,
+        },
+    )
     assert created.status_code == 201, created.text
     return created.json()["id"]
 

@@ -1,4 +1,4 @@
-from services.playstate.models import Base
 from services.common.migrations import run_env
+from services.playstate.models import Base
 
 run_env(Base.metadata)

@@ -4,13 +4,13 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-23 12:30:00.000000
 """
+
 from alembic import op
 
 from services.common import redelivery
 
-
-revision = '0003'
-down_revision = '0002'
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

@@ -4,13 +4,13 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-23 12:40:00.000000
 """
+
 from alembic import op
 
 from services.common import redelivery
 
-
-revision = '0002'
-down_revision = '0001'
+revision = "0002"
+down_revision = "0001"
 branch_labels = None
 depends_on = None
 
