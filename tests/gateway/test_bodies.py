@@ -7,7 +7,13 @@ import pytest
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
-from gateway.bodies import MAX_BODY_BYTES, MAX_JSON_DEPTH, jellyfin_object, json_object
+from gateway.bodies import (
+    MAX_BODY_BYTES,
+    MAX_JSON_DEPTH,
+    jellyfin_lists,
+    jellyfin_object,
+    json_object,
+)
 from services.common.errors import BadRequest, PayloadTooLarge
 
 
@@ -71,20 +77,16 @@ def test_a_body_over_one_mebibyte_is_413_by_its_length_or_by_reading():
         json_object(Request(environ))
 
 
-"""gateway/bodies.py: reading Jellyfin query lists."""
-
-from werkzeug.wrappers import Request
-
-from gateway.bodies import jellyfin_lists
+# reading Jellyfin query lists
 
 
-def request(query: str) -> Request:
+def query_request(query: str) -> Request:
     return Request(EnvironBuilder(path="/items", query_string=query).get_environ())
 
 
 def test_lists_gather_repeated_indexed_and_any_case_names():
     lists = jellyfin_lists(
-        request(
+        query_request(
             "mediaTypes%5B0%5D=Audio&MEDIATYPES%5B1%5D=Video&mediatypes=Book&mediaTypes[]=Photo"
             "&Filters=IsResumable,IsFavorite&userId=abc"
         )
@@ -97,4 +99,4 @@ def test_lists_gather_repeated_indexed_and_any_case_names():
 
 
 def test_no_query_is_no_lists():
-    assert jellyfin_lists(request("")) == {}
+    assert jellyfin_lists(query_request("")) == {}
