@@ -191,8 +191,10 @@ class CpuMeter:
                 except ValueError:
                     continue
         for pid, command in _command_lines():
-            if self.process_groups and (label := self.process_groups.get(process_group(pid))):
-                found[pid] = label
+            pgid = process_group(pid)
+            grouped = self.process_groups.get(pgid) if pgid is not None else None
+            if self.process_groups and grouped:
+                found[pid] = grouped
             elif "beam.smp" in command and "rabbit" in command:
                 found[pid] = "rabbitmq (shared)"
             elif command.startswith("postgres: "):

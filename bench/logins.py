@@ -82,7 +82,8 @@ def main() -> int:
         stack.start()
         token = stack.create_user("bench", "bench-password")
         print(summary("alone", *measure(stack.url, token, args.seconds)))
-        stop, login_statuses = threading.Event(), []
+        stop = threading.Event()
+        login_statuses: list[int] = []
         attacker = threading.Thread(target=wrong_logins, args=(stack.url, stop, login_statuses))
         attacker.start()
         during = measure(stack.url, token, args.seconds)

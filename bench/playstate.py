@@ -61,7 +61,7 @@ class Player:
         )
         login = self._login(name, password, device)
         self.http.headers["Authorization"] = f'{device}, Token="{login.json()["AccessToken"]}"'
-        self.lean = Connection(url, {"Authorization": self.http.headers["Authorization"]})
+        self.lean = Connection(url, {"Authorization": str(self.http.headers["Authorization"])})
         self.user_id = login.json()["User"]["Id"]
         track = admin.post(
             f"{url}/api/v1/tracks/", json={"name": name, "duration": 3600, "resumable": True}
