@@ -7,8 +7,9 @@ from tests.support.client import Api
 
 
 def log_entries(stack) -> list[dict]:
+    """The JSON log lines written so far; the last line may still be half-written, so it waits."""
     entries = []
-    for line in stack.log_path.read_text(errors="replace").splitlines():
+    for line in stack.log_path.read_text(errors="replace").split("\n")[:-1]:
         _, _, payload = line.partition("| ")
         if payload.startswith("{"):
             entries.append(json.loads(payload))

@@ -190,7 +190,7 @@ class Stack:
     def create_user(self, name: str, password: str, admin: bool = False) -> str:
         """Create a user with the admin commands; returns a token of theirs."""
         self.setlist(
-            "admin", "create-user", name, "--password", password, *(["--admin"] if admin else [])
+            "admin", "create-user", name, f"--password={password}", *(["--admin"] if admin else [])
         )
         return self.setlist("admin", "create-token", name)
 
