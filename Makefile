@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/playstate.py
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/logins.py
+	$(BIN)/python bench/presence.py
 
 bench-pretix:
 	bench/pretix.sh

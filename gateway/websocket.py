@@ -33,6 +33,7 @@ from eventlet import wsgi
 from eventlet.event import Event
 from eventlet.queue import Full, Queue
 from nameko.extensions import DependencyProvider, Entrypoint, ProviderCollector, SharedExtension
+from nameko.standalone.events import event_dispatcher
 from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.frames import CloseCode
@@ -47,6 +48,7 @@ from gateway import room_protocol
 from gateway.credentials import read_credentials
 from gateway.errors import error_response
 from gateway.http import GatewayServer, correlation_id
+from gateway.presence import PresenceTracker, member, requested_features
 from gateway.responses import json_response
 from services.common import config, errors
 from services.common.logs import CORRELATION_ID
@@ -175,13 +177,16 @@ class RoomConnection:
         room: int,
         principal: dict[str, Any],
         token_hash: str | None = None,
+        role: str = "",
+        features: frozenset[str] = frozenset(),
     ) -> None:
         self.ws = ws
         self.room = room
         self.principal = principal
-        self.token_hash = (
-            token_hash  #: of the credentials it connected with (closed 4401 when revoked)
-        )
+        #: of the credentials it connected with (closed 4401 when revoked)
+        self.token_hash = token_hash
+        self.role = role
+        self.features = features  #: what it asked for with ``?with=`` (presence, now_playing)
         self.user_id = principal.get("user_id")
         self.budget = TokenBucket()
         self.outbox: Queue = Queue(SEND_QUEUE)
@@ -304,6 +309,7 @@ class RoomHub(ProviderCollector, SharedExtension):
         self.sockets_per_user: Counter[Any] = Counter()  #: open and opening, by user id
         self.accepting = True
         self.request_entrypoint: Entrypoint | None = None
+        self.presence = PresenceTracker()
 
     def register_provider(self, provider: Any) -> None:
         super().register_provider(provider)
@@ -314,6 +320,8 @@ class RoomHub(ProviderCollector, SharedExtension):
         self.rooms[connection.room].add(connection)
         self.finished[connection] = Event()
         OPEN_SOCKETS.inc()
+        if connection.user_id is not None:
+            self.presence.opened(connection.room, member(connection.principal, connection.role))
 
     def remove(self, connection: RoomConnection) -> None:
         room = self.rooms.get(connection.room)
@@ -327,6 +335,17 @@ class RoomHub(ProviderCollector, SharedExtension):
                 self.access_types.pop(connection.room, None)
         self.finished.pop(connection).send()
         OPEN_SOCKETS.dec()
+        if connection.user_id is not None:
+            self.presence.closed(connection.room, connection.user_id)
+
+    def deliver_feature(self, message: dict) -> None:
+        """A ``room_presence`` of the realtime service: its message, encoded once, to the room's
+        sockets that asked for its feature (no revision: presence is not ordered with them)."""
+        encoded = None
+        for connection in list(self.rooms.get(message["room"], ())):
+            if message["feature"] in connection.features:
+                encoded = encoded or encode(message["message"])
+                connection.send(encoded)
 
     def claim(self, user_id: Any) -> bool:
         """Count one more socket of the user, unless it has ``SOCKETS_PER_USER`` already."""
@@ -410,6 +429,16 @@ class RoomHub(ProviderCollector, SharedExtension):
         with eventlet.Timeout(CLOSE_TIMEOUT, False):
             for finished in waiting:
                 finished.wait()
+        self.say_stopped()
+
+    def say_stopped(self) -> None:
+        """Tell realtime that this gateway's users leave their rooms now, rather than when its
+        missing heartbeats time out (``PRESENCE_GATEWAY_TIMEOUT_SECONDS``)."""
+        try:
+            dispatch = event_dispatcher(self.container.config)
+            dispatch("gateway", "presence_stopped", {"gateway": self.presence.gateway})
+        except Exception as exc:  # the broker may be why we stop: the timeout covers it
+            log.warning("could not announce this gateway's presence stop: %r", exc)
 
     def stop(self) -> None:
         self.shut_down()
@@ -426,8 +455,9 @@ class Rooms(DependencyProvider):
 
 
 class RoomRequestEntrypoint(Entrypoint):
-    """``@room_request``: ``method(principal, event_id, action, fields)`` runs one request of an
-    open socket; it returns the frames for the sender (``sync``) or raises a Setlist error."""
+    """``@room_request``: ``method(principal, event_id, action, fields, features)`` runs one
+    request of an open socket; it returns the frames for the sender (``sync``) or raises a Setlist
+    error."""
 
     hub = RoomHub()
 
@@ -445,8 +475,9 @@ class RoomRequestEntrypoint(Entrypoint):
 
 class RoomJoinEntrypoint(Entrypoint):
     """``@room_join(url)``: the websocket route. ``method(request, event_id)`` authenticates the
-    handshake and checks access, returning the principal: an authentication error is the HTTP
-    answer (401), NotFound closes the accepted socket with 4404, PermissionDenied with 4403."""
+    handshake and checks access, returning the principal and its role: an authentication error
+    is the HTTP answer (401), NotFound closes the accepted socket with 4404, PermissionDenied
+    with 4403."""
 
     server = GatewayServer()
     hub = RoomHub()
@@ -473,21 +504,21 @@ class RoomJoinEntrypoint(Entrypoint):
             return json_response({"detail": "The server is shutting down."}, 503)
         event_id = request.path_values["event_id"]
         try:
-            principal = call_worker(
+            principal, role = call_worker(
                 self, (request, event_id), {CORRELATION_ID: correlation_id(request)}
             )
             refusal = None
         except errors.NotFound:
-            principal, refusal = {}, EVENT_NOT_FOUND
+            principal, role, refusal = {}, "", EVENT_NOT_FOUND
         except errors.PermissionDenied:
-            principal, refusal = {}, ACCESS_DENIED
+            principal, role, refusal = {}, "", ACCESS_DENIED
         except Exception as exc:  # 401 for credentials, 503 for a service that is down
             return error_response(exc)
         if refusal is None and not self.hub.claim(principal.get("user_id")):
             return json_response({"detail": "Too many open room sockets."}, 429)
         token = read_credentials(cast(Any, request.headers), request.args).token
         return RoomSession(
-            self.hub, event_id, principal, refusal, hash_token(token) if token else None
+            self.hub, event_id, principal, refusal, hash_token(token) if token else None, role
         )
 
 
@@ -501,12 +532,14 @@ class RoomSession:
         principal: dict[str, Any],
         refusal: int | None,
         token_hash: str | None,
+        role: str = "",
     ) -> None:
         self.hub = hub
         self.room = room
         self.principal = principal
         self.refusal = refusal
         self.token_hash = token_hash
+        self.role = role
 
     def __call__(self, environ: dict, start_response: Any) -> Any:
         """The socket's life; the slot :meth:`RoomHub.claim` counted is released at its end."""
@@ -531,7 +564,14 @@ class RoomSession:
         if self.refusal is not None:
             ws.close(self.refusal, CLOSE_REASONS[self.refusal])
             return []
-        connection = RoomConnection(ws, self.room, self.principal, self.token_hash)
+        connection = RoomConnection(
+            ws,
+            self.room,
+            self.principal,
+            self.token_hash,
+            self.role,
+            requested_features(environ.get("QUERY_STRING", "")),
+        )
         self.hub.add(connection)
         try:
             while True:
@@ -566,14 +606,20 @@ class RoomSession:
             for _ in range(SYNC_ATTEMPTS):
                 frames = call_worker(
                     entrypoint,
-                    (self.principal, self.room, request.action, request.fields),
+                    (
+                        self.principal,
+                        self.room,
+                        request.action,
+                        request.fields,
+                        connection.features,
+                    ),
                     {CORRELATION_ID: origin},
                 )
                 if (
                     all(
                         connection.send(
                             room_protocol.with_request_id(message, request_id),
-                            message["payload"]["revision"],
+                            message["payload"].get("revision"),
                         )
                         for message in frames
                     )

@@ -1,41 +1,82 @@
 """The event room websocket (API.md §4): the handshake's checks, one request of an open socket,
-and the room messages the realtime service broadcasts to every gateway."""
+the room messages the realtime service broadcasts to every gateway, and this gateway's presence
+reports to realtime (batched joins and leaves, and a heartbeat of its whole state)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from nameko.events import BROADCAST, event_handler
+from nameko.events import BROADCAST, EventDispatcher, event_handler
+from nameko.timer import timer
 from werkzeug.wrappers import Request
 
+from gateway.presence import NOW_PLAYING, PRESENCE
 from gateway.routes.base import RouteBase
 from gateway.websocket import RoomConnection, Rooms, room_join, room_request
-from services.common import room_messages
+from services.common import config, room_messages
 from services.common.errors import NotFound, PermissionDenied
 from services.common.room_messages import ACCESS_DENIED, EVENT_NOT_FOUND
+
+#: how often the gateway sends realtime its whole presence state (docs/realtime.md)
+HEARTBEAT_SECONDS = config.PRESENCE_HEARTBEAT_SECONDS.value()
+#: joins and leaves are gathered for this long into one report
+REPORT_SECONDS = 0.2
 
 
 class RoomRoutes(RouteBase):
     """Mixin of the gateway service: the event room websocket."""
 
     rooms = Rooms()
+    dispatch = EventDispatcher()
 
     @room_join("/ws/event/<int:event_id>/")
-    def join_room(self, request: Request, event_id: int) -> dict[str, Any]:
-        """The caller, who must have a role in the room (checked again on every request)."""
+    def join_room(self, request: Request, event_id: int) -> tuple[dict[str, Any], str]:
+        """The caller, who must have a role in the room (checked again on every request), and
+        that role (for presence)."""
         principal = self._caller(request)
-        self.events.room_role(principal, event_id)
-        return principal
+        return principal, self.events.room_role(principal, event_id)
 
     @room_request
     def room_request(
-        self, principal: dict[str, Any], event_id: int, action: str, fields: dict[str, Any]
+        self,
+        principal: dict[str, Any],
+        event_id: int,
+        action: str,
+        fields: dict[str, Any],
+        features: frozenset[str],
     ) -> list[dict[str, Any]]:
-        """One request; the events service checks the role. Returns the sender's frames."""
+        """One request; the events service checks the role. Returns the sender's frames: for
+        ``sync`` also presence and now playing when the socket asked for them."""
         if action == "sync":
-            return room_messages.sync_messages(self.events.room_snapshot(principal, event_id))
+            frames = room_messages.sync_messages(self.events.room_snapshot(principal, event_id))
+            if features:
+                presence = self.rooms.presence
+                state = self.realtime.room_presence(
+                    event_id, presence.gateway, presence.here(event_id)
+                )
+                frames += [
+                    state[feature] for feature in (PRESENCE, NOW_PLAYING) if feature in features
+                ]
+            return frames
         getattr(self.events, action)(principal, event_id, **fields)
         return []
+
+    @timer(interval=REPORT_SECONDS)
+    def report_presence(self) -> None:
+        """Users whose first socket in a room opened, or last closed, since the last report."""
+        changes = self.rooms.presence.take_changes()
+        if changes is not None:
+            self.dispatch("presence_changes", changes)
+
+    @timer(interval=HEARTBEAT_SECONDS, eager=True)
+    def presence_heartbeat(self) -> None:
+        self.dispatch("presence_heartbeat", self.rooms.presence.heartbeat())
+
+    @event_handler("realtime", "room_presence", handler_type=BROADCAST, reliable_delivery=False)
+    def deliver_room_presence(self, message: dict[str, Any]) -> None:
+        """``presence.changed`` / ``now_playing.changed`` to this gateway's sockets in the room
+        that asked for them."""
+        self.rooms.deliver_feature(message)
 
     @event_handler("realtime", "room_message", handler_type=BROADCAST, reliable_delivery=False)
     def deliver_room_message(self, message: dict[str, Any]) -> None:

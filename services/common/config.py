@@ -240,6 +240,18 @@ ROOM_SOCKETS_PER_USER = Setting(
     "open event room sockets a user may have on one gateway process (HTTP 429 beyond)",
     int,
 )
+PRESENCE_HEARTBEAT_SECONDS = Setting(
+    "PRESENCE_HEARTBEAT_SECONDS",
+    "5",
+    "how often each gateway sends realtime its whole room presence",
+    float,
+)
+PRESENCE_GATEWAY_TIMEOUT_SECONDS = Setting(
+    "PRESENCE_GATEWAY_TIMEOUT_SECONDS",
+    "15",
+    "a gateway not heard from for this long leaves room presence with its users",
+    float,
+)
 LOG_FORMAT = Setting(
     "LOG_FORMAT",
     "json",
@@ -292,6 +304,8 @@ SETTINGS: tuple[Setting[object], ...] = (
     WEBSOCKET_PING_SECONDS,
     WEBSOCKET_REORDER_SECONDS,
     ROOM_SOCKETS_PER_USER,
+    PRESENCE_HEARTBEAT_SECONDS,
+    PRESENCE_GATEWAY_TIMEOUT_SECONDS,
     LOG_FORMAT,
     SETLIST_PROCESS,
 )

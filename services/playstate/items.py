@@ -27,6 +27,7 @@ def item_from_track(track: dict[str, Any]) -> Item:
         resumable=bool(track["resumable"]),
         name=track["name"],
         artist=track["artist"],
+        track=track["id"],
     )
 
 

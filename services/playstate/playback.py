@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from services.common.announcements import Announcement
 from services.common.principal import Principal
-from services.playstate import access, reports, sessions, userdata
+from services.playstate import access, reports, sessions, transitions, userdata
 from services.playstate.guids import optional_guid
 from services.playstate.reports import PlaybackReport
 from services.playstate.rules import Item, Thresholds, position_outcome
@@ -96,6 +96,16 @@ def start(
             "playback_started", user_id, device, report.play_session_id, item, report.position_ticks
         ),
         data_changed(data, item),
+        transitions.playback_changed(
+            "start",
+            user_id,
+            device,
+            report.play_session_id,
+            item,
+            report.position_ticks,
+            report.is_paused,
+            reported_us,
+        ),
     ]
 
 
@@ -109,16 +119,42 @@ def progress(
     reported_us: int,
     thresholds: Thresholds,
 ) -> list[Announcement]:
-    """Store the session state; a reported position runs the rules at once. Nothing happens for a
-    report older than one already applied."""
+    """Store the session state; a reported position runs the rules at once; a pause, resume, seek
+    or other item is announced as a change (see transitions.py). Nothing happens for a report
+    older than one already applied."""
+    before = sessions.play_state(db, user_id, device, report.play_session_id)
     newer = sessions.record(
         db, user_id, device, item.id, report, now_us, reported_us, starting=False
     )
-    if not newer or report.position_ticks is None:
+    if not newer:
         return []
+    announcements = []
+    position = (
+        report.position_ticks
+        if report.position_ticks is not None
+        else (before.position_ticks if before else None)
+    )
+    kind = transitions.change(
+        before, transitions.PlayState(item.id, position, report.is_paused, reported_us)
+    )
+    if kind is not None:
+        announcements.append(
+            transitions.playback_changed(
+                kind,
+                user_id,
+                device,
+                report.play_session_id,
+                item,
+                position,
+                report.is_paused,
+                reported_us,
+            )
+        )
+    if report.position_ticks is None:
+        return announcements
     outcome = position_outcome(report.position_ticks, item, thresholds)
     data = userdata.apply_position(db, user_id, item.id, outcome, reported_us, only_if_newer=True)
-    return [data_changed(data, item)] if data else []
+    return ([data_changed(data, item)] if data else []) + announcements
 
 
 def stop_user_data(
@@ -147,19 +183,31 @@ def stop(
 ) -> list[Announcement]:
     """End the session; a failed playback changes no user data."""
     sessions.end(db, user_id, device, report.play_session_id, reported_us)
-    stopped = playback_event(
-        "playback_stopped",
-        user_id,
-        device,
-        report.play_session_id,
-        item,
-        report.position_ticks,
-        reason="failed" if report.failed else "stopped",
-    )
+    stopped = [
+        playback_event(
+            "playback_stopped",
+            user_id,
+            device,
+            report.play_session_id,
+            item,
+            report.position_ticks,
+            reason="failed" if report.failed else "stopped",
+        ),
+        transitions.playback_changed(
+            "stop",
+            user_id,
+            device,
+            report.play_session_id,
+            item,
+            report.position_ticks,
+            False,
+            reported_us,
+        ),
+    ]
     if report.failed:
-        return [stopped]
+        return stopped
     data = stop_user_data(db, user_id, item, report.position_ticks, reported_us, thresholds)
-    return [stopped, data_changed(data, item)]
+    return [stopped[0], data_changed(data, item), stopped[1]]
 
 
 def expire(
@@ -172,10 +220,22 @@ def expire(
 ) -> list[Announcement]:
     """Stop a silent session (a row of ``sessions.silent_since``) at its last reported position,
     unless it spoke meanwhile or another instance stopped it first. A session whose track left the
-    catalogue (`item` None) just ends. Logging out ends a device's sessions the same way
-    (`reason` "logout")."""
-    if not sessions.claim_silent(db, silent.id, silent.last_seen_us) or item is None:
+    catalogue (`item` None) just ends: only its play stops for those watching. Logging out ends a
+    device's sessions the same way (`reason` "logout")."""
+    if not sessions.claim_silent(db, silent.id, silent.last_seen_us):
         return []
+    stopped = transitions.playback_changed(
+        "stop",
+        silent.user_id,
+        silent.device_key,
+        silent.play_session_id,
+        item or Item(silent.item_id, None, False),
+        silent.position_ticks,
+        False,
+        now_us,
+    )
+    if item is None:
+        return [stopped]
     data = stop_user_data(db, silent.user_id, item, silent.position_ticks, now_us, thresholds)
     return [
         playback_event(
@@ -188,4 +248,5 @@ def expire(
             reason=reason,
         ),
         data_changed(data, item),
+        stopped,
     ]

@@ -41,6 +41,7 @@ class Item:
     resumable: bool
     name: str = ""  #: what a session's NowPlayingItem and continue listening show
     artist: str = ""
+    track: int | None = None  #: the catalogue's integer id
 
 
 @dataclass(frozen=True)

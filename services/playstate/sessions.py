@@ -18,6 +18,7 @@ from services.common.database import rowcount
 from services.common.principal import Principal
 from services.playstate.models import PlaybackSession
 from services.playstate.reports import PlaybackReport
+from services.playstate.transitions import PlayState
 from services.playstate.userdata import dialect_insert
 
 TABLE = cast(Table, PlaybackSession.__table__)
@@ -52,6 +53,18 @@ def current_item(session: Session, user_id: str, device: str, play_session_id: s
             _key(user_id, device, play_session_id), COLUMNS.active.is_(True)
         )
     )
+
+
+def play_state(
+    session: Session, user_id: str, device: str, play_session_id: str
+) -> PlayState | None:
+    """What the active session was playing as of its last report (None: no active session)."""
+    row = session.execute(
+        select(
+            COLUMNS.item_id, COLUMNS.position_ticks, COLUMNS.is_paused, COLUMNS.last_report_us
+        ).where(_key(user_id, device, play_session_id), COLUMNS.active.is_(True))
+    ).first()
+    return None if row is None else PlayState(*row)
 
 
 def record(

@@ -12,6 +12,7 @@ from typing import Any
 
 from services.common import room_messages
 from services.common.room_messages import ACCESS_DENIED, EVENT_NOT_FOUND
+from services.realtime.presence import Message, RoomState
 
 
 def room_message(
@@ -57,3 +58,27 @@ def access_changed(payload: dict[str, Any], origin: str | None) -> dict[str, Any
 
 def event_deleted(payload: dict[str, Any], origin: str | None) -> dict[str, Any]:
     return room_message(payload, origin, None, {"code": EVENT_NOT_FOUND, "user_id": None})
+
+
+# presence and now playing -----------------------------------------------------------------------
+def apply_presence_changes(state: RoomState, payload: dict[str, Any], now: float) -> None:
+    """A gateway's ``presence_changes``: ``{"gateway", "changes": [{"room", "joined": member} or
+    {"room", "left": user id}]}``, in the order they happened."""
+    for change in payload["changes"]:
+        if "joined" in change:
+            state.joined(payload["gateway"], change["room"], change["joined"], now)
+        else:
+            state.left(payload["gateway"], change["room"], change["left"], now)
+
+
+def apply_heartbeat(state: RoomState, payload: dict[str, Any], now: float) -> None:
+    """A gateway's ``presence_heartbeat``: ``{"gateway", "rooms": {room: [member, …]}}`` (room ids
+    arrive as strings: JSON object keys)."""
+    state.heartbeat(
+        payload["gateway"], {int(room): members for room, members in payload["rooms"].items()}, now
+    )
+
+
+def room_presence(room: int, feature: str, message: Message) -> dict[str, Any]:
+    """What every gateway delivers to its sockets in `room` that asked for `feature`."""
+    return {"room": room, "feature": feature, "message": message}

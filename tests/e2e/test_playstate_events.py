@@ -27,8 +27,11 @@ def test_user_data_and_playback_events(stack, admin, events):
     ]
 
     user.api.post(f"{base}/PlayingItems/{mix}", params={"playSessionId": "e"})
-    (started, payload), (changed, data) = events.take(2)
+    (started, payload), (changed, data), (kind, change) = events.take(3)
     assert started == "playback_started" and changed == "user_data_changed"
+    assert kind == "playback_changed" and change["change"] == "start"
+    assert (change["item_id"], change["user_id"], change["is_paused"]) == (mix, user.id, False)
+    assert isinstance(change["track"], int)
     assert payload == {
         "user_id": user.id,
         "item_id": mix,
@@ -49,8 +52,13 @@ def test_user_data_and_playback_events(stack, admin, events):
     user.api.delete(
         f"{base}/PlayingItems/{mix}", params={"playSessionId": "e", "positionTicks": 10_000_000_000}
     )
-    (stopped, payload), (changed, data) = events.take(2)
+    (stopped, payload), (changed, data), (kind, change) = events.take(3)
     assert stopped == "playback_stopped" and payload["reason"] == "stopped"
+    assert (kind, change["change"], change["position_ticks"]) == (
+        "playback_changed",
+        "stop",
+        10_000_000_000,
+    )
     assert payload["position_ticks"] == 10_000_000_000
     assert data["user_data"] == user.api.get(f"{base}/Items/{mix}/UserData").json()
 

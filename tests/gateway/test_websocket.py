@@ -195,3 +195,30 @@ def test_a_user_has_a_bounded_number_of_sockets_and_a_revoked_token_closes_its_o
     hub.close_tokens(["revoked"])
     eventlet.sleep(0.01)
     assert mine.ws.closed_with == 4401 and other.ws.closed_with is None
+
+
+def test_presence_messages_go_only_to_sockets_that_asked_and_sockets_count_for_presence():
+    hub = RoomHub()
+    both = RoomConnection(
+        FakeSocket(),
+        7,
+        {"user_id": 1},
+        role="guest",
+        features=frozenset({"presence", "now_playing"}),
+    )
+    plain = RoomConnection(FakeSocket(), 7, {"user_id": 2}, role="guest")
+    hub.add(both)
+    hub.add(plain)
+    hub.deliver_feature(
+        {
+            "room": 7,
+            "feature": "presence",
+            "message": {"event": "presence.changed", "payload": {"count": 2}},
+        }
+    )
+    settle()
+    assert both.ws.frames == [{"event": "presence.changed", "payload": {"count": 2}}]
+    assert plain.ws.frames == []
+    assert [change["room"] for change in hub.presence.take_changes()["changes"]] == [7, 7]
+    hub.remove(plain)
+    assert hub.presence.take_changes()["changes"] == [{"room": 7, "left": 2}]

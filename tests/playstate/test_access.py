@@ -54,6 +54,7 @@ def test_item_cache_fetches_once_and_not_missing_ones():
         if item_id == OTHER:
             raise NotFound("Track not found")
         return {
+            "id": 3,
             "uuid": item_id,
             "name": "Song",
             "artist": "Band",
@@ -62,8 +63,9 @@ def test_item_cache_fetches_once_and_not_missing_ones():
         }
 
     cache = ItemCache(ttl=60, clock=lambda: now[0])
-    assert cache.get(ME, fetch) == Item(ME, 2_000_000_000, True, name="Song", artist="Band")
-    assert cache.get(ME, fetch) == Item(ME, 2_000_000_000, True, name="Song", artist="Band")
+    item = Item(ME, 2_000_000_000, True, name="Song", artist="Band", track=3)
+    assert cache.get(ME, fetch) == item
+    assert cache.get(ME, fetch) == item
     with pytest.raises(NotFound, match="Item not found."):
         cache.get(OTHER, fetch)
     with pytest.raises(NotFound):

@@ -27,15 +27,16 @@ def report(position=None, failed=False):
 
 def test_start_progress_stop(db):
     kinds = [kind for kind, _ in playback.start(db, USER, "tv", report(), HOUR, NOW, 1)]
-    assert kinds == ["playback_started", "user_data_changed"]
+    assert kinds == ["playback_started", "user_data_changed", "playback_changed"]
     [(kind, payload)] = playback.progress(db, USER, "tv", report(9_000_000_000), HOUR, 2, 2, RULES)
     assert payload["user_data"]["PlaybackPositionTicks"] == 9_000_000_000
     assert playback.progress(db, USER, "tv", report(1), HOUR, 3, 1, RULES) == []  # older
     assert playback.progress(db, USER, "tv", report(), HOUR, 3, 3, RULES) == []  # no position
-    (stopped, payload), (_, data) = playback.stop(
+    (stopped, payload), (_, data), (_, change) = playback.stop(
         db, USER, "tv", report(20_000_000_000), HOUR, 4, RULES
     )
     assert stopped == "playback_stopped" and payload["reason"] == "stopped"
+    assert (change["change"], change["time_us"]) == ("stop", 4)
     assert data["user_data"]["PlaybackPositionTicks"] == 20_000_000_000
     assert sessions.current_item(db, USER, "tv", "p") is None
 
@@ -43,9 +44,10 @@ def test_start_progress_stop(db):
 def test_failed_stop_only_ends_the_session(db):
     playback.start(db, USER, "tv", report(), HOUR, NOW, 1)
     before = userdata.get(db, USER, HOUR.id)
-    [(kind, payload)] = playback.stop(
+    [(kind, payload), (_, change)] = playback.stop(
         db, USER, "tv", report(35_000_000_000, failed=True), HOUR, 2, RULES
     )
+    assert change["change"] == "stop"
     assert (kind, payload["reason"]) == ("playback_stopped", "failed")
     assert userdata.get(db, USER, HOUR.id) == before
 
@@ -55,7 +57,8 @@ def test_expire_stops_once_at_the_last_position(db):
     playback.progress(db, USER, "tv", report(9_000_000_000), HOUR, 20, 20, RULES)
     userdata.mark_unplayed(db, USER, HOUR.id, 30)
     [silent] = sessions.silent_since(db, 100, 10)
-    (kind, payload), _ = playback.expire(db, silent, HOUR, 100, RULES)
+    (kind, payload), _, (_, change) = playback.expire(db, silent, HOUR, 100, RULES)
+    assert (change["change"], change["position_ticks"]) == ("stop", 9_000_000_000)
     assert (kind, payload["reason"], payload["position_ticks"]) == (
         "playback_stopped",
         "expired",
@@ -69,9 +72,33 @@ def test_expire_without_position_or_item(db):
     later = sessions.epoch_us(NOW) + 1  # a start is seen at its own time
     playback.start(db, USER, "tv", report(), HOUR, NOW, 10)
     [silent] = sessions.silent_since(db, later, 10)
-    assert playback.expire(db, silent, None, later, RULES) == []  # track gone: just ends
+    [(kind, stopped)] = playback.expire(db, silent, None, later, RULES)  # track gone: ends
+    assert (kind, stopped["change"], stopped["track"]) == ("playback_changed", "stop", None)
     assert sessions.silent_since(db, later, 10) == []
     playback.start(db, USER, "phone", report(), HOUR, NOW, 20)
     [silent] = sessions.silent_since(db, later, 10)
-    _, (_, data) = playback.expire(db, silent, HOUR, later, RULES)
+    _, (_, data), _ = playback.expire(db, silent, HOUR, later, RULES)
     assert data["user_data"]["PlayCount"] == 3 and data["user_data"]["Played"] is True
+
+
+def test_progress_announces_pause_resume_and_seek_but_not_a_position_that_only_advances(db):
+    playback.start(db, USER, "tv", report(0), HOUR, NOW, 1_000_000)
+
+    def changes(position, reported_us, paused=False):
+        played = PlaybackReport(
+            item_id=HOUR.id, play_session_id="p", position_ticks=position, is_paused=paused
+        )
+        return [
+            payload["change"]
+            for kind, payload in playback.progress(
+                db, USER, "tv", played, HOUR, reported_us, reported_us, RULES
+            )
+            if kind == "playback_changed"
+        ]
+
+    assert changes(10_000_000, 2_000_000) == []  # 1 s later, 1 s further
+    assert changes(20_000_000, 3_000_000, paused=True) == ["pause"]
+    assert changes(20_000_000, 9_000_000, paused=True) == []
+    assert changes(20_000_000, 10_000_000) == ["resume"]
+    assert changes(None, 11_000_000) == []  # no position: it keeps advancing
+    assert changes(900_000_000, 12_000_000) == ["seek"]

@@ -1,6 +1,7 @@
 """What each domain event of the events service means for its room."""
 
 from services.realtime import broadcasts
+from services.realtime.presence import RoomState
 
 EVENT = {
     "id": 7,
@@ -49,4 +50,29 @@ def test_deletion_closes_the_room():
         "origin": "o",
         "message": None,
         "close": {"code": 4404, "user_id": None},
+    }
+
+
+def test_gateway_reports_apply_in_order_and_heartbeat_room_keys_are_read_as_ids():
+    state = RoomState()
+    ann = {"user": 1, "username": "ann", "role": "guest", "user_uuid": "a" * 32}
+    broadcasts.apply_presence_changes(
+        state,
+        {
+            "gateway": "g",
+            "changes": [
+                {"room": 7, "joined": ann},
+                {"room": 7, "left": 1},
+                {"room": 8, "joined": ann},
+            ],
+        },
+        0.0,
+    )
+    assert (state.members(7), list(state.members(8))) == ({}, [1])
+    broadcasts.apply_heartbeat(state, {"gateway": "g", "rooms": {"7": [ann]}}, 1.0)
+    assert (list(state.members(7)), state.members(8)) == ([1], {})
+    assert broadcasts.room_presence(7, "presence", {"event": "x"}) == {
+        "room": 7,
+        "feature": "presence",
+        "message": {"event": "x"},
     }
