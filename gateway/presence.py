@@ -43,13 +43,15 @@ class PresenceTracker:
         self.sockets: dict[tuple[int, int], int] = {}
         self.members: dict[int, dict[int, Member]] = {}
         self.changes: list[dict[str, Any]] = []
+        self.seq = 0  #: number of the newest change (realtime applies nothing older)
 
     def opened(self, room: int, joined: Member) -> None:
         key = (room, joined["user"])
         self.sockets[key] = self.sockets.get(key, 0) + 1
         if self.sockets[key] == 1:
             self.members.setdefault(room, {})[joined["user"]] = joined
-            self.changes.append({"room": room, "joined": joined})
+            self.seq += 1
+            self.changes.append({"room": room, "joined": joined, "seq": self.seq})
 
     def closed(self, room: int, user: int) -> None:
         key = (room, user)
@@ -61,7 +63,8 @@ class PresenceTracker:
             del self.members[room][user]
             if not self.members[room]:
                 del self.members[room]
-            self.changes.append({"room": room, "left": user})
+            self.seq += 1
+            self.changes.append({"room": room, "left": user, "seq": self.seq})
 
     def take_changes(self) -> dict[str, Any] | None:
         """The ``presence_changes`` event of what changed since the last call (None: nothing)."""
@@ -75,8 +78,10 @@ class PresenceTracker:
         return list(self.members.get(room, {}).values())
 
     def heartbeat(self) -> dict[str, Any]:
-        """The ``presence_heartbeat`` event: every room's present users here."""
+        """The ``presence_heartbeat`` event: every room's present users here, as of change
+        ``seq``."""
         return {
             "gateway": self.gateway,
+            "seq": self.seq,
             "rooms": {str(room): list(members.values()) for room, members in self.members.items()},
         }

@@ -63,20 +63,21 @@ def event_deleted(payload: dict[str, Any], origin: str | None) -> dict[str, Any]
 # presence and now playing -----------------------------------------------------------------------
 def apply_presence_changes(state: RoomState, payload: dict[str, Any], now: float) -> None:
     """A gateway's ``presence_changes``: ``{"gateway", "changes": [{"room", "joined": member} or
-    {"room", "left": user id}]}``, in the order they happened."""
+    {"room", "left": user id}, each with its ``seq``]}``, in the order they happened."""
+    gateway = payload["gateway"]
     for change in payload["changes"]:
+        seq = change.get("seq")
         if "joined" in change:
-            state.joined(payload["gateway"], change["room"], change["joined"], now)
+            state.joined(gateway, change["room"], change["joined"], now, seq)
         else:
-            state.left(payload["gateway"], change["room"], change["left"], now)
+            state.left(gateway, change["room"], change["left"], now, seq)
 
 
 def apply_heartbeat(state: RoomState, payload: dict[str, Any], now: float) -> None:
-    """A gateway's ``presence_heartbeat``: ``{"gateway", "rooms": {room: [member, …]}}`` (room ids
-    arrive as strings: JSON object keys)."""
-    state.heartbeat(
-        payload["gateway"], {int(room): members for room, members in payload["rooms"].items()}, now
-    )
+    """A gateway's ``presence_heartbeat``: ``{"gateway", "rooms": {room: [member, …]}, "seq"}``
+    (room ids arrive as strings: JSON object keys)."""
+    rooms = {int(room): members for room, members in payload["rooms"].items()}
+    state.heartbeat(payload["gateway"], rooms, now, payload.get("seq"))
 
 
 def room_presence(room: int, feature: str, message: Message) -> dict[str, Any]:

@@ -43,6 +43,18 @@ class Playing:
 class Gateway:
     last_seen: float
     rooms: dict[int, dict[int, Member]] = field(default_factory=dict)
+    #: the gateway's number of its newest change applied: its reports may arrive out of order (a
+    #: heartbeat taken before a join can arrive after it), and what is older is not applied
+    seq: int = 0
+
+    def newer(self, seq: int | None) -> bool:
+        """Whether a change numbered `seq` (None: unnumbered) is newer than what is applied."""
+        if seq is None:
+            return True
+        if seq <= self.seq:
+            return False
+        self.seq = seq
+        return True
 
 
 @dataclass
@@ -102,22 +114,34 @@ class RoomState:
         state.last_seen = now
         return state
 
-    def joined(self, gateway: str, room: int, member: Member, now: float) -> None:
-        """A user's first socket in `room` on `gateway` opened."""
-        self._gateway(gateway, now).rooms.setdefault(room, {})[member["user"]] = member
-        self.dirty.add(room)
-
-    def left(self, gateway: str, room: int, user: int, now: float) -> None:
-        """A user's last socket in `room` on `gateway` closed."""
-        rooms = self._gateway(gateway, now).rooms
-        if rooms.get(room, {}).pop(user, None) is not None:
-            if not rooms[room]:
-                del rooms[room]
+    def joined(
+        self, gateway: str, room: int, member: Member, now: float, seq: int | None = None
+    ) -> None:
+        """A user's first socket in `room` on `gateway` opened (change number `seq`)."""
+        state = self._gateway(gateway, now)
+        if state.newer(seq):
+            state.rooms.setdefault(room, {})[member["user"]] = member
             self.dirty.add(room)
 
-    def heartbeat(self, gateway: str, rooms: dict[int, list[Member]], now: float) -> None:
-        """The gateway's whole state: replaces what was known of it."""
+    def left(self, gateway: str, room: int, user: int, now: float, seq: int | None = None) -> None:
+        """A user's last socket in `room` on `gateway` closed (change number `seq`)."""
         state = self._gateway(gateway, now)
+        if not state.newer(seq):
+            return
+        if state.rooms.get(room, {}).pop(user, None) is not None:
+            if not state.rooms[room]:
+                del state.rooms[room]
+            self.dirty.add(room)
+
+    def heartbeat(
+        self, gateway: str, rooms: dict[int, list[Member]], now: float, seq: int | None = None
+    ) -> None:
+        """The gateway's whole state as of its change `seq`: replaces what was known of it,
+        unless a newer change was applied already."""
+        state = self._gateway(gateway, now)
+        if seq is not None and seq < state.seq:
+            return
+        state.seq = max(state.seq, seq or 0)
         fresh = {
             room: {member["user"]: member for member in members}
             for room, members in rooms.items()

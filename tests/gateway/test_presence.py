@@ -20,13 +20,13 @@ def test_only_a_users_first_and_last_socket_in_a_room_count():
     tracker.closed(7, 1)
     assert tracker.take_changes() == {
         "gateway": "g",
-        "changes": [{"room": 7, "joined": ANN}, {"room": 8, "joined": ANN}],
+        "changes": [{"room": 7, "joined": ANN, "seq": 1}, {"room": 8, "joined": ANN, "seq": 2}],
     }
     assert tracker.take_changes() is None
-    assert tracker.heartbeat() == {"gateway": "g", "rooms": {"7": [ANN], "8": [ANN]}}
+    assert tracker.heartbeat() == {"gateway": "g", "seq": 2, "rooms": {"7": [ANN], "8": [ANN]}}
     tracker.closed(7, 1)
     tracker.closed(7, 1)  # a socket that never counted (refused): nothing
-    assert tracker.take_changes() == {"gateway": "g", "changes": [{"room": 7, "left": 1}]}
+    assert tracker.take_changes() == {"gateway": "g", "changes": [{"room": 7, "left": 1, "seq": 3}]}
     assert tracker.heartbeat()["rooms"] == {"8": [ANN]}
 
 

@@ -221,4 +221,4 @@ def test_presence_messages_go_only_to_sockets_that_asked_and_sockets_count_for_p
     assert plain.ws.frames == []
     assert [change["room"] for change in hub.presence.take_changes()["changes"]] == [7, 7]
     hub.remove(plain)
-    assert hub.presence.take_changes()["changes"] == [{"room": 7, "left": 2}]
+    assert hub.presence.take_changes()["changes"] == [{"room": 7, "left": 2, "seq": 3}]

@@ -184,3 +184,17 @@ def test_sync_takes_the_asking_gateways_own_users_as_it_says():
     payload = state.snapshot(7, "g2", [ANN])["presence"]["payload"]
     assert [u["user"] for u in payload["joined"]] == [1, 2] and payload["count"] == 2
     assert state.snapshot(7, "g3", [])["presence"]["payload"]["count"] == 1
+
+
+def test_reports_a_gateway_numbered_apply_only_when_newer():
+    state = RoomState()
+    state.heartbeat("g1", {}, 0.0, seq=0)
+    state.joined("g1", 7, ANN, 0.1, seq=1)
+    state.heartbeat("g1", {}, 0.2, seq=0)  # taken before the join, arrived after it
+    assert list(state.members(7)) == [1]
+    state.left("g1", 7, 1, 0.3, seq=2)
+    state.heartbeat("g1", {7: [ANN]}, 0.4, seq=1)
+    state.joined("g1", 7, ANN, 0.5, seq=1)  # a batch a newer heartbeat covered
+    assert state.members(7) == {}
+    state.heartbeat("g1", {7: [BOB]}, 0.6, seq=3)  # newer than every change: it is the truth
+    assert list(state.members(7)) == [2]
