@@ -46,7 +46,7 @@ def announce_revoked(token_hashes: list[str]) -> None:
     """Tell every gateway (and realtime) to forget these tokens now, as accounts does."""
     from nameko.standalone.events import event_dispatcher
 
-    from services.accounts.dispatch import SOURCE
+    from services.accounts.announcements import SOURCE
 
     dispatch = event_dispatcher({"AMQP_URI": config.amqp_uri()})
     dispatch(SOURCE, "token_revoked", {"token_hashes": token_hashes})

@@ -12,34 +12,16 @@ hold up token checks and reads: 20 logins at once fill ``accounts_login``'s work
 from __future__ import annotations
 
 from services.accounts import organizers, server, teams, tokens, users
-from services.accounts.dispatch import AccountsEventDispatcher
+from services.accounts.announcements import Announcements
 from services.common.base import ServiceBase
-from services.common.database import Database, after_commit
+from services.common.database import Database
 from services.common.principal import Principal
 from services.common.rpc import rpc
 
 
 class Accounts(ServiceBase):
     db = Database("accounts")
-    dispatch = AccountsEventDispatcher()
-
-    def _announce_revoked(self, token_hashes: list[str]) -> None:
-        """Once the write is committed, tell every gateway to forget these tokens."""
-        if token_hashes:
-            after_commit(
-                self.db, lambda: self.dispatch("token_revoked", {"token_hashes": token_hashes})
-            )
-
-    def _announce_permissions(
-        self, organizer: str, team: teams.Team, user_ids: list[int] | None = None
-    ) -> None:
-        """Once the write is committed: ``permissions_changed`` — the permissions of these users
-        (default: the team's members) and of the team's tokens in `organizer` changed, so every
-        gateway re-checks their room sockets and drops what it cached (docs/realtime.md)."""
-        if user_ids is None:
-            user_ids = [user.id for user in teams.members(self.db, team)]
-        payload = {"organizer": organizer, "team_id": team.id, "user_ids": user_ids}
-        after_commit(self.db, lambda: self.dispatch("permissions_changed", payload))
+    announce = Announcements()  # domain events, dispatched once a write commits
 
 
 class LoginService(Accounts):
@@ -50,7 +32,7 @@ class LoginService(Accounts):
         user, token, revoked = users.login(
             self.db, username, password, tokens.Device(**device), address
         )
-        self._announce_revoked(revoked)
+        self.announce.tokens_revoked(self.db, revoked)
         return {
             "user": users.user_view(user),
             "token": token,
@@ -68,7 +50,7 @@ class AccountsService(Accounts):
 
     @rpc(once=True)
     def logout(self, principal: dict) -> None:
-        self._announce_revoked(users.logout(self.db, Principal.from_dict(principal)))
+        self.announce.tokens_revoked(self.db, users.logout(self.db, Principal.from_dict(principal)))
 
     @rpc
     def server_info(self) -> dict:
@@ -109,10 +91,6 @@ class AccountsService(Accounts):
         return organizers.permissions(self.db, Principal.from_dict(principal), organizer).to_dict()
 
     # teams ------------------------------------------------------------------------------------
-    def _team(self, principal: dict, organizer: str, team_id: int) -> teams.Team:
-        managed = teams.managed_organizer(self.db, Principal.from_dict(principal), organizer)
-        return teams.find_team(self.db, managed, team_id)
-
     @rpc
     def list_teams(self, principal: dict, organizer: str) -> list[dict]:
         managed = teams.managed_organizer(self.db, Principal.from_dict(principal), organizer)
@@ -125,52 +103,62 @@ class AccountsService(Accounts):
 
     @rpc
     def get_team(self, principal: dict, organizer: str, team_id: int) -> dict:
-        return teams.team_view(self._team(principal, organizer, team_id))
+        return teams.team_view(
+            teams.managed_team(self.db, Principal.from_dict(principal), organizer, team_id)
+        )
 
     @rpc(once=True)
     def update_team(
         self, principal: dict, organizer: str, team_id: int, body: dict, partial: bool
     ) -> dict:
-        team = self._team(principal, organizer, team_id)
-        self._announce_permissions(organizer, team)
+        team = teams.managed_team(self.db, Principal.from_dict(principal), organizer, team_id)
+        self.announce.permissions_changed(self.db, organizer, team)
         return teams.team_view(teams.update_team(team, body, partial))
 
     @rpc(once=True)
     def delete_team(self, principal: dict, organizer: str, team_id: int) -> None:
-        team = self._team(principal, organizer, team_id)
-        self._announce_permissions(organizer, team)
-        self._announce_revoked(teams.delete_team(self.db, team))
+        team = teams.managed_team(self.db, Principal.from_dict(principal), organizer, team_id)
+        self.announce.permissions_changed(self.db, organizer, team)
+        self.announce.tokens_revoked(self.db, teams.delete_team(self.db, team))
 
     @rpc
     def list_members(self, principal: dict, organizer: str, team_id: int) -> list[dict]:
-        team = self._team(principal, organizer, team_id)
+        team = teams.managed_team(self.db, Principal.from_dict(principal), organizer, team_id)
         return [teams.member_view(user) for user in teams.members(self.db, team)]
 
     @rpc(once=True)
     def add_member(self, principal: dict, organizer: str, team_id: int, body: dict) -> dict:
-        team = self._team(principal, organizer, team_id)
+        team = teams.managed_team(self.db, Principal.from_dict(principal), organizer, team_id)
         user = teams.add_member(self.db, team, body)
-        self._announce_permissions(organizer, team, [user.id])
+        self.announce.permissions_changed(self.db, organizer, team, [user.id])
         return teams.member_view(user)
 
     @rpc(once=True)
     def remove_member(self, principal: dict, organizer: str, team_id: int, user_id: int) -> None:
-        team = self._team(principal, organizer, team_id)
+        team = teams.managed_team(self.db, Principal.from_dict(principal), organizer, team_id)
         teams.remove_member(self.db, team, user_id)
-        self._announce_permissions(organizer, team, [user_id])
+        self.announce.permissions_changed(self.db, organizer, team, [user_id])
 
     @rpc
     def list_tokens(self, principal: dict, organizer: str, team_id: int) -> list[dict]:
-        team = self._team(principal, organizer, team_id)
+        team = teams.managed_team(self.db, Principal.from_dict(principal), organizer, team_id)
         return [tokens.token_view(record) for record in teams.team_tokens(self.db, team)]
 
     @rpc
     def create_token(self, principal: dict, organizer: str, team_id: int, body: dict) -> dict:
-        token, record = teams.create_token(self.db, self._team(principal, organizer, team_id), body)
+        token, record = teams.create_token(
+            self.db,
+            teams.managed_team(self.db, Principal.from_dict(principal), organizer, team_id),
+            body,
+        )
         return {**tokens.token_view(record), "token": token}
 
     @rpc(once=True)
     def revoke_token(self, principal: dict, organizer: str, team_id: int, token_id: int) -> dict:
-        record = teams.find_token(self.db, self._team(principal, organizer, team_id), token_id)
-        self._announce_revoked(tokens.revoke([record]))
+        record = teams.find_token(
+            self.db,
+            teams.managed_team(self.db, Principal.from_dict(principal), organizer, team_id),
+            token_id,
+        )
+        self.announce.tokens_revoked(self.db, tokens.revoke([record]))
         return tokens.token_view(record)

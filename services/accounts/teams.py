@@ -111,6 +111,11 @@ def find_team(session: Session, organizer: Organizer, team_id: int) -> Team:
     return team
 
 
+def managed_team(session: Session, principal: Principal, slug: str, team_id: int) -> Team:
+    """Team `team_id` of organizer `slug`, whose teams the principal may change."""
+    return find_team(session, managed_organizer(session, principal, slug), team_id)
+
+
 def list_teams(session: Session, organizer: Organizer) -> list[Team]:
     return list(
         session.scalars(select(Team).where(Team.organizer_id == organizer.id).order_by(Team.id))

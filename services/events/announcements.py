@@ -9,18 +9,15 @@ playlist) is one sequence, :meth:`Announcer.revise`: bump the revision, audit, f
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-from nameko.events import EventDispatcher
 from sqlalchemy.orm import Session
 
-from services.common.database import after_commit
+from services.common import announcements
+from services.common.announcements import Payload
 from services.common.principal import Principal
 from services.events import audit, meta_properties, store
 from services.events.models import Event, Track
 from services.events.views import event_snapshot, event_view, playlist_snapshot
-
-Payload = dict[str, Any]
 
 
 def view(db: Session, event: Event) -> Payload:
@@ -42,15 +39,8 @@ def room_state(db: Session, event: Event) -> Payload:
     }
 
 
-class Announcer:
-    """Domain events of one worker; `dispatch` is nameko's ``dispatch(kind, payload)``."""
-
-    def __init__(self, dispatch: Callable[[str, Payload], None]) -> None:
-        self.dispatch = dispatch
-
-    def announce(self, db: Session, kind: str, payload: Payload) -> None:
-        """Dispatch `kind` once `db`'s transaction is committed."""
-        after_commit(db, lambda: self.dispatch(kind, payload))
+class Announcer(announcements.Announcer):
+    """The events service's domain events of one worker."""
 
     def event_changed(self, db: Session, event: Event) -> Payload:
         """Announce ``event_changed``; returns the REST view of the event."""
@@ -137,8 +127,7 @@ class Announcer:
         )
 
 
-class Announcements(EventDispatcher):
+class Announcements(announcements.Announcements):
     """``announce = Announcements()``: each worker gets an :class:`Announcer`."""
 
-    def get_dependency(self, worker_ctx: Any) -> Announcer:
-        return Announcer(super().get_dependency(worker_ctx))
+    announcer = Announcer

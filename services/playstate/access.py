@@ -7,7 +7,8 @@ from typing import Any
 
 from services.common.errors import PermissionDenied
 from services.common.principal import Principal
-from services.playstate.guids import parse_guid
+from services.playstate.guids import optional_guid, parse_guid
+from services.playstate.rules import Item
 
 
 def caller_id(principal: Principal) -> str:
@@ -29,6 +30,22 @@ def user_data_owner(
         raise PermissionDenied("You may only change your own play state.")
     find_user(user_id)
     return user_id
+
+
+def owned_item(
+    principal: dict[str, Any],
+    user_id: str | None,
+    item_id: str,
+    find_user: Callable[[str], Any],
+    items: Callable[[str], Item],
+) -> tuple[str, Item]:
+    """(owner, item) of a user-data route: the item's id checked first, then whose data it is
+    (:func:`user_data_owner`), then the item (`items` raises NotFound)."""
+    item_key = parse_guid(item_id, "itemId")
+    owner = user_data_owner(
+        Principal.from_dict(principal), optional_guid(user_id, "userId"), find_user
+    )
+    return owner, items(item_key)
 
 
 def playing_user(principal: Principal, user_id: str | None) -> str:

@@ -17,9 +17,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
+from nameko.extensions import DependencyProvider
 from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.orm import Session
 
+from services.common import config
+from services.common.database import utcnow
 from services.common.errors import PermissionDenied
 from services.common.principal import Principal
 from services.playstate.access import caller_id
@@ -27,7 +30,7 @@ from services.playstate.guids import optional_guid
 from services.playstate.models import DeviceSession
 from services.playstate.reports import read_int
 from services.playstate.rules import Item
-from services.playstate.sessions import device_key
+from services.playstate.sessions import device_key, epoch_us
 from services.playstate.userdata import dialect_insert
 
 TABLE = DeviceSession.__table__
@@ -115,6 +118,34 @@ class TouchThrottle:
     def forget(self, user_id: str, device_id: str) -> None:
         for key in [key for key in self._last if key[0] == user_id and key[2] == device_id]:
             del self._last[key]
+
+
+class Touches:
+    """Marking the caller's device session active, for one worker."""
+
+    def __init__(self, throttle: TouchThrottle) -> None:
+        self.throttle = throttle
+
+    def __call__(self, session: Session, principal: dict[str, Any], hot: bool = False) -> None:
+        """Mark the caller's device session active now (on the hot path: unless done lately)."""
+        device = Device.of(Principal.from_dict(principal))
+        if not hot or self.throttle.due(device):
+            touch(session, device, epoch_us(utcnow()))
+
+    def forget(self, user_id: str, device_id: str) -> None:
+        """The device's session ended: its next touch is due at once."""
+        self.throttle.forget(user_id, device_id)
+
+
+class DeviceTouches(DependencyProvider):
+    """``touch = DeviceTouches()``: ``self.touch(db, principal, hot=False)``, throttled per device
+    on the hot path to once per ``PLAYSTATE_DEVICE_TOUCH_SECONDS`` in this process."""
+
+    def setup(self) -> None:
+        self.throttle = TouchThrottle(config.PLAYSTATE_DEVICE_TOUCH_SECONDS.value())
+
+    def get_dependency(self, worker_ctx: Any) -> Touches:
+        return Touches(self.throttle)
 
 
 def _delete(session: Session, *conditions: Any) -> int:

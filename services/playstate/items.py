@@ -54,11 +54,30 @@ class ItemCache:
         return item
 
 
+class ItemLookup:
+    """Items of one worker, looked up through the cache and then `fetch` (events' get_track)."""
+
+    def __init__(self, cache: ItemCache, fetch: Callable[[str], dict[str, Any]]) -> None:
+        self.cache = cache
+        self.fetch = fetch
+
+    def __call__(self, item_id: str) -> Item:
+        """The item with this 32-hex id; NotFound when the catalogue has no such track."""
+        return self.cache.get(item_id, self.fetch)
+
+    def if_known(self, item_id: str) -> Item | None:
+        """The item, or None once its track left the catalogue."""
+        try:
+            return self(item_id)
+        except NotFound:
+            return None
+
+
 class Items(DependencyProvider):
     """``items = Items()``: ``self.items(item_id) -> Item``, through the service's ``events`` proxy."""
 
     def setup(self) -> None:
         self.cache = ItemCache(config.PLAYSTATE_ITEM_CACHE_SECONDS.value())
 
-    def get_dependency(self, worker_ctx: Any) -> Callable[[str], Item]:
-        return lambda item_id: self.cache.get(item_id, worker_ctx.service.events.get_track)
+    def get_dependency(self, worker_ctx: Any) -> ItemLookup:
+        return ItemLookup(self.cache, worker_ctx.service.events.get_track)

@@ -4,17 +4,50 @@ caller has committed; the item is always resolved by the caller beforehand."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session
 
-from services.playstate import sessions, userdata
+from services.common.announcements import Announcement
+from services.common.principal import Principal
+from services.playstate import access, reports, sessions, userdata
+from services.playstate.guids import optional_guid
 from services.playstate.reports import PlaybackReport
 from services.playstate.rules import Item, Thresholds, position_outcome
 from services.playstate.userdata import UserData
 
-Announcement = tuple[str, dict[str, Any]]
+
+class Reported(NamedTuple):
+    """A playback report resolved before anything is written: whose, from which device, about
+    which item (None: not known to the catalogue, or no session to take it from)."""
+
+    user: str
+    device: str
+    report: PlaybackReport
+    item: Item | None
+
+
+def resolve(
+    db: Session,
+    items: Callable[[str], Item],
+    principal: dict[str, Any],
+    user_id: str | None,
+    info: dict[str, Any],
+    starting: bool = False,
+) -> Reported:
+    """Parse a start, progress or stop report and find its item: the report's, else (progress and
+    stop) the one the session is playing."""
+    report = reports.parse_report(info)
+    caller = Principal.from_dict(principal)
+    user = access.playing_user(caller, optional_guid(user_id, "userId"))
+    device = sessions.device_key(caller)
+    item_id = report.item_id
+    if item_id is None and not starting:
+        item_id = sessions.current_item(db, user, device, report.play_session_id)
+        db.rollback()  # no transaction stays open across the catalogue lookup
+    return Reported(user, device, report, items(item_id) if item_id else None)
 
 
 def data_changed(data: UserData, item: Item) -> Announcement:

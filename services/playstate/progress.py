@@ -19,6 +19,7 @@ from nameko.extensions import DependencyProvider
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.common import config
+from services.common.announcements import Announcement
 from services.common.batching import Batcher
 from services.common.database import make_engine, make_sessionmaker
 from services.common.errors import ServiceUnavailable
@@ -41,7 +42,7 @@ class Progress:
     item: Item
     now_us: int
     reported_us: int
-    announcements: list[playback.Announcement] = field(default_factory=list)
+    announcements: list[Announcement] = field(default_factory=list)
 
 
 def apply_all(db: Session, batch: list[Progress], thresholds: Thresholds) -> None:

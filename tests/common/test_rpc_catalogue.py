@@ -24,7 +24,7 @@ SERVICE_MODULES = (
     "gateway.service",
 )
 #: calls whose string arguments name a domain event, and code that dispatches (by package)
-DISPATCHERS = {"dispatch", "_announce", "announce", "playback_event"}
+DISPATCHERS = {"dispatch", "announce", "playback_event"}
 EVENT_NAME = re.compile(r"^[a-z]+(?:_[a-z]+)+$")
 ROW = re.compile(r"^\| `(?P<name>[a-z_]+)` \|(?P<cells>.*)\|$")
 

@@ -174,8 +174,8 @@ class Row:
         self.__dict__.update(fields)
 
 
-def test_session_info_idle_and_playing():
-    row = Row(
+def device_row(last_activity_us: int) -> Row:
+    return Row(
         id=1,
         user_id="1" * 32,
         user_name="ana",
@@ -183,8 +183,12 @@ def test_session_info_idle_and_playing():
         device_id="tv-1",
         device_name="TV",
         application_version="20",
-        last_activity_us=1_700_000_000_000_000,
+        last_activity_us=last_activity_us,
     )
+
+
+def test_session_info_idle_and_playing():
+    row = device_row(1_700_000_000_000_000)
     idle = devices.session_info(row, None, None, SERVER)
     assert idle["PlayState"] == {
         "CanSeek": False,
@@ -234,16 +238,7 @@ def test_session_info_idle_and_playing():
 
 
 def test_session_infos_look_up_what_plays():
-    row = Row(
-        id=1,
-        user_id="1" * 32,
-        user_name="ana",
-        client="Kodi",
-        device_id="tv-1",
-        device_name="TV",
-        application_version="20",
-        last_activity_us=0,
-    )
+    row = device_row(0)
     playing = Row(
         can_seek=False,
         is_paused=False,
