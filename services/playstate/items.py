@@ -81,4 +81,5 @@ class Items(DependencyProvider):
         self.cache = ItemCache(config.PLAYSTATE_ITEM_CACHE_SECONDS.value())
 
     def get_dependency(self, worker_ctx: Any) -> ItemLookup:
-        return ItemLookup(self.cache, worker_ctx.service.events.get_track)
+        service = worker_ctx.service  # its ``events`` proxy may be injected after this provider
+        return ItemLookup(self.cache, lambda item_id: service.events.get_track(item_id))

@@ -1,7 +1,6 @@
 """docs/rpc.md against the code, so that the catalogue cannot drift: every ``@rpc`` method of every
 service (its arguments in order, and whether it is once-only) and every domain event dispatched or
-listened to is in it, and nothing else. Rows marked *(branch NAME)* may be absent from the code
-(work being merged); once present they are checked like any other."""
+listened to is in it, and nothing else."""
 
 from __future__ import annotations
 
@@ -27,13 +26,13 @@ SERVICE_MODULES = (
 #: calls whose string arguments name a domain event, and code that dispatches (by package)
 DISPATCHERS = {"dispatch", "announce", "playback_event"}
 EVENT_NAME = re.compile(r"^[a-z]+(?:_[a-z]+)+$")
-ROW = re.compile(r"^\| `(?P<name>[a-z_]+)`(?P<branch> \*\(branch [a-z]+\)\*)? \|(?P<cells>.*)\|$")
+ROW = re.compile(r"^\| `(?P<name>[a-z_]+)` \|(?P<cells>.*)\|$")
 
 
 def catalogue() -> tuple[dict, dict]:
-    """(service → method → (arguments, once-only or None, branch?)), (event → (source, branch?))."""
-    methods: dict[str, dict[str, tuple[list[str], bool | None, bool]]] = {}
-    events: dict[str, tuple[str, bool]] = {}
+    """(service → method → (arguments, once-only or None)), (event → source)."""
+    methods: dict[str, dict[str, tuple[list[str], bool | None]]] = {}
+    events: dict[str, str] = {}
     section = None
     for line in CATALOGUE.read_text("utf-8").splitlines():
         heading = re.match(r"^#{2,3} (\S+)", line)
@@ -44,13 +43,12 @@ def catalogue() -> tuple[dict, dict]:
         if row is None or section is None:
             continue
         cells = [cell.strip() for cell in row["cells"].split("|")]
-        pending = row["branch"] is not None
         if section == "Domain":
-            events[row["name"]] = (cells[0], pending)
+            events[row["name"]] = cells[0]
         else:
             arguments = re.findall(r"`([a-z_]+)`", re.sub(r"\([^)]*\)", "", cells[0]))
             once = {"yes": True, "no": False}.get(cells[2].split()[0] if cells[2] else "")
-            methods.setdefault(section, {})[row["name"]] = (arguments, once, pending)
+            methods.setdefault(section, {})[row["name"]] = (arguments, once)
     return methods, events
 
 
@@ -138,7 +136,7 @@ def test_every_rpc_method_is_catalogued_with_its_arguments_and_once_only():
         assert service in documented, f"docs/rpc.md has no section for the {service} service"
         for name, (arguments, once) in methods.items():
             assert name in documented[service], f"docs/rpc.md lacks {service}.{name}"
-            doc_arguments, doc_once, _ = documented[service][name]
+            doc_arguments, doc_once = documented[service][name]
             assert doc_arguments == arguments, f"{service}.{name}: arguments {arguments}"
             if doc_once is not None:
                 assert doc_once == once, f"{service}.{name}: once-only is {once}"
@@ -149,8 +147,8 @@ def test_every_catalogued_method_exists():
     missing = [
         f"{service}.{name}"
         for service, methods in catalogue()[0].items()
-        for name, (_, _, pending) in methods.items()
-        if not pending and name not in coded.get(service, {})
+        for name in methods
+        if name not in coded.get(service, {})
     ]
     assert not missing, f"docs/rpc.md names methods the code does not have: {missing}"
 
@@ -159,9 +157,7 @@ def test_every_domain_event_is_catalogued_and_nothing_else():
     _, documented = catalogue()
     for source, event in dispatched() | listened():
         assert event in documented, f"docs/rpc.md lacks the domain event {source}.{event}"
-        assert documented[event][0] == source, f"{event} is dispatched by {source}"
+        assert documented[event] == source, f"{event} is dispatched by {source}"
     code = {event for _, event in dispatched() | listened()}
-    stale = [
-        event for event, (_, pending) in documented.items() if not pending and event not in code
-    ]
+    stale = [event for event in documented if event not in code]
     assert not stale, f"docs/rpc.md names events the code does not have: {stale}"

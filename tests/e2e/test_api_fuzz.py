@@ -2,13 +2,12 @@
 /openapi.json, bounded in time: no 5xx, and every status code, content type and body conforms to
 the document. Path parameters name real resources made first (an organizer with a team, a meta
 property, an event; a track; the administrator), so requests reach the services' validation
-rather than stopping at a 403 or 404. A failure it finds becomes a regular regression test
-(tests/e2e/test_api_regressions.py).
+rather than stopping at a 403 or 404. A server bug it finds becomes a regular regression test in
+the test module that mirrors the code fixed; a mistake of the document is mended in the document.
 
-Left out: the websocket handshake (its frames are checked by every room test), operations whose
-branch is not merged yet (tests/support/reference.py), and the two routes whose effects reach
-beyond one request on a session-wide stack: logout revokes the token the other tests use, and
-failed logins from one address throttle every login of the session."""
+Left out: the websocket handshake (its frames are checked by every room test), and the two routes
+whose effects reach beyond one request on a session-wide stack: logout revokes the token the other
+tests use, and failed logins from one address throttle every login of the session."""
 
 from __future__ import annotations
 
@@ -18,11 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from tests.support.accounts import new_organizer, new_team
 from tests.support.client import Api
-from tests.support.reference import unrouted_operations
 
 #: the whole run's budget (schemathesis's --max-time); the test allows it a generous margin
 FUZZ_SECONDS = int(os.environ.get("SETLIST_FUZZ_SECONDS", "100"))
@@ -66,14 +62,6 @@ def real_parameters(admin: Api) -> dict[str, object]:
     }
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason=(
-        "until merged with hostile: POST /api/v1/organizers/ with a 51-character slug is a 500 "
-        "(hostile's field limits fix it); schemathesis 4.32.5 also reports 3 runtime errors of its "
-        "own (SystemError: AST constructor recursion depth mismatch) — see the apiref report"
-    ),
-)
 def test_schemathesis_finds_nothing(stack, admin, admin_token, tmp_path: Path):
     config = tmp_path / "schemathesis.toml"
     config.write_text(
@@ -82,7 +70,6 @@ def test_schemathesis_finds_nothing(stack, admin, admin_token, tmp_path: Path):
             f"{name} = {json.dumps(value)}\n" for name, value in real_parameters(admin).items()
         )
     )
-    skipped = sorted({*EXCLUDED, *(path for _, path in unrouted_operations(stack.url))})
     st = Path(sys.executable).with_name("st")
     argv = [
         str(st),
@@ -99,13 +86,18 @@ def test_schemathesis_finds_nothing(stack, admin, admin_token, tmp_path: Path):
         "examples,coverage,fuzzing",
         "--max-time",
         str(FUZZ_SECONDS),
+        # One worker thread: with two, hypothesis runs ast.parse (describing filter lambdas) in
+        # both threads, and the AST constructor of CPython before 3.11.8 keeps its recursion depth
+        # in state shared by the threads (python/cpython#106905; this venv's Python is 3.11.7):
+        # schemathesis 4.32.5 then reports "SystemError: AST constructor recursion depth
+        # mismatch" as runtime errors of its own. No schemathesis version avoids hypothesis.
         "--workers",
-        "2",
+        "1",
         "--request-timeout",
         "30",
         "--suppress-health-check",
         "all",
-        *(arg for path in skipped for arg in ("--exclude-path", path)),
+        *(arg for path in EXCLUDED for arg in ("--exclude-path", path)),
     ]
     done = subprocess.run(
         argv, capture_output=True, text=True, cwd=tmp_path, timeout=FUZZ_SECONDS * 3 + 120

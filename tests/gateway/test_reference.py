@@ -4,7 +4,6 @@ frame schemas are valid JSON Schema; the docs page's assets are there."""
 
 from __future__ import annotations
 
-import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
@@ -36,17 +35,21 @@ def test_every_route_is_documented():
 
 
 def test_every_documented_operation_is_routed():
-    """Operations another branch adds (``x-added-by``) are listed as expected failures until
-    that branch is merged; any other unrouted operation fails."""
-    unrouted = {key: op for key, op in documented().items() if key not in routed()}
-    own = sorted(key for key, op in unrouted.items() if "x-added-by" not in op)
-    assert not own, "documented but not routed:\n" + "\n".join(f"  {m} {p}" for m, p in own)
-    pending = sorted((op["x-added-by"], key) for key, op in unrouted.items())
-    if pending:
-        pytest.xfail(
-            "not routed until their branch is merged:\n"
-            + "\n".join(f"  {m} {p} (branch {branch})" for branch, (m, p) in pending)
-        )
+    unrouted = sorted(set(documented()) - routed())
+    assert not unrouted, "documented but not routed:\n" + "\n".join(
+        f"  {method} {path}" for method, path in unrouted
+    )
+
+
+def test_every_operation_documents_the_400_of_a_nul_in_its_url():
+    """gateway/http.py answers a NUL in the path or the query with 400 before routing, on every
+    route but the liveness probe (schemathesis found it undocumented on the pretix lists)."""
+    lacking = sorted(
+        key
+        for key, (_, operation) in operations().items()
+        if "400" not in operation["responses"] and operation["operationId"] != "liveness"
+    )
+    assert not lacking, "no 400 documented:\n" + "\n".join(f"  {m} {p}" for m, p in lacking)
 
 
 def test_operation_ids_are_unique():

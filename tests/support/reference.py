@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-import requests
 from nameko.containers import ServiceContainer
 from werkzeug.routing import Map
 
@@ -52,21 +51,3 @@ def operations() -> dict[Operation, tuple[str, dict]]:
         for method, operation in item.items()
         if method in METHODS
     }
-
-
-def unrouted_operations(base_url: str) -> list[tuple[str, str]]:
-    """(branch, path) of each operation another branch adds (``x-added-by``) that this tree
-    does not answer yet: not in the url_map, or (answered before routing) a GET that is 404."""
-    known = routed()
-    pending = []
-    for key, (path, operation) in operations().items():
-        branch = operation.get("x-added-by")
-        if branch is None:
-            continue
-        if operation.get("x-outside-url-map"):
-            missing = requests.get(base_url + path, timeout=30).status_code == 404
-        else:
-            missing = key not in known
-        if missing:
-            pending.append((branch, path))
-    return pending
