@@ -69,6 +69,12 @@ def health_report(broker: str, services: dict[str, dict[str, Any]]) -> tuple[int
     return (200 if not down else 503), body
 
 
+def check(amqp_uri: str, proxies: dict[str, Any]) -> Report:
+    """The broker, then (when it answers) every service through its proxy: the health report."""
+    broker = broker_status(amqp_uri)
+    return health_report(broker, service_statuses(proxies) if broker == "ok" else {})
+
+
 def gateway_down(reason: str) -> Report:
     """The report when this gateway cannot even make one (stopping, or its worker failed)."""
     return 503, {

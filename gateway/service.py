@@ -8,8 +8,8 @@ from typing import Any
 from nameko.events import BROADCAST, event_handler
 from werkzeug.wrappers import Request
 
+from gateway import health
 from gateway.auth import Auth
-from gateway.health import HealthCache, Report, broker_status, health_report, service_statuses
 from gateway.http import health_route
 from gateway.responses import json_response
 from gateway.routes.accounts import AccountRoutes
@@ -24,7 +24,7 @@ from services.common import config
 from services.common.logs import LogContext
 from services.common.metrics import Metrics
 
-HEALTH = HealthCache()
+HEALTH = health.HealthCache()
 
 
 class GatewayService(
@@ -42,18 +42,10 @@ class GatewayService(
     log_context = LogContext()
     metrics = Metrics()
 
-    def _health_report(self) -> Report:
-        broker = broker_status(config.amqp_uri())
-        services = (
-            {}
-            if broker != "ok"
-            else service_statuses({name: getattr(self, name) for name in config.SERVICES})
-        )
-        return health_report(broker, services)
-
     @health_route("GET", "/health")
     def health(self, request: Request) -> Any:
-        status, body = HEALTH.get(self._health_report)
+        proxies = {name: getattr(self, name) for name in config.SERVICES}
+        status, body = HEALTH.get(lambda: health.check(config.amqp_uri(), proxies))
         return json_response(body, status)
 
     @event_handler("accounts", "token_revoked", handler_type=BROADCAST, reliable_delivery=False)
