@@ -11,6 +11,7 @@ from werkzeug.wrappers import Request
 from gateway import health
 from gateway.auth import Auth
 from gateway.http import health_route
+from gateway.progress import ProgressReports
 from gateway.responses import json_response
 from gateway.routes.accounts import AccountRoutes
 from gateway.routes.events import EventRoutes
@@ -38,6 +39,7 @@ class GatewayService(
     playstate = TimedRpcProxy("playstate")
     realtime = TimedRpcProxy("realtime")
     auth = Auth()
+    report_progress = ProgressReports()
     server_identity = ServerIdentity()
     log_context = LogContext()
     metrics = Metrics()

@@ -24,6 +24,8 @@ class RouteBase:
     events: TimedServiceProxy
     playstate: TimedServiceProxy
     realtime: TimedServiceProxy
+    #: hands a progress report to the process's batch call (:class:`gateway.progress.ProgressReports`)
+    report_progress: Callable[[dict[str, Any], str | None, dict[str, Any], int], None]
     #: accounts' ``server_info``, fetched once per process (:class:`gateway.server_identity.ServerIdentity`)
     server_identity: Callable[[], dict[str, Any]]
 

@@ -3,7 +3,7 @@
 Paths and query names match in any case (paths are lower-cased by the server, query names here).
 The handlers only gather input: the playstate service validates it, checks the caller and applies
 Jellyfin's rules. Session reports carry the time the gateway received them, so the newest report
-wins however they reach the service.
+wins however they reach the service; progress reports reach it coalesced (`gateway/progress.py`).
 """
 
 from __future__ import annotations
@@ -56,11 +56,20 @@ class PlaystateRoutes(RouteBase):
             self._caller(request), jellyfin_query(request).get("userid"), item_id
         )
 
+    def _report(
+        self, stage: str, caller: dict[str, Any], user_id: str | None, info: dict[str, Any]
+    ) -> None:
+        """Hand a report to playstate: progress coalesced with others, start and stop alone."""
+        reported = _report_time()
+        if stage == "progress":
+            self.report_progress(caller, user_id, info, reported)
+        else:
+            getattr(self.playstate, f"playback_{stage}")(caller, user_id, info, reported)
+
     # playback reported in the query (the body is ignored) ------------------------------------
     def _playing(self, request: Request, user_id: str | None, item_id: str, stage: str) -> None:
-        caller, reported = self._caller(request), _report_time()
-        info = {**jellyfin_query(request), "itemid": item_id}
-        getattr(self.playstate, f"playback_{stage}")(caller, user_id, info, reported)
+        caller = self._caller(request)  # credentials are checked before the input
+        self._report(stage, caller, user_id, {**jellyfin_query(request), "itemid": item_id})
 
     @route("POST", USER_PLAYING)
     def on_playback_start(self, request: Request, user_id: str, item_id: str) -> None:
@@ -88,10 +97,8 @@ class PlaystateRoutes(RouteBase):
 
     # playback reported in a Playback*Info body ------------------------------------------------
     def _session_report(self, request: Request, stage: str) -> None:
-        caller, reported = self._caller(request), _report_time()
-        getattr(self.playstate, f"playback_{stage}")(
-            caller, None, jellyfin_object(request), reported
-        )
+        caller = self._caller(request)  # credentials are checked before the input
+        self._report(stage, caller, None, jellyfin_object(request))
 
     @route("POST", "/sessions/playing")
     def report_playback_start(self, request: Request) -> None:

@@ -1,53 +1,71 @@
-"""Group commit: many workers' small writes in one transaction.
+"""Group commit: many workers' small writes in one transaction (or one message).
 
-Each worker hands its item to :meth:`Batcher.submit` and waits (a green wait: other workers run).
-One green thread, the flusher, takes everything waiting (up to ``limit`` items) and writes it with
-``write(items)``, which commits once. While that commit is under way the next items gather, so the
-batches grow with the load by themselves, and a lone item is written at once (no timer). When the
-write succeeds every submitter returns; when it raises, every submitter of that batch raises the
-same error (nothing of the batch was committed), and the next batch is tried afresh.
+Each worker hands its item to :meth:`Batcher.submit` (or several at once to :meth:`Batcher.submit_all`)
+and waits (a green wait: other workers run). One green thread, the flusher, takes everything waiting
+(up to ``limit`` items) and writes it with ``write(items)``, which returns one result per item (in
+order). While that write is under way the next items gather, so the batches grow with the load by
+themselves, and a lone item is written at once (no timer). When the write succeeds every submitter
+gets its item's result; when it raises, every submitter of that batch gets the same error (nothing
+of the batch was written), and the next batch is tried afresh.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
 import eventlet
 from eventlet.event import Event
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
-class Batcher(Generic[T]):
-    def __init__(self, write: Callable[[list[T]], None], limit: int) -> None:
+class Batcher(Generic[T, R]):
+    def __init__(self, write: Callable[[list[T]], Sequence[R]], limit: int) -> None:
         self.write = write
         self.limit = max(1, limit)
         self.waiting: list[tuple[T, Event]] = []
         self.flushing = False
 
-    def submit(self, item: T) -> None:
-        """Returns once `item`'s batch is committed; raises what its batch's write raised."""
-        done = Event()
-        self.waiting.append((item, done))
-        if not self.flushing:
+    def submit(self, item: T) -> R:
+        """`item`'s result once its batch is written; raises what its batch's write raised."""
+        result = self.submit_all([item])[0]
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    def submit_all(self, items: list[T]) -> list[R | Exception]:
+        """Each item's result once its batch is written, or the exception its batch's write raised
+        (the items join the waiting ones together, but more than ``limit`` span several batches)."""
+        done = [Event() for _ in items]
+        self.waiting.extend(zip(items, done, strict=True))
+        if items and not self.flushing:
             self.flushing = True
             eventlet.spawn_n(self._flush)
-        done.wait()
+        results: list[R | Exception] = []
+        for event in done:
+            try:
+                results.append(event.wait())
+            except Exception as exc:  # noqa: BLE001 - the batch's failure, handed to the caller
+                results.append(exc)
+        return results
 
     def _flush(self) -> None:
         try:
             while self.waiting:
                 batch, self.waiting = self.waiting[: self.limit], self.waiting[self.limit :]
                 try:
-                    self.write([item for item, _ in batch])
+                    results = self.write([item for item, _ in batch])
+                    if len(results) != len(batch):
+                        raise RuntimeError(f"{len(results)} results for {len(batch)} items")
                 except BaseException as exc:  # handed to every submitter, none left waiting
                     for _, done in batch:
                         done.send_exception(exc)
                     if not isinstance(exc, Exception):
                         raise
                 else:
-                    for _, done in batch:
-                        done.send(None)
+                    for (_, done), result in zip(batch, results, strict=True):
+                        done.send(result)
         finally:
             self.flushing = False

@@ -157,7 +157,7 @@ PLAYSTATE_MAX_WORKERS = Setting(
 PLAYSTATE_PROGRESS_BATCH = Setting(
     "PLAYSTATE_PROGRESS_BATCH",
     "200",
-    "playstate: at most this many progress reports written in one transaction",
+    "at most this many progress reports sent in one call by a gateway, and written in one transaction by playstate",
     int,
 )
 STOP_GRACE_SECONDS = Setting(

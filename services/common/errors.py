@@ -42,9 +42,24 @@ class SetlistError(Exception):
         return f"{self.code}: {self.fields or self.detail}"
 
 
+#: every error class by its code (:func:`from_data`)
+BY_CODE: dict[str, type[SetlistError]] = {}
+
+
 def _registered(cls: type[SetlistError]) -> type[SetlistError]:
     registered: type[SetlistError] = deserialize_to_instance(cls)
+    BY_CODE[cls.code] = registered
     return registered
+
+
+def as_data(exc: SetlistError) -> dict[str, Any]:
+    """An error as JSON, for an answer that holds several outcomes (one report of a batch call)."""
+    return {"code": exc.code, "detail": exc.detail, "fields": exc.fields, "extra": exc.extra}
+
+
+def from_data(data: dict[str, Any]) -> SetlistError:
+    """The error :func:`as_data` described: the same class, detail, fields and extra."""
+    return BY_CODE.get(data["code"], SetlistError)(data["detail"], data["fields"], data["extra"])
 
 
 @_registered

@@ -1,40 +1,50 @@
-"""Progress reports written in batches (group commit, `services.common.batching`).
+"""Progress reports, coalesced: many per RPC, and written in batches (group commit,
+`services.common.batching`).
 
 Progress is the hottest write and last-writer-wins: a report applies only when it is newer, by its
 own report time, than what is stored, so a redelivered report changes nothing and needs no once-only
-record. The worker resolves the report (caller, device, item) as before, then hands it to the
-process's :class:`ProgressBatches`; the batch's reports are applied in one transaction with one
-commit, and each worker returns (its RPC reply, the client's 204) only after that commit, so a read
-right after the 204 sees the report. When the batch fails, each of its reports gets a 503 and none
-of it is stored. Start and stop stay once-only RPC writes of their own.
+record. The gateway coalesces the reports it receives into one ``playback_progress_batch`` call
+(`gateway/progress.py`); :func:`report_all` resolves each of them (caller, device, item: a report
+that cannot be resolved gets its own error and spoils none of the others), then hands them all to
+the process's :class:`ProgressBatches`, which applies what is waiting in one transaction with one
+commit. The call is answered (each client's 204) only after that commit, so a read right after the
+204 sees the report. When a batch fails, each of its reports is answered 503 and none of it is
+stored. Start and stop stay once-only RPC writes of their own.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from nameko.extensions import DependencyProvider
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.common import config
-from services.common.announcements import Announcement
+from services.common.announcements import Announcement, Announcer
 from services.common.batching import Batcher
-from services.common.database import make_engine, make_sessionmaker
-from services.common.errors import ServiceUnavailable
+from services.common.database import make_engine, make_sessionmaker, utcnow
+from services.common.errors import ServiceUnavailable, SetlistError, as_data
 from services.playstate import playback
+from services.playstate.devices import Touches
 from services.playstate.reports import PlaybackReport
 from services.playstate.rules import Item, Thresholds
+from services.playstate.sessions import epoch_us
 
 _log = logging.getLogger(__name__)
 
 NOT_STORED = "The progress report could not be stored; try again."
 
 
+#: what a report of a batch call comes to: None (done: a 204), or its error (`errors.as_data`)
+Outcome = dict[str, Any] | None
+
+
 @dataclass
 class Progress:
-    """One resolved progress report; ``announcements`` are its domain events once it is applied."""
+    """One resolved progress report."""
 
     user_id: str
     device: str
@@ -42,19 +52,21 @@ class Progress:
     item: Item
     now_us: int
     reported_us: int
-    announcements: list[Announcement] = field(default_factory=list)
 
 
-def apply_all(db: Session, batch: list[Progress], thresholds: Thresholds) -> None:
-    """Apply the batch's reports in order, in `db`'s one transaction, and commit.
+def apply_all(
+    db: Session, batch: list[Progress], thresholds: Thresholds
+) -> list[list[Announcement]]:
+    """Apply the batch's reports in order, in `db`'s one transaction, and commit; each report's
+    domain events (to dispatch once committed).
 
     This loop is where a per-report "what changed" hook belongs (now playing: pause, resume, seek):
     it runs for each report with the report and, read here in one query for the whole batch, the
     session state stored before it; what it returns joins the report's announcements.
     """
     try:
-        for progress in batch:
-            progress.announcements = playback.progress(
+        announcements = [
+            playback.progress(
                 db,
                 progress.user_id,
                 progress.device,
@@ -64,7 +76,10 @@ def apply_all(db: Session, batch: list[Progress], thresholds: Thresholds) -> Non
                 progress.reported_us,
                 thresholds,
             )
+            for progress in batch
+        ]
         db.commit()
+        return announcements
     except Exception:
         db.rollback()
         raise
@@ -72,10 +87,14 @@ def apply_all(db: Session, batch: list[Progress], thresholds: Thresholds) -> Non
         db.close()
 
 
+Batches = Batcher[Progress, list[Announcement]]
+
+
 class ProgressBatches(DependencyProvider):
-    """``progress = ProgressBatches(thresholds)``: ``self.progress(report)`` returns once the report
-    is committed with the others of its batch (at most ``PLAYSTATE_PROGRESS_BATCH`` reports), or
-    raises ServiceUnavailable when its batch failed."""
+    """``progress = ProgressBatches(thresholds)``: ``self.progress.submit_all(reports)`` returns
+    once the reports are committed with the others of their batch (at most
+    ``PLAYSTATE_PROGRESS_BATCH`` reports): each report's domain events, or ServiceUnavailable when
+    its batch failed."""
 
     def __init__(self, thresholds: Thresholds) -> None:
         self.thresholds = thresholds
@@ -83,19 +102,58 @@ class ProgressBatches(DependencyProvider):
     def setup(self) -> None:
         self.engine = make_engine(config.database_url("playstate"))
         self.make_session: sessionmaker[Session] = make_sessionmaker(self.engine)
-        self.batcher: Batcher[Progress] = Batcher(
-            self._write, config.PLAYSTATE_PROGRESS_BATCH.value()
-        )
+        self.batcher: Batches = Batcher(self._write, config.PLAYSTATE_PROGRESS_BATCH.value())
 
     def stop(self) -> None:
         self.engine.dispose()
 
-    def _write(self, batch: list[Progress]) -> None:
+    def _write(self, batch: list[Progress]) -> list[list[Announcement]]:
         try:
-            apply_all(self.make_session(), batch, self.thresholds)
+            return apply_all(self.make_session(), batch, self.thresholds)
         except Exception as exc:
             _log.error("a batch of %d progress reports failed, none stored: %r", len(batch), exc)
             raise ServiceUnavailable(NOT_STORED) from exc
 
-    def get_dependency(self, worker_ctx: Any) -> Batcher[Progress]:
+    def get_dependency(self, worker_ctx: Any) -> Batches:
         return self.batcher
+
+
+def report_all(
+    db: Session,
+    items: Callable[[str], Item],
+    touch: Touches,
+    announce: Announcer,
+    batches: Batches,
+    reports: list[dict[str, Any]],
+) -> list[Outcome]:
+    """The outcome of each report (``principal``, ``user_id``, ``info``, ``reported_us``), in order.
+
+    Each is resolved (:func:`playback.resolve`; its error is its outcome alone), then all are
+    handed to `batches` together; once committed, each reporter's device is touched and the
+    reports' domain events follow `db`'s commit (the RPC entrypoint's).
+    """
+    now_us = epoch_us(utcnow())
+    outcomes: list[Outcome] = []
+    resolved: dict[int, Progress] = {}  # by the report's index: those with an item to apply
+    for index, report in enumerate(reports):
+        try:
+            user, device, parsed, item = playback.resolve(
+                db, items, report["principal"], report["user_id"], report["info"]
+            )
+        except SetlistError as exc:
+            outcomes.append(as_data(exc))
+            continue
+        outcomes.append(None)
+        if item is not None:
+            resolved[index] = Progress(user, device, parsed, item, now_us, report["reported_us"])
+    for index, result in zip(resolved, batches.submit_all(list(resolved.values())), strict=True):
+        if not isinstance(result, Exception):
+            announce.announce_all(db, result)
+        elif isinstance(result, SetlistError):
+            outcomes[index] = as_data(result)
+        else:
+            raise result
+    for report, outcome in zip(reports, outcomes, strict=True):
+        if outcome is None:
+            touch(db, report["principal"], hot=True)
+    return outcomes

@@ -28,7 +28,7 @@ from services.common.rpc import rpc
 from services.playstate import access, devices, playback, reports, resume, sessions, userdata
 from services.playstate.guids import optional_guid
 from services.playstate.items import Items
-from services.playstate.progress import Progress, ProgressBatches
+from services.playstate.progress import Outcome, ProgressBatches, report_all
 from services.playstate.rules import Thresholds
 
 THRESHOLDS = Thresholds.from_env()
@@ -102,16 +102,9 @@ class PlaystateService(ServiceBase):
         self.touch(self.db, principal)
 
     @rpc  # last-writer-wins: a redelivery changes nothing (services/playstate/progress.py)
-    def playback_progress(
-        self, principal: dict, user_id: str | None, info: dict, reported_us: int | None = None
-    ) -> None:
-        user, device, report, item = playback.resolve(self.db, self.items, principal, user_id, info)
-        if item is not None:
-            now_us = sessions.epoch_us(utcnow())
-            progress = Progress(user, device, report, item, now_us, reported_us or now_us)
-            self.progress.submit(progress)
-            self.announce.announce_all(self.db, progress.announcements)
-        self.touch(self.db, principal, hot=True)
+    def playback_progress_batch(self, reports: list[dict]) -> list[Outcome]:
+        """The gateway's progress reports, coalesced; each one's outcome, in order."""
+        return report_all(self.db, self.items, self.touch, self.announce, self.progress, reports)
 
     @rpc(once=True)
     def playback_stop(

@@ -1,5 +1,5 @@
-"""services/common/batching.py: items submitted while a batch is written form the next batch, and a
-failed batch fails each of its submitters, and only those."""
+"""services/common/batching.py: items submitted while a batch is written form the next batch, each
+submitter gets its own item's result, and a failed batch fails each of its submitters, and only those."""
 
 from __future__ import annotations
 
@@ -14,20 +14,21 @@ class Store:
         self.batches: list[list[int]] = []
         self.fail_on = fail_on
 
-    def write(self, batch: list[int]) -> None:
+    def write(self, batch: list[int]) -> list[str]:
         eventlet.sleep(0.01)  # the commit's round trip: others submit meanwhile
         if self.fail_on in batch:
             raise RuntimeError("database down")
         self.batches.append(batch)
+        return [f"stored {item}" for item in batch]
 
 
-def submit_all(batcher: Batcher[int], items: range) -> dict[int, str]:
+def submit_each(batcher: Batcher[int, str], items: range) -> dict[int, str]:
+    """Each item submitted by a green thread of its own."""
     outcome: dict[int, str] = {}
 
     def one(item: int) -> None:
         try:
-            batcher.submit(item)
-            outcome[item] = "stored"
+            outcome[item] = batcher.submit(item)
         except RuntimeError as exc:
             outcome[item] = str(exc)
 
@@ -40,22 +41,22 @@ def submit_all(batcher: Batcher[int], items: range) -> dict[int, str]:
 
 def test_items_waiting_during_a_write_are_written_together() -> None:
     store = Store()
-    outcome = submit_all(Batcher(store.write, limit=100), range(20))
-    assert outcome == dict.fromkeys(range(20), "stored")
+    outcome = submit_each(Batcher(store.write, limit=100), range(20))
+    assert outcome == {item: f"stored {item}" for item in range(20)}
     assert sorted(item for batch in store.batches for item in batch) == list(range(20))
     assert len(store.batches) < 20  # not one write per item
 
 
 def test_batches_are_at_most_the_limit() -> None:
     store = Store()
-    submit_all(Batcher(store.write, limit=3), range(10))
+    submit_each(Batcher(store.write, limit=3), range(10))
     assert max(len(batch) for batch in store.batches) <= 3
 
 
 def test_a_failed_batch_fails_its_submitters_only() -> None:
     store = Store(fail_on=5)
-    outcome = submit_all(Batcher(store.write, limit=100), range(10))
-    failed = [item for item, result in outcome.items() if result != "stored"]
+    outcome = submit_each(Batcher(store.write, limit=100), range(10))
+    failed = [item for item, result in outcome.items() if not result.startswith("stored")]
     assert 5 in failed and all(outcome[item] == "database down" for item in failed)
     stored = sorted(item for batch in store.batches for item in batch)
     assert stored == sorted(set(range(10)) - set(failed))
@@ -63,8 +64,29 @@ def test_a_failed_batch_fails_its_submitters_only() -> None:
 
 def test_a_later_batch_is_tried_afresh_after_a_failure() -> None:
     store = Store(fail_on=0)
-    batcher: Batcher[int] = Batcher(store.write, limit=100)
+    batcher: Batcher[int, str] = Batcher(store.write, limit=100)
     with pytest.raises(RuntimeError):
         batcher.submit(0)
-    batcher.submit(1)
+    assert batcher.submit(1) == "stored 1"
     assert store.batches == [[1]]
+
+
+def test_items_submitted_together_get_their_own_results() -> None:
+    store = Store(fail_on=4)
+    batcher: Batcher[int, str] = Batcher(store.write, limit=3)
+    results = batcher.submit_all([0, 1, 2, 3, 4])
+    assert results[:3] == ["stored 0", "stored 1", "stored 2"]  # the first batch of 3
+    assert [str(result) for result in results[3:]] == ["database down"] * 2
+    assert all(isinstance(result, RuntimeError) for result in results[3:])
+    assert store.batches == [[0, 1, 2]]
+
+
+def test_nothing_submitted_writes_nothing() -> None:
+    store = Store()
+    assert Batcher(store.write, limit=3).submit_all([]) == []
+    assert store.batches == []
+
+
+def test_a_write_with_a_result_missing_fails_its_batch() -> None:
+    batcher: Batcher[int, str] = Batcher(lambda batch: ["only one"], limit=10)
+    assert [type(result) for result in batcher.submit_all([1, 2])] == [RuntimeError] * 2

@@ -17,3 +17,23 @@ def test_round_trip_of_a_detail_only_error_has_no_fields():
     copy = deserialize(serialize(errors.AuthenticationFailed()))
     assert type(copy) is errors.AuthenticationFailed
     assert copy.detail == "Invalid token." and copy.fields == {} and copy.extra == {}
+
+
+def test_as_data_and_back_keeps_class_detail_fields_and_extra():
+    for original in (
+        errors.ValidationFailed(fields={"slug": ["This field is required."]}),
+        errors.NotFound("Item not found."),
+        errors.TooManyRequests(extra={"retry_after": 3}),
+        errors.ServiceUnavailable(),
+    ):
+        copy = errors.from_data(errors.as_data(original))
+        assert type(copy) is type(original)
+        assert (copy.detail, copy.fields, copy.extra) == (
+            original.detail,
+            original.fields,
+            original.extra,
+        )
+
+
+def test_every_error_class_has_its_own_code():
+    assert len(errors.BY_CODE) == len(errors.SetlistError.__subclasses__())
