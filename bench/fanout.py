@@ -19,9 +19,7 @@ import argparse
 import asyncio
 import contextlib
 import json
-import secrets
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,15 +32,11 @@ from websockets.exceptions import InvalidStatus
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.results import percentile, write_section  # noqa: E402
+from bench.stack import gateways_stack  # noqa: E402
 from setlist.limits import raise_open_files  # noqa: E402
 from tests.support.accounts import new_organizer  # noqa: E402
 from tests.support.client import Api  # noqa: E402
-from tests.support.infrastructure import (
-    STARTUP_SECONDS,
-    Stack,
-    create_vhost,  # noqa: E402
-    delete_vhost,
-)
+from tests.support.infrastructure import Stack  # noqa: E402
 from tests.support.rooms import new_event, room_url  # noqa: E402
 
 COMMAND = "python bench/fanout.py"
@@ -230,24 +224,8 @@ def main() -> None:
     if file_limit < 2 * max(args.sockets) + 1000:
         sys.exit(f"open files limit {file_limit} is too low for {max(args.sockets)} sockets")
 
-    vhost = f"setlist-bench-{secrets.token_hex(4)}"
-    create_vhost(vhost)
-    workdir = Path(tempfile.mkdtemp(prefix="setlist-bench-"))
-    stack = Stack(
-        {
-            "AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
-            "SETLIST_VAR": str(workdir),
-            "LOG_LEVEL": "WARNING",
-        },
-        workdir / "stack.log",
-        extra_env={"GATEWAY_INSTANCES": str(GATEWAYS)},
-    )
     rows = []
-    try:
-        stack.start()
-        gateways = [stack.gateway_url(index) for index in range(GATEWAYS)]
-        for url in gateways:
-            stack.wait_healthy(STARTUP_SECONDS, url)
+    with gateways_stack(GATEWAYS) as (stack, gateways):
         token, event_id, track_id = prepare_room(stack)
         urls = [room_url(url, event_id, f"token={quote(token)}") for url in gateways]
         pids = [stack.pid(f"gateway.{index + 1}") for index in range(GATEWAYS)]
@@ -256,9 +234,6 @@ def main() -> None:
                 asyncio.run(measure(urls, count, args.rounds, track_id, lambda: rss_bytes(pids)))
             )
             print(report(rows[-1:], command, file_limit).splitlines()[-1], flush=True)
-    finally:
-        stack.stop()
-        delete_vhost(vhost)
 
     text = report(rows, command, file_limit)
     print(text)

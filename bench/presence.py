@@ -23,7 +23,6 @@ import json
 import os
 import secrets
 import sys
-import tempfile
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -39,15 +38,12 @@ from websockets.asyncio.client import ClientConnection
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.fanout import open_sockets  # noqa: E402
 from bench.results import percentile, write_section  # noqa: E402
+from bench.stack import gateways_stack  # noqa: E402
 from setlist.limits import raise_open_files  # noqa: E402
 from tests.support.accounts import new_organizer  # noqa: E402
 from tests.support.client import Api  # noqa: E402
 from tests.support.infrastructure import (  # noqa: E402
-    STARTUP_SECONDS,
-    Stack,
     create_databases,
-    create_vhost,
-    delete_vhost,
     drop_databases,
 )
 from tests.support.rooms import new_event, room_url  # noqa: E402
@@ -254,30 +250,26 @@ def main() -> None:
     if file_limit < 2 * args.sockets + 1000:
         sys.exit(f"open files limit {file_limit} is too low for {args.sockets} sockets")
     run_id = secrets.token_hex(4)
-    vhost = f"setlist-bench-{run_id}"
-    create_vhost(vhost)
-    workdir = Path(tempfile.mkdtemp(prefix="setlist-bench-"))
     names = {svc: f"setlist_bench_{run_id}_{svc}" for svc in SERVICES}
     databases = {}
     if args.database == "postgresql":
         created = create_databases(names)
         databases = {f"{svc.upper()}_DATABASE_URL": url for svc, url in created.items()}
-    stack = Stack(
-        {
-            "AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
-            "SETLIST_VAR": str(workdir),
-            "LOG_LEVEL": "WARNING",
-            **databases,
-        },
-        workdir / "stack.log",
-        extra_env={"GATEWAY_INSTANCES": str(GATEWAYS)},
-    )
     load = os.getloadavg()[0]
     try:
-        stack.start()
-        gateways = [stack.gateway_url(index) for index in range(GATEWAYS)]
-        for url in gateways:
-            stack.wait_healthy(STARTUP_SECONDS, url)
+        row = run(args, databases)
+    finally:
+        if databases:
+            drop_databases(names)
+    text = report(row, command, args.database, load)
+    print(text)
+    if not args.no_write:
+        write_section("presence", text)
+
+
+def run(args: argparse.Namespace, databases: dict[str, str]) -> dict:
+    """The room, its listeners and sockets on a stack of its own; the measured row."""
+    with gateways_stack(GATEWAYS, databases) as (stack, gateways):
         token = stack.create_user("bench", "bench-password", admin=True)
         admin_api = Api(stack.url, token)
         event_id = new_event(
@@ -303,16 +295,7 @@ def main() -> None:
             )
             for i in range(args.sockets)
         ]
-        row = asyncio.run(measure(urls, listeners, args))
-    finally:
-        stack.stop()
-        delete_vhost(vhost)
-        if databases:
-            drop_databases(names)
-    text = report(row, command, args.database, load)
-    print(text)
-    if not args.no_write:
-        write_section("presence", text)
+        return asyncio.run(measure(urls, listeners, args))
 
 
 if __name__ == "__main__":

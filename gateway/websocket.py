@@ -42,12 +42,11 @@ from websockets.protocol import CLOSED, CONNECTING
 from websockets.server import ServerProtocol
 from websockets.sync.server import ServerConnection
 from werkzeug.routing import Rule
-from werkzeug.wrappers import Request
 
 from gateway import room_protocol
 from gateway.credentials import read_credentials
 from gateway.errors import error_response
-from gateway.http import GatewayServer, correlation_id
+from gateway.http import GatewayRequest, GatewayServer, correlation_id
 from gateway.presence import PresenceTracker, member, requested_features
 from gateway.responses import json_response
 from services.common import config, errors
@@ -90,15 +89,15 @@ CLOSE_REASONS = {
 }
 
 
-def encode(message: dict) -> bytes:
+def encode(message: dict[str, Any]) -> bytes:
     return json.dumps(message, ensure_ascii=False).encode()
 
 
-def call_worker(entrypoint: Entrypoint, args: tuple, context_data: dict) -> Any:
+def call_worker(entrypoint: Entrypoint, args: tuple[Any, ...], context_data: dict[str, Any]) -> Any:
     """Run the entrypoint's method in a nameko worker and wait for its result (or exception)."""
     done = Event()
 
-    def handle_result(worker_ctx: Any, result: Any, exc_info: Any) -> tuple:
+    def handle_result(worker_ctx: Any, result: Any, exc_info: Any) -> tuple[Any, Any]:
         done.send(result, exc_info)
         return result, exc_info
 
@@ -119,8 +118,8 @@ class HijackedConnection(ServerConnection):
         super().__init__(
             sock,
             protocol,
-            None,
-            ping_interval=PING_INTERVAL,  # type: ignore[arg-type]
+            None,  # type: ignore[arg-type]  # no websockets Server: eventlet's WSGI server is
+            ping_interval=PING_INTERVAL,
             ping_timeout=PING_INTERVAL,
             close_timeout=CLOSE_TIMEOUT,
         )
@@ -204,7 +203,7 @@ class RoomConnection:
     def take_echo(self, origin: str | None) -> Any:
         return self.echoes.pop(origin, None) if origin else None
 
-    def send(self, message: dict | bytes, revision: int | None = None) -> bool:
+    def send(self, message: dict[str, Any] | bytes, revision: int | None = None) -> bool:
         """Queue a frame (a message, or one already encoded). A room message (`revision` given)
         older than one already queued is dropped (False); a full queue closes the socket with
         1013."""
@@ -260,13 +259,13 @@ class RoomOrder:
     further ahead waits up to ``REORDER_SECONDS`` for the gap to fill, then goes out anyway; one
     not newer than the last delivered is dropped (it would take a client back in time)."""
 
-    def __init__(self, send: Callable[[dict], None]) -> None:
+    def __init__(self, send: Callable[[dict[str, Any]], None]) -> None:
         self.send = send
         self.last = 0
-        self.held: dict[int, dict] = {}
+        self.held: dict[int, dict[str, Any]] = {}
         self.timer: Any = None
 
-    def arrived(self, message: dict) -> None:
+    def arrived(self, message: dict[str, Any]) -> None:
         revision = message["revision"]
         if revision <= self.last or revision in self.held:
             return
@@ -287,7 +286,7 @@ class RoomOrder:
         for revision in sorted(self.held):
             self._deliver(self.held.pop(revision))
 
-    def _deliver(self, message: dict) -> None:
+    def _deliver(self, message: dict[str, Any]) -> None:
         self.last = message["revision"]
         self.send(message)
 
@@ -338,7 +337,7 @@ class RoomHub(ProviderCollector, SharedExtension):
         if connection.user_id is not None:
             self.presence.closed(connection.room, connection.user_id)
 
-    def deliver_feature(self, message: dict) -> None:
+    def deliver_feature(self, message: dict[str, Any]) -> None:
         """A ``room_presence`` of the realtime service: its message, encoded once, to the room's
         sockets that asked for its feature (no revision: presence is not ordered with them)."""
         encoded = None
@@ -374,7 +373,7 @@ class RoomHub(ProviderCollector, SharedExtension):
         users = set(user_ids)
         return [connection for connection in self.connections() if connection.user_id in users]
 
-    def deliver(self, message: dict) -> None:
+    def deliver(self, message: dict[str, Any]) -> None:
         """A ``room_message`` of the realtime service: close whom it says to close, then queue
         its frame for every other socket in the room, in revision order (see :class:`RoomOrder`)."""
         room = message["room"]
@@ -391,7 +390,7 @@ class RoomHub(ProviderCollector, SharedExtension):
                 self.order[room] = RoomOrder(self._send_to_room)
             self.order[room].arrived(message)
 
-    def turned_private(self, message: dict) -> list[RoomConnection]:
+    def turned_private(self, message: dict[str, Any]) -> list[RoomConnection]:
         """The room's sockets when `message` makes its event private (public before, or not known
         here): whoever was a guest only because it was public must lose the room."""
         body = message.get("message") or {}
@@ -404,7 +403,7 @@ class RoomHub(ProviderCollector, SharedExtension):
             return []
         return list(self.rooms[message["room"]])
 
-    def _send_to_room(self, message: dict) -> None:
+    def _send_to_room(self, message: dict[str, Any]) -> None:
         """Encoded once for the room; the sender's copy again, with its request id."""
         body, origin, revision = message["message"], message.get("origin"), message["revision"]
         encoded = encode(body)
@@ -499,7 +498,7 @@ class RoomJoinEntrypoint(Entrypoint):
     def get_url_rule(self) -> Rule:
         return Rule(self.url, methods=["GET"], websocket=True)
 
-    def handle_request(self, request: Request) -> Any:
+    def handle_request(self, request: GatewayRequest) -> Any:
         if not self.hub.accepting:
             return json_response({"detail": "The server is shutting down."}, 503)
         event_id = request.path_values["event_id"]
@@ -541,7 +540,7 @@ class RoomSession:
         self.token_hash = token_hash
         self.role = role
 
-    def __call__(self, environ: dict, start_response: Any) -> Any:
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         """The socket's life; the slot :meth:`RoomHub.claim` counted is released at its end."""
         try:
             return self.serve(environ, start_response)
@@ -549,7 +548,7 @@ class RoomSession:
             if self.refusal is None:
                 self.hub.release(self.principal.get("user_id"))
 
-    def serve(self, environ: dict, start_response: Any) -> Any:
+    def serve(self, environ: dict[str, Any], start_response: Any) -> Any:
         protocol = ServerProtocol(max_size=MAX_FRAME)
         request = handshake_request(environ)
         response = protocol.accept(request)
@@ -628,8 +627,8 @@ class RoomSession:
                     return
                 # a `sync` snapshot older than a broadcast already queued here: take a newer one
             return
-        except room_protocol.RoomError as refused:
-            reply = room_protocol.error_message(refused, request_id)
+        except room_protocol.RoomError as invalid:
+            reply = room_protocol.error_message(invalid, request_id)
         except room_protocol.Crash as crash:
             reply = room_protocol.crash_message(crash.short, room_protocol.read_request_id(frame))
         except errors.SetlistError as exc:
@@ -645,7 +644,7 @@ class RoomSession:
         connection.send(reply)
 
 
-def handshake_request(environ: dict) -> HandshakeRequest:
+def handshake_request(environ: dict[str, Any]) -> HandshakeRequest:
     """The upgrade request as websockets sees it, rebuilt from the WSGI environ."""
     headers = Headers()
     for key, value in environ.items():

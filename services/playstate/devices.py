@@ -30,7 +30,7 @@ from services.playstate.guids import optional_guid
 from services.playstate.models import DeviceSession
 from services.playstate.reports import read_int
 from services.playstate.rules import Item
-from services.playstate.sessions import device_key, epoch_us
+from services.playstate.sessions import device_key, epoch_us, playing_by_device
 from services.playstate.userdata import dialect_insert
 
 TABLE = DeviceSession.__table__
@@ -304,3 +304,20 @@ def session_infos(
         )
         for row, playing in listed
     ]
+
+
+def list_sessions(
+    db: Session,
+    caller: Principal,
+    query: dict[str, Any],
+    known: Callable[[str], Item | None],
+    server_id: str,
+) -> list[dict[str, Any]]:
+    """``GET /Sessions``: SessionInfo of the devices the caller may see, newest first (an admin
+    sees everyone's). No transaction stays open across the catalogue lookups."""
+    wanted = SessionQuery.parse(query)
+    rows = visible(db, caller, wanted)
+    playing = playing_by_device(db, None if caller.is_admin else caller_id(caller))
+    db.rollback()
+    listed = newest_first(rows, playing, epoch_us(utcnow()), wanted.active_within_seconds)
+    return session_infos(listed, known, server_id)

@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 from sqlalchemy.orm import Session
 
 from services.common.announcements import Announcement
+from services.common.database import commit
 from services.common.principal import Principal
 from services.playstate import access, reports, sessions, transitions, userdata
 from services.playstate.guids import optional_guid
@@ -250,3 +251,43 @@ def expire(
         data_changed(data, item),
         stopped,
     ]
+
+
+def end_device(
+    db: Session,
+    user_id: str,
+    device: str,
+    known: Callable[[str], Item | None],
+    now_us: int,
+    thresholds: Thresholds,
+) -> list[Announcement]:
+    """Logging out: the user's sessions on `device` stop at their last reported position, as the
+    idle timer would stop them (`reason` "logout"). No transaction stays open across the catalogue
+    lookups."""
+    playing = sessions.active_on_device(db, user_id, device)
+    db.rollback()
+    items = {row.item_id: known(row.item_id) for row in playing}
+    return [
+        announcement
+        for row in playing
+        for announcement in expire(db, row, items[row.item_id], now_us, thresholds, reason="logout")
+    ]
+
+
+def expire_silent(
+    db: Session,
+    cutoff_us: int,
+    limit: int,
+    known: Callable[[str], Item | None],
+    now_us: int,
+    thresholds: Thresholds,
+    announce: Callable[[Session, list[Announcement]], None],
+) -> None:
+    """Stop at most `limit` sessions silent since `cutoff_us`, each in a transaction of its own
+    whose announcements `announce` dispatches once it commits."""
+    silent = sessions.silent_since(db, cutoff_us, limit)
+    db.rollback()  # no transaction stays open across the catalogue lookups
+    for row in silent:
+        item = known(row.item_id)
+        announce(db, expire(db, row, item, now_us, thresholds))
+        commit(db)

@@ -16,12 +16,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from services.common.database import commit
 from services.common.errors import BadRequest
 from services.playstate import userdata
 from services.playstate.devices import base_item
 from services.playstate.models import UserItemData
 from services.playstate.reports import read_bool, read_int
 from services.playstate.rules import Item
+from services.playstate.sessions import playing_items
 from services.playstate.userdata import UserData
 
 COLUMNS = UserItemData.__table__.c
@@ -215,3 +217,18 @@ def base_items(
                 dto["UserData"] = userdata.dto(data, item)
             found.append(dto)
     return found
+
+
+def continue_listening(
+    db: Session,
+    owner: str,
+    wanted: ResumeQuery,
+    known: Callable[[str], Item | None],
+    server_id: str,
+) -> dict[str, Any]:
+    """The owner's page of resumable items as Jellyfin's query result; what is written so far in
+    `db` commits before the catalogue lookups (no transaction stays open across them)."""
+    playing = playing_items(db, owner) if wanted.exclude_active_sessions else set()
+    total, found = page(db, owner, wanted, playing)
+    commit(db)
+    return result(base_items(found, known, server_id, wanted.enable_user_data), total, wanted)

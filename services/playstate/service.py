@@ -21,7 +21,7 @@ from nameko.timer import timer
 from services.common import config
 from services.common.announcements import Announcements
 from services.common.base import ServiceBase
-from services.common.database import Database, commit, utcnow
+from services.common.database import Database, utcnow
 from services.common.errors import BadRequest
 from services.common.principal import Principal
 from services.common.rpc import rpc
@@ -143,16 +143,8 @@ class PlaystateService(ServiceBase):
     @rpc
     def list_sessions(self, principal: dict, query: dict, server_id: str) -> list[dict]:
         """``GET /Sessions``: SessionInfo of the devices the caller may see, newest first."""
-        caller, wanted = Principal.from_dict(principal), devices.SessionQuery.parse(query)
-        rows = devices.visible(self.db, caller, wanted)
-        playing = sessions.playing_by_device(
-            self.db, None if caller.is_admin else access.caller_id(caller)
-        )
-        self.db.rollback()  # read only; no transaction stays open across the catalogue lookups
-        listed = devices.newest_first(
-            rows, playing, sessions.epoch_us(utcnow()), wanted.active_within_seconds
-        )
-        return devices.session_infos(listed, self.items.if_known, server_id)
+        caller = Principal.from_dict(principal)
+        return devices.list_sessions(self.db, caller, query, self.items.if_known, server_id)
 
     @rpc
     def resume_items(
@@ -164,23 +156,13 @@ class PlaystateService(ServiceBase):
         items_form: bool = False,
     ) -> dict:
         """Continue listening (``Items/Resume``, or ``Items?Filters=IsResumable``)."""
+        caller = Principal.from_dict(principal)
         owner = access.user_data_owner(
-            Principal.from_dict(principal),
-            optional_guid(user_id, "userId"),
-            self.accounts.find_user,
+            caller, optional_guid(user_id, "userId"), self.accounts.find_user
         )
         wanted = (resume.ResumeQuery.parse_items if items_form else resume.ResumeQuery.parse)(query)
-        playing = (
-            sessions.playing_items(self.db, owner) if wanted.exclude_active_sessions else set()
-        )
-        total, page = resume.page(self.db, owner, wanted, playing)
         self.touch(self.db, principal, hot=True)
-        commit(self.db)  # no transaction stays open across the catalogue lookups
-        return resume.result(
-            resume.base_items(page, self.items.if_known, server_id, wanted.enable_user_data),
-            total,
-            wanted,
-        )
+        return resume.continue_listening(self.db, owner, wanted, self.items.if_known, server_id)
 
     @rpc
     def end_device_sessions(self, principal: dict, device_id: str | None = None) -> None:
@@ -189,17 +171,12 @@ class PlaystateService(ServiceBase):
         caller = Principal.from_dict(principal)
         user = access.caller_id(caller)
         device = sessions.device_key(replace(caller, device_id=device_id or caller.device_id))
-        playing = sessions.active_on_device(self.db, user, device)
-        self.db.rollback()  # no transaction stays open across the catalogue lookups
-        items = {row.item_id: self.items.if_known(row.item_id) for row in playing}
-        now_us = sessions.epoch_us(utcnow())
-        for row in playing:
-            self.announce.announce_all(
-                self.db,
-                playback.expire(
-                    self.db, row, items[row.item_id], now_us, THRESHOLDS, reason="logout"
-                ),
-            )
+        self.announce.announce_all(
+            self.db,
+            playback.end_device(
+                self.db, user, device, self.items.if_known, sessions.epoch_us(utcnow()), THRESHOLDS
+            ),
+        )
         # the device's Jellyfin session ends too (it no longer appears in GET /Sessions)
         devices.end(self.db, user, device)
         self.touch.forget(user, device)
@@ -208,15 +185,10 @@ class PlaystateService(ServiceBase):
     def stop_silent_sessions(self) -> None:
         """Stop sessions silent for the timeout at their last position, as a stop report would."""
         now_us = sessions.epoch_us(utcnow())
-        silent = sessions.silent_since(
-            self.db, now_us - int(SESSION_TIMEOUT_SECONDS * 1e6), EXPIRY_BATCH
+        cutoff_us = now_us - int(SESSION_TIMEOUT_SECONDS * 1e6)
+        known = self.items.if_known
+        playback.expire_silent(
+            self.db, cutoff_us, EXPIRY_BATCH, known, now_us, THRESHOLDS, self.announce.announce_all
         )
-        self.db.rollback()  # no transaction stays open across the catalogue lookups
-        for row in silent:
-            item = self.items.if_known(row.item_id)
-            self.announce.announce_all(
-                self.db, playback.expire(self.db, row, item, now_us, THRESHOLDS)
-            )
-            commit(self.db)
         sessions.purge_inactive(self.db, now_us - INACTIVE_KEPT_US)
         devices.purge_idle(self.db, now_us - DEVICE_SESSION_KEPT_US)

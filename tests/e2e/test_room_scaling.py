@@ -3,6 +3,7 @@ change made through a socket on one gateway reaches every socket on both, once e
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -11,11 +12,15 @@ import time
 from pathlib import Path
 
 import pytest
+from websockets.sync.client import ClientConnection
 
 from tests.support.accounts import Caller, new_organizer, new_team, new_user
 from tests.support.client import Api
 from tests.support.infrastructure import STARTUP_SECONDS, Stack
 from tests.support.rooms import RoomClient, new_event
+
+#: frames queued per socket at most in this copy (WEBSOCKET_SEND_QUEUE)
+SEND_QUEUE = 8
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +34,7 @@ def scaled(service_env: dict, tmp_path_factory: pytest.TempPathFactory):
             "LOG_FORMAT": "json",
             "GATEWAY_INSTANCES": "2",
             "REALTIME_INSTANCES": "2",
-            "WEBSOCKET_SEND_QUEUE": "8",
+            "WEBSOCKET_SEND_QUEUE": str(SEND_QUEUE),
         },
     )
     running.start()
@@ -85,7 +90,40 @@ def test_a_change_on_one_gateway_reaches_every_socket_on_both_once(scaled, admin
                 assert len(playlist["payload"]["playlist"]["tracks"]) == 10
 
 
+#: a socket's request budget (API.md §4): a client that asks faster waits this long and asks again
+REQUEST_INTERVAL = 1 / 20
+
+
+def add_track(client: RoomClient, track: int, request_id: int) -> dict:
+    """``add_track`` answered by its broadcast (asked again while it is ``Too many requests``)."""
+    while True:
+        client.send("add_track", {"track_id": track}, request_id=request_id)
+        frame = client.recv()
+        if frame["event"] != "error" or frame["payload"]["error"]["message"] != "Too many requests":
+            assert (frame["event"], frame["request_id"]) == ("playlist.changed", request_id), frame
+            return frame
+        time.sleep(REQUEST_INTERVAL)
+
+
+#: bytes of a server frame's header at most (RFC 6455: unmasked, 64-bit length)
+FRAME_HEADER = 10
+
+
+def unread_capacity(sock: socket.socket, frame_size: int) -> int:
+    """Bytes of frames that can leave the gateway for a websockets client (max_queue=1) that has
+    stopped reading before the gateway's writer waits: its socket's send buffer at its largest
+    (it sets no SO_SNDBUF: Linux grows it up to tcp_wmem's maximum) and one frame (of up to
+    `frame_size`) the kernel takes beyond it, the client's receive buffer, one read of the client
+    and the two frames that paused it."""
+    send_buffer = int(Path("/proc/sys/net/ipv4/tcp_wmem").read_text().split()[2])
+    receive_buffer = sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
+    return send_buffer + receive_buffer + ClientConnection.recv_bufsize + 3 * frame_size
+
+
 def test_a_client_that_does_not_read_is_closed_1013_and_the_room_goes_on(scaled, admin):
+    """Ever longer playlists until the slow client's buffers and the gateway's send buffer are
+    full (bytes counted, whatever this machine's buffer sizes), then enough frames to fill the
+    socket's queue of SEND_QUEUE: the gateway must have closed it with 1013."""
     stack, _ = scaled
     owner, event_id = owned_event(stack, admin, "slow")
     track = admin.post("/api/v1/tracks/", {"name": "n" * 200, "artist": "a" * 200}).json()["id"]
@@ -93,12 +131,23 @@ def test_a_client_that_does_not_read_is_closed_1013_and_the_room_goes_on(scaled,
     tiny.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     tiny.connect(("127.0.0.1", stack.port))
     with (
-        RoomClient(stack.url, event_id, owner.token, sock=tiny, max_queue=1) as slow,
+        RoomClient(
+            stack.url, event_id, owner.token, sock=tiny, max_queue=1, ping_interval=None
+        ) as slow,
         RoomClient(stack.url, event_id, owner.token) as fast,
     ):
-        for number in range(150):  # ever longer playlists: megabytes the slow client never takes
-            fast.send("add_track", {"track_id": track}, request_id=number)
-            assert fast.recv()["request_id"] == number
+        sent = 0  # bytes of the frames broadcast to the slow client (they carry no request_id)
+        full_at = None  # the frame that filled every buffer between the gateway and the client
+        number = 0
+        # then: one frame the writer waits on, SEND_QUEUE queued, one more that finds it full
+        while full_at is None or number <= full_at + SEND_QUEUE + 1:
+            frame = add_track(fast, track, number)
+            del frame["request_id"]
+            size = len(json.dumps(frame, ensure_ascii=False).encode()) + FRAME_HEADER
+            sent += size
+            if full_at is None and sent > unread_capacity(tiny, size):
+                full_at = number
+            number += 1
         assert slow.closed_with() == 1013
         fast.send("sync", request_id="after")
         assert fast.recv()["request_id"] == "after"

@@ -2,13 +2,14 @@
 id echoes, closes, and a client too slow to read (1013) that nobody else waits for."""
 
 import json
+from typing import cast
 
 import eventlet
 from eventlet.event import Event
 from prometheus_client import REGISTRY
 
 from gateway import websocket
-from gateway.websocket import RoomConnection, RoomHub
+from gateway.websocket import HijackedConnection, RoomConnection, RoomHub
 
 
 class FakeSocket:
@@ -45,7 +46,9 @@ def room_message(revision: int, origin: str | None = None, close: dict | None = 
 
 
 def joined(hub: RoomHub, user_id: int, stuck: bool = False) -> RoomConnection:
-    connection = RoomConnection(FakeSocket(stuck), 7, {"user_id": user_id})
+    connection = RoomConnection(
+        cast(HijackedConnection, FakeSocket(stuck)), 7, {"user_id": user_id}
+    )
     hub.add(connection)
     return connection
 
@@ -56,7 +59,7 @@ def settle() -> None:
 
 
 def revisions(connection: RoomConnection) -> list[int]:
-    return [frame["payload"]["revision"] for frame in connection.ws.frames]
+    return [frame["payload"]["revision"] for frame in cast(FakeSocket, connection.ws).frames]
 
 
 def test_older_revisions_are_dropped_and_echoes_go_to_the_sender_only():
@@ -132,7 +135,7 @@ def test_a_client_that_does_not_read_is_closed_1013_and_nobody_waits(monkeypatch
     assert slow.ws.closed_with == 1013
 
 
-def open_sockets() -> float:
+def open_sockets() -> float | None:
     return REGISTRY.get_sample_value("setlist_open_websockets")
 
 
