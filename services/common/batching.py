@@ -30,26 +30,28 @@ class Batcher(Generic[T, R]):
 
     def submit(self, item: T) -> R:
         """`item`'s result once its batch is written; raises what its batch's write raised."""
-        result = self.submit_all([item])[0]
-        if isinstance(result, Exception):
-            raise result
+        result: R = self._enqueue([item])[0].wait()
         return result
 
     def submit_all(self, items: list[T]) -> list[R | Exception]:
         """Each item's result once its batch is written, or the exception its batch's write raised
         (the items join the waiting ones together, but more than ``limit`` span several batches)."""
+        results: list[R | Exception] = []
+        for done in self._enqueue(items):
+            try:
+                results.append(done.wait())
+            except Exception as exc:  # noqa: BLE001 - the batch's failure, handed to the caller
+                results.append(exc)
+        return results
+
+    def _enqueue(self, items: list[T]) -> list[Event]:
+        """Queue the items, starting the flusher unless it runs; what each submitter waits on."""
         done = [Event() for _ in items]
         self.waiting.extend(zip(items, done, strict=True))
         if items and not self.flushing:
             self.flushing = True
             eventlet.spawn_n(self._flush)
-        results: list[R | Exception] = []
-        for event in done:
-            try:
-                results.append(event.wait())
-            except Exception as exc:  # noqa: BLE001 - the batch's failure, handed to the caller
-                results.append(exc)
-        return results
+        return done
 
     def _flush(self) -> None:
         try:

@@ -90,3 +90,11 @@ def test_nothing_submitted_writes_nothing() -> None:
 def test_a_write_with_a_result_missing_fails_its_batch() -> None:
     batcher: Batcher[int, str] = Batcher(lambda batch: ["only one"], limit=10)
     assert [type(result) for result in batcher.submit_all([1, 2])] == [RuntimeError] * 2
+
+
+def test_a_result_that_is_an_error_is_returned_not_raised() -> None:
+    refused = ValueError("this item's own error")
+    batcher: Batcher[int, ValueError | None] = Batcher(
+        lambda batch: [refused if item == 2 else None for item in batch], limit=10
+    )
+    assert (batcher.submit(1), batcher.submit(2)) == (None, refused)
