@@ -184,31 +184,29 @@ def stop(
 ) -> list[Announcement]:
     """End the session; a failed playback changes no user data."""
     sessions.end(db, user_id, device, report.play_session_id, reported_us)
-    stopped = [
-        playback_event(
-            "playback_stopped",
-            user_id,
-            device,
-            report.play_session_id,
-            item,
-            report.position_ticks,
-            reason="failed" if report.failed else "stopped",
-        ),
-        transitions.playback_changed(
-            "stop",
-            user_id,
-            device,
-            report.play_session_id,
-            item,
-            report.position_ticks,
-            False,
-            reported_us,
-        ),
-    ]
+    stopped = playback_event(
+        "playback_stopped",
+        user_id,
+        device,
+        report.play_session_id,
+        item,
+        report.position_ticks,
+        reason="failed" if report.failed else "stopped",
+    )
+    changed = transitions.playback_changed(
+        "stop",
+        user_id,
+        device,
+        report.play_session_id,
+        item,
+        report.position_ticks,
+        False,
+        reported_us,
+    )
     if report.failed:
-        return stopped
+        return [stopped, changed]
     data = stop_user_data(db, user_id, item, report.position_ticks, reported_us, thresholds)
-    return [stopped[0], data_changed(data, item), stopped[1]]
+    return [stopped, data_changed(data, item), changed]
 
 
 def expire(
