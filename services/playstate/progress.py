@@ -57,13 +57,9 @@ class Progress:
 def apply_all(
     db: Session, batch: list[Progress], thresholds: Thresholds
 ) -> list[list[Announcement]]:
-    """Apply the batch's reports in order, in `db`'s one transaction, and commit; each report's
-    domain events (to dispatch once committed).
-
-    This loop is where a per-report "what changed" hook belongs (now playing: pause, resume, seek):
-    it runs for each report with the report and, read here in one query for the whole batch, the
-    session state stored before it; what it returns joins the report's announcements.
-    """
+    """Apply the batch's reports in order (:func:`playback.progress`, which also tells what each
+    changes for those watching: pause, resume, seek), in `db`'s one transaction, and commit; each
+    report's domain events (to dispatch once committed)."""
     try:
         announcements = [
             playback.progress(
