@@ -1,6 +1,6 @@
-"""schemathesis against the running stack with an administrator's token, over every operation of
-/openapi.json, bounded in time: no 5xx, and every status code, content type and body conforms to
-the document. Path parameters name real resources made first (an organizer with a team, a meta
+"""schemathesis against the running stack with the token of an administrator of its own, over
+every operation of /openapi.json, bounded in time: no 5xx, and every status code, content type
+and body conforms to the document. Path parameters name real resources made first (an organizer with a team, a meta
 property, an event; a track; the administrator), so requests reach the services' validation
 rather than stopping at a 403 or 404. A server bug it finds becomes a regular regression test in
 the test module that mirrors the code fixed; a mistake of the document is mended in the document.
@@ -62,12 +62,16 @@ def real_parameters(admin: Api) -> dict[str, object]:
     }
 
 
-def test_schemathesis_finds_nothing(stack, admin, admin_token, tmp_path: Path):
+def test_schemathesis_finds_nothing(stack, tmp_path: Path):
+    # an administrator of its own: what the fuzzer leaves behind (a playback it started and never
+    # stopped, which rooms show as now playing) is no other test's administrator's
+    fuzzer_token = stack.create_user("fuzzer", "fuzzer-password", admin=True)
+    fuzzer = Api(stack.url, fuzzer_token)
     config = tmp_path / "schemathesis.toml"
     config.write_text(
         "[generation]\nwith-security-parameters = false\n\n[parameters]\n"
         + "".join(
-            f"{name} = {json.dumps(value)}\n" for name, value in real_parameters(admin).items()
+            f"{name} = {json.dumps(value)}\n" for name, value in real_parameters(fuzzer).items()
         )
     )
     st = Path(sys.executable).with_name("st")
@@ -79,7 +83,7 @@ def test_schemathesis_finds_nothing(stack, admin, admin_token, tmp_path: Path):
         "run",
         f"{stack.url}/openapi.json",
         "--header",
-        f"Authorization: Bearer {admin_token}",
+        f"Authorization: Bearer {fuzzer_token}",
         "--checks",
         CHECKS,
         "--phases",
