@@ -88,9 +88,7 @@ def start(
     reported_us: int,
 ) -> list[Announcement]:
     """Open the session; PlayCount + 1, LastPlayedDate now, Played unless resumable."""
-    sessions.record(
-        db, user_id, device, item.id, report, sessions.epoch_us(now), reported_us, starting=True
-    )
+    sessions.start(db, user_id, device, item, report, sessions.epoch_us(now), reported_us)
     data = userdata.start(db, user_id, item, now, reported_us)
     return [
         playback_event(
@@ -110,54 +108,6 @@ def start(
     ]
 
 
-def progress(
-    db: Session,
-    user_id: str,
-    device: str,
-    report: PlaybackReport,
-    item: Item,
-    now_us: int,
-    reported_us: int,
-    thresholds: Thresholds,
-) -> list[Announcement]:
-    """Store the session state; a reported position runs the rules at once; a pause, resume, seek
-    or other item is announced as a change (see transitions.py). Nothing happens for a report
-    older than one already applied."""
-    before = sessions.play_state(db, user_id, device, report.play_session_id)
-    newer = sessions.record(
-        db, user_id, device, item.id, report, now_us, reported_us, starting=False
-    )
-    if not newer:
-        return []
-    announcements = []
-    position = (
-        report.position_ticks
-        if report.position_ticks is not None
-        else (before.position_ticks if before else None)
-    )
-    kind = transitions.change(
-        before, transitions.PlayState(item.id, position, report.is_paused, reported_us)
-    )
-    if kind is not None:
-        announcements.append(
-            transitions.playback_changed(
-                kind,
-                user_id,
-                device,
-                report.play_session_id,
-                item,
-                position,
-                report.is_paused,
-                reported_us,
-            )
-        )
-    if report.position_ticks is None:
-        return announcements
-    outcome = position_outcome(report.position_ticks, item, thresholds)
-    data = userdata.apply_position(db, user_id, item.id, outcome, reported_us, only_if_newer=True)
-    return ([data_changed(data, item)] if data else []) + announcements
-
-
 def stop_user_data(
     db: Session,
     user_id: str,
@@ -170,7 +120,7 @@ def stop_user_data(
     if position_ticks is None:
         return userdata.stop_without_position(db, user_id, item.id, reported_us)
     outcome = position_outcome(position_ticks, item, thresholds)
-    return userdata.apply_position(db, user_id, item.id, outcome, reported_us, only_if_newer=False)  # type: ignore[return-value]
+    return userdata.apply_position(db, user_id, item.id, outcome, reported_us)
 
 
 def stop(

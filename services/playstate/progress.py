@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from nameko.extensions import DependencyProvider
@@ -27,9 +26,9 @@ from services.common.announcements import Announcement, Announcer
 from services.common.batching import Batcher
 from services.common.database import make_engine, make_sessionmaker, utcnow
 from services.common.errors import ServiceUnavailable, SetlistError, as_data
-from services.playstate import playback
+from services.playstate import playback, progress_plan, sessions, userdata
 from services.playstate.devices import Touches
-from services.playstate.reports import PlaybackReport
+from services.playstate.progress_plan import Progress
 from services.playstate.rules import Item, Thresholds
 from services.playstate.sessions import epoch_us
 
@@ -42,40 +41,26 @@ NOT_STORED = "The progress report could not be stored; try again."
 Outcome = dict[str, Any] | None
 
 
-@dataclass
-class Progress:
-    """One resolved progress report."""
-
-    user_id: str
-    device: str
-    report: PlaybackReport
-    item: Item
-    now_us: int
-    reported_us: int
-
-
 def apply_all(
     db: Session, batch: list[Progress], thresholds: Thresholds
 ) -> list[list[Announcement]]:
-    """Apply the batch's reports in order (:func:`playback.progress`, which also tells what each
-    changes for those watching: pause, resume, seek), in `db`'s one transaction, and commit; each
-    report's domain events (to dispatch once committed)."""
+    """Apply the batch's reports as if one after the other (`progress_plan`), with one read of
+    their sessions and one upsert per table, in `db`'s one transaction, and commit; each report's
+    domain events (to dispatch once committed)."""
     try:
-        announcements = [
-            playback.progress(
-                db,
-                progress.user_id,
-                progress.device,
-                progress.report,
-                progress.item,
-                progress.now_us,
-                progress.reported_us,
-                thresholds,
-            )
-            for progress in batch
-        ]
+        planned = progress_plan.plan(
+            batch, sessions.stored(db, {progress.session for progress in batch}), thresholds
+        )
+        if planned.sessions:
+            sessions.record_progress(db, list(planned.sessions.values()))
+        if planned.positions:
+            items = {(progress.user_id, progress.item.id): progress.item for progress in batch}
+            for data in userdata.apply_positions(db, planned.positions.values()):
+                key = (data.user_id, data.item_id)
+                announced = planned.announcements[planned.announced_by[key]]
+                announced.insert(0, playback.data_changed(data, items[key]))
         db.commit()
-        return announcements
+        return planned.announcements
     except Exception:
         db.rollback()
         raise

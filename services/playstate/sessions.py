@@ -8,16 +8,20 @@ ping) is what the expiry timer looks at.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, select, update
+from sqlalchemy import Table, delete, func, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from services.common.database import rowcount
 from services.common.principal import Principal
+from services.playstate import progress_plan
 from services.playstate.models import PlaybackSession
+from services.playstate.progress_plan import SessionKey, StoredSession
 from services.playstate.reports import PlaybackReport
+from services.playstate.rules import Item
 from services.playstate.transitions import PlayState
 from services.playstate.userdata import dialect_insert
 
@@ -31,6 +35,10 @@ def device_key(principal: Principal) -> str:
     A DeviceId longer than the column is kept by its SHA-256."""
     device = principal.device_id or f"token:{principal.token_id}"
     return device if len(device) <= 255 else "sha256:" + hashlib.sha256(device.encode()).hexdigest()
+
+
+KEY = [COLUMNS.user_id, COLUMNS.device_key, COLUMNS.play_session_id]
+KEY_NAMES = {column.name for column in KEY}
 
 
 def _key(user_id: str, device: str, play_session_id: str) -> Any:
@@ -55,58 +63,63 @@ def current_item(session: Session, user_id: str, device: str, play_session_id: s
     )
 
 
-def play_state(
-    session: Session, user_id: str, device: str, play_session_id: str
-) -> PlayState | None:
-    """What the active session was playing as of its last report (None: no active session)."""
-    row = session.execute(
+def stored(session: Session, keys: Collection[SessionKey]) -> dict[SessionKey, StoredSession]:
+    """The stored sessions of `keys` (active or not), as a batch of progress reports needs them."""
+    rows = session.execute(
         select(
-            COLUMNS.item_id, COLUMNS.position_ticks, COLUMNS.is_paused, COLUMNS.last_report_us
-        ).where(_key(user_id, device, play_session_id), COLUMNS.active.is_(True))
-    ).first()
-    return None if row is None else PlayState(*row)
+            COLUMNS.user_id,
+            COLUMNS.device_key,
+            COLUMNS.play_session_id,
+            COLUMNS.item_id,
+            COLUMNS.position_ticks,
+            COLUMNS.is_paused,
+            COLUMNS.last_report_us,
+            COLUMNS.active,
+        ).where(tuple_(COLUMNS.user_id, COLUMNS.device_key, COLUMNS.play_session_id).in_(keys))
+    )
+    return {
+        (user, device, play_session): StoredSession(PlayState(*state), active)
+        for user, device, play_session, *state, active in rows
+    }
 
 
-def record(
+def start(
     session: Session,
     user_id: str,
     device: str,
-    item_id: str,
+    item: Item,
     report: PlaybackReport,
     now_us: int,
     reported_us: int,
-    starting: bool,
 ) -> bool:
-    """Open (`starting`) or update the session with the report's state; False if it was older
-    than what the session already has. A progress report without a position keeps the last one."""
-    state = report.session_state()
-    if not starting and state["position_ticks"] is None:
-        state.pop("position_ticks")
-    changes = {
-        **state,
-        "item_id": item_id,
-        "active": True,
-        "last_seen_us": now_us,
-        "last_report_us": reported_us,
-    }
-    if starting:
-        changes["started_us"] = now_us
-    statement = dialect_insert(session)(TABLE).values(
-        {
-            **report.session_state(),
-            **changes,
-            "started_us": now_us,
-            "user_id": user_id,
-            "device_key": device,
-            "play_session_id": report.play_session_id,
-        }
+    """Open the session (or start it again) with the report's state; False if it was older than
+    what the session already has."""
+    row = progress_plan.session_row(
+        progress_plan.Progress(user_id, device, report, item, now_us, reported_us),
+        report.position_ticks,
     )
+    statement = dialect_insert(session)(TABLE).values(row)
     statement = statement.on_conflict_do_update(
-        index_elements=[COLUMNS.user_id, COLUMNS.device_key, COLUMNS.play_session_id],
-        set_=changes,
+        index_elements=KEY,
+        set_={name: value for name, value in row.items() if name not in KEY_NAMES},
         where=COLUMNS.last_report_us < reported_us,
     )
     return session.execute(statement.returning(COLUMNS.id)).first() is not None
+
+
+def record_progress(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Write a batch's sessions (`progress_plan.session_row`, one per session) in one upsert: a
+    session is updated only where the row is newer than it, keeps its start, and keeps its position
+    where the row has none."""
+    statement = dialect_insert(session)(TABLE).values(rows)
+    new = statement.excluded
+    updated = {name: new[name] for name in rows[0] if name not in KEY_NAMES | {"started_us"}}
+    updated["position_ticks"] = func.coalesce(new.position_ticks, COLUMNS.position_ticks)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=KEY, set_=updated, where=COLUMNS.last_report_us < new.last_report_us
+        )
+    )
 
 
 def end(

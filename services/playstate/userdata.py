@@ -9,6 +9,7 @@ other actions always apply and move ``reported_us`` forward.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from services.common.database import UTCDateTime
 from services.playstate.models import UserItemData
+from services.playstate.progress_plan import PositionWrite
 from services.playstate.rules import Item, Outcome, played_percentage
 
 TABLE = UserItemData.__table__
@@ -94,32 +96,30 @@ def _upsert(
     reported_us: int,
     created: dict[str, Any],
     changes: dict[str, Any],
-    only_if_newer: bool = False,
-) -> UserData | None:
-    """Insert the row as `created`, or apply `changes` to the existing one; the row as stored.
-
-    With `only_if_newer`, an existing row whose newest report is not older is left alone (None).
-    """
+) -> UserData:
+    """Insert the row as `created`, or apply `changes` to the existing one; the row as stored."""
     insert = dialect_insert(session)
-    statement = insert(TABLE).values(
-        user_id=user_id,
-        item_id=item_id,
-        reported_us=reported_us,
-        **{
-            "played": False,
-            "play_count": 0,
-            "playback_position_ticks": 0,
-            "is_favorite": False,
-            **created,
-        },
-    )
+    statement = insert(TABLE).values(_new_row(user_id, item_id, reported_us, created))
     statement = statement.on_conflict_do_update(
         index_elements=[COLUMNS.user_id, COLUMNS.item_id],
-        set_={**changes, "reported_us": reported_us if only_if_newer else _later(reported_us)},
-        where=(COLUMNS.reported_us < reported_us) if only_if_newer else None,
+        set_={**changes, "reported_us": _later(reported_us)},
     )
-    row = session.execute(statement.returning(*COLUMNS)).first()
-    return UserData.from_row(row) if row else None
+    return UserData.from_row(session.execute(statement.returning(*COLUMNS)).one())
+
+
+def _new_row(
+    user_id: str, item_id: str, reported_us: int, created: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "user_id": user_id,
+        "item_id": item_id,
+        "reported_us": reported_us,
+        "played": False,
+        "play_count": 0,
+        "playback_position_ticks": 0,
+        "is_favorite": False,
+        **created,
+    }
 
 
 def mark_played(
@@ -150,7 +150,7 @@ def mark_played(
         "playback_position_ticks": 0,
         "last_played_date": last,
     }
-    return _upsert(session, user_id, item_id, reported_us, created, changes)  # type: ignore
+    return _upsert(session, user_id, item_id, reported_us, created, changes)
 
 
 def mark_unplayed(session: Session, user_id: str, item_id: str, reported_us: int) -> UserData:
@@ -160,7 +160,7 @@ def mark_unplayed(session: Session, user_id: str, item_id: str, reported_us: int
         "playback_position_ticks": 0,
         "last_played_date": None,
     }
-    return _upsert(session, user_id, item_id, reported_us, values, values)  # type: ignore
+    return _upsert(session, user_id, item_id, reported_us, values, values)
 
 
 def start(session: Session, user_id: str, item: Item, now: datetime, reported_us: int) -> UserData:
@@ -168,23 +168,44 @@ def start(session: Session, user_id: str, item: Item, now: datetime, reported_us
     played = not item.resumable
     created = {"play_count": 1, "last_played_date": now, "played": played}
     changes = {"play_count": COLUMNS.play_count + 1, "last_played_date": now, "played": played}
-    return _upsert(session, user_id, item.id, reported_us, created, changes)  # type: ignore
+    return _upsert(session, user_id, item.id, reported_us, created, changes)
 
 
 def apply_position(
-    session: Session,
-    user_id: str,
-    item_id: str,
-    outcome: Outcome,
-    reported_us: int,
-    only_if_newer: bool,
-) -> UserData | None:
-    """Store a position the rules decided on; Played becomes true or stays as it is."""
+    session: Session, user_id: str, item_id: str, outcome: Outcome, reported_us: int
+) -> UserData:
+    """Store a position the rules decided on (a stop's); Played becomes true or stays as it is."""
     created = {"playback_position_ticks": outcome.position_ticks, "played": outcome.played}
     changes: dict[str, Any] = {"playback_position_ticks": outcome.position_ticks}
     if outcome.played:
         changes["played"] = True
-    return _upsert(session, user_id, item_id, reported_us, created, changes, only_if_newer)
+    return _upsert(session, user_id, item_id, reported_us, created, changes)
+
+
+def apply_positions(session: Session, positions: Collection[PositionWrite]) -> list[UserData]:
+    """Store a batch's progress positions (one per user and item) in one upsert, each only where it
+    is newer than the newest report applied to its row; the rows it changed, as stored."""
+    rows = [
+        _new_row(
+            write.user_id,
+            write.item_id,
+            write.reported_us,
+            {"playback_position_ticks": write.position_ticks, "played": write.played},
+        )
+        for write in positions
+    ]
+    statement = dialect_insert(session)(TABLE).values(rows)
+    new = statement.excluded
+    statement = statement.on_conflict_do_update(
+        index_elements=[COLUMNS.user_id, COLUMNS.item_id],
+        set_={
+            "playback_position_ticks": new.playback_position_ticks,
+            "played": COLUMNS.played | new.played,
+            "reported_us": new.reported_us,
+        },
+        where=COLUMNS.reported_us < new.reported_us,
+    )
+    return [UserData.from_row(row) for row in session.execute(statement.returning(*COLUMNS))]
 
 
 def stop_without_position(
@@ -193,4 +214,4 @@ def stop_without_position(
     """A client that cannot say where it stopped: PlayCount + 1, Played, position 0."""
     created = {"play_count": 1, "played": True, "playback_position_ticks": 0}
     changes = {"play_count": COLUMNS.play_count + 1, "played": True, "playback_position_ticks": 0}
-    return _upsert(session, user_id, item_id, reported_us, created, changes)  # type: ignore
+    return _upsert(session, user_id, item_id, reported_us, created, changes)

@@ -115,15 +115,14 @@ def test_newest_first_counts_playback_reports_and_filters_recent(db):
     alice, bob = user(**TV), user()
     devices.touch(db, devices.Device.of(alice), 100 * 10**6)
     devices.touch(db, devices.Device.of(bob), 200 * 10**6)
-    sessions.record(
+    sessions.start(
         db,
         alice.user_uuid,
         "tv-1",
-        ITEM.id,
+        ITEM,
         PlaybackReport(item_id=ITEM.id, play_session_id="p", position_ticks=5),
         300 * 10**6,
         300 * 10**6,
-        starting=True,
     )
     rows = mine(
         devices.visible(db, alice, devices.SessionQuery())

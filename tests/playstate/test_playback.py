@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from services.playstate import playback, sessions, userdata
+from services.playstate.progress import Progress, apply_all
 from services.playstate.reports import PlaybackReport
 from services.playstate.rules import Item, Thresholds
 
@@ -25,13 +26,19 @@ def report(position=None, failed=False):
     )
 
 
+def progress(db, played, now_us, reported_us):
+    """What one progress report announces, applied as a batch of its own."""
+    [announced] = apply_all(db, [Progress(USER, "tv", played, HOUR, now_us, reported_us)], RULES)
+    return announced
+
+
 def test_start_progress_stop(db):
     kinds = [kind for kind, _ in playback.start(db, USER, "tv", report(), HOUR, NOW, 1)]
     assert kinds == ["playback_started", "user_data_changed", "playback_changed"]
-    [(kind, payload)] = playback.progress(db, USER, "tv", report(9_000_000_000), HOUR, 2, 2, RULES)
+    [(kind, payload)] = progress(db, report(9_000_000_000), 2, 2)
     assert payload["user_data"]["PlaybackPositionTicks"] == 9_000_000_000
-    assert playback.progress(db, USER, "tv", report(1), HOUR, 3, 1, RULES) == []  # older
-    assert playback.progress(db, USER, "tv", report(), HOUR, 3, 3, RULES) == []  # no position
+    assert progress(db, report(1), 3, 1) == []  # older
+    assert progress(db, report(), 3, 3) == []  # no position
     (stopped, payload), (_, data), (_, change) = playback.stop(
         db, USER, "tv", report(20_000_000_000), HOUR, 4, RULES
     )
@@ -54,7 +61,7 @@ def test_failed_stop_only_ends_the_session(db):
 
 def test_expire_stops_once_at_the_last_position(db):
     playback.start(db, USER, "tv", report(), HOUR, NOW, 10)
-    playback.progress(db, USER, "tv", report(9_000_000_000), HOUR, 20, 20, RULES)
+    progress(db, report(9_000_000_000), 20, 20)
     userdata.mark_unplayed(db, USER, HOUR.id, 30)
     [silent] = sessions.silent_since(db, 100, 10)
     (kind, payload), _, (_, change) = playback.expire(db, silent, HOUR, 100, RULES)
@@ -90,9 +97,7 @@ def test_progress_announces_pause_resume_and_seek_but_not_a_position_that_only_a
         )
         return [
             payload["change"]
-            for kind, payload in playback.progress(
-                db, USER, "tv", played, HOUR, reported_us, reported_us, RULES
-            )
+            for kind, payload in progress(db, played, reported_us, reported_us)
             if kind == "playback_changed"
         ]
 

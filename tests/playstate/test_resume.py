@@ -90,8 +90,8 @@ def listener(session_for):
     items = [secrets.token_hex(16) for _ in range(4)]
     for item, hours, position in zip(items, (1, 3, 2, 4), (10, 20, 30, 0), strict=True):
         userdata.mark_played(db, user, item, T0 + timedelta(hours=hours), T0, 1)
-        userdata.apply_position(db, user, item, Outcome(position, False), 2, only_if_newer=False)
-    userdata.apply_position(db, other, items[0], Outcome(99, False), 2, only_if_newer=False)
+        userdata.apply_position(db, user, item, Outcome(position, False), 2)
+    userdata.apply_position(db, other, items[0], Outcome(99, False), 2)
     return db, user, items
 
 

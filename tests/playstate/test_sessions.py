@@ -4,7 +4,10 @@ import pytest
 
 from services.common.principal import Principal
 from services.playstate import sessions
+from services.playstate.progress_plan import Progress, StoredSession, session_row
 from services.playstate.reports import PlaybackReport
+from services.playstate.rules import Item
+from services.playstate.transitions import PlayState
 
 USER, ITEM, OTHER_ITEM = "1" * 32, "2" * 32, "3" * 32
 
@@ -31,22 +34,25 @@ def test_device_key():
     assert long.startswith("sha256:") and len(long) == 71
 
 
-def test_start_then_progress_by_report_time(db):
-    assert sessions.record(db, USER, "tv", ITEM, report(position=0), 10, 10, starting=True)
-    assert sessions.record(
-        db,
-        USER,
-        "tv",
-        ITEM,
-        report(position=50, is_paused=True, repeat_mode="RepeatAll"),
-        20,
-        20,
-        starting=False,
+def start(db, psid="s", device="tv", item=ITEM, now_us=1, reported_us=1, **fields):
+    return sessions.start(
+        db, USER, device, Item(item, None, True), report(psid, **fields), now_us, reported_us
     )
-    assert not sessions.record(
-        db, USER, "tv", ITEM, report(position=40), 30, 15, starting=False
-    )  # older report: dropped
-    assert sessions.record(db, USER, "tv", ITEM, report(), 40, 40, starting=False)
+
+
+def progress_row(now_us, reported_us, device="tv", **fields):
+    """A batch's row for the session "s" on `device` (progress_plan.session_row)."""
+    played = Progress(USER, device, report(**fields), Item(ITEM, None, True), now_us, reported_us)
+    return session_row(played, played.report.position_ticks)
+
+
+def test_start_then_progress_by_report_time(db):
+    assert start(db, position=0, now_us=10, reported_us=10)
+    sessions.record_progress(
+        db, [progress_row(20, 20, position=50, is_paused=True, repeat_mode="RepeatAll")]
+    )
+    sessions.record_progress(db, [progress_row(30, 15, position=40)])  # older report: dropped
+    sessions.record_progress(db, [progress_row(40, 40)])  # no position: the last one stays
     [row] = rows(db)
     assert (row.position_ticks, row.is_paused, row.last_seen_us, row.started_us) == (
         50,
@@ -55,12 +61,35 @@ def test_start_then_progress_by_report_time(db):
         10,
     )
     assert sessions.current_item(db, USER, "tv", "s") == ITEM
+    assert not start(db, now_us=50, reported_us=30)  # a start older than the last report
+
+
+def test_stored_reads_a_batch_of_sessions_active_or_not(db):
+    start(db, position=7, now_us=5, reported_us=5)
+    start(db, device="phone")
+    sessions.end(db, USER, "phone", "s", 2)
+    found = sessions.stored(db, {(USER, "tv", "s"), (USER, "phone", "s"), (USER, "car", "s")})
+    assert found == {
+        (USER, "tv", "s"): StoredSession(PlayState(ITEM, 7, False, 5), active=True),
+        (USER, "phone", "s"): StoredSession(PlayState(ITEM, None, False, 2), active=False),
+    }
+
+
+def test_a_batch_writes_each_of_its_sessions_in_one_upsert(db):
+    start(db, now_us=1, reported_us=1)
+    sessions.record_progress(
+        db, [progress_row(9, 9, position=3), progress_row(9, 9, device="phone", position=4)]
+    )
+    assert sorted((row.device_key, row.position_ticks, row.started_us) for row in rows(db)) == [
+        ("phone", 4, 9),
+        ("tv", 3, 1),
+    ]
 
 
 def test_sessions_are_per_device_and_play_session(db):
-    sessions.record(db, USER, "tv", ITEM, report(), 1, 1, starting=True)
-    sessions.record(db, USER, "phone", ITEM, report(), 1, 1, starting=True)
-    sessions.record(db, USER, "tv", OTHER_ITEM, report("t"), 1, 1, starting=True)
+    start(db)
+    start(db, device="phone")
+    start(db, "t", item=OTHER_ITEM)
     assert len(rows(db)) == 3
     sessions.end(db, USER, "tv", "s", 2)
     assert sessions.current_item(db, USER, "tv", "s") is None
@@ -69,15 +98,15 @@ def test_sessions_are_per_device_and_play_session(db):
 
 
 def test_stop_then_late_progress_is_dropped(db):
-    sessions.record(db, USER, "tv", ITEM, report(), 1, 1, starting=True)
+    start(db)
     sessions.end(db, USER, "tv", "s", 5)
-    assert not sessions.record(db, USER, "tv", ITEM, report(position=9), 6, 4, starting=False)
+    sessions.record_progress(db, [progress_row(6, 4, position=9)])
     assert rows(db) == []
 
 
 def test_ping_silence_claim_and_purge(db):
-    sessions.record(db, USER, "tv", ITEM, report("a"), 100, 100, starting=True)
-    sessions.record(db, USER, "tv", ITEM, report("b"), 100, 100, starting=True)
+    start(db, "a", now_us=100, reported_us=100)
+    start(db, "b", now_us=100, reported_us=100)
     assert sessions.ping(db, USER, "a", 500) == 1
     assert sessions.ping(db, USER, "unknown", 500) == 0
     [silent] = sessions.silent_since(db, 300, 10)

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from services.playstate import userdata
+from services.playstate.progress_plan import PositionWrite
 from services.playstate.rules import Item, Outcome
 from services.playstate.userdata import UserData
 
@@ -43,7 +44,7 @@ def test_mark_played_counts_only_with_a_date(db):
 
 
 def test_mark_unplayed_resets(db):
-    userdata.apply_position(db, USER, ITEM, Outcome(9_000_000_000, False), 1, False)
+    userdata.apply_position(db, USER, ITEM, Outcome(9_000_000_000, False), 1)
     userdata.mark_played(db, USER, ITEM, DATE, NOW, 2)
     assert userdata.mark_unplayed(db, USER, ITEM, 3) == UserData(USER, ITEM)
 
@@ -57,32 +58,46 @@ def test_start_and_stop_without_position(db):
     assert (stopped.play_count, stopped.played, stopped.playback_position_ticks) == (3, True, 0)
 
 
+def progress(db, position, reported_us, played=False, item=ITEM):
+    """The rows one batch's position changed."""
+    return userdata.apply_positions(db, [PositionWrite(USER, item, position, played, reported_us)])
+
+
 def test_progress_applies_only_when_newer(db):
-    newer = userdata.apply_position(db, USER, ITEM, Outcome(9_000_000_000, False), 200, True)
+    [newer] = progress(db, 9_000_000_000, 200)
     assert newer.playback_position_ticks == 9_000_000_000
-    assert (
-        userdata.apply_position(db, USER, ITEM, Outcome(5_000_000_000, False), 100, True) is None
-    )  # reported earlier, arrived later: dropped
-    assert (
-        userdata.apply_position(db, USER, ITEM, Outcome(5_000_000_000, False), 200, True) is None
-    )  # same report time: first one stays
+    assert progress(db, 5_000_000_000, 100) == []  # reported earlier, arrived later: dropped
+    assert progress(db, 5_000_000_000, 200) == []  # same report time: first one stays
     assert userdata.get(db, USER, ITEM).playback_position_ticks == 9_000_000_000
-    played = userdata.apply_position(db, USER, ITEM, Outcome(0, True), 300, True)
+    [played] = progress(db, 0, 300, played=True)
     assert (played.played, played.playback_position_ticks) == (True, 0)
-    kept = userdata.apply_position(db, USER, ITEM, Outcome(7_000_000_000, False), 400, True)
+    [kept] = progress(db, 7_000_000_000, 400)
     assert (kept.played, kept.playback_position_ticks) == (True, 7_000_000_000)
 
 
+def test_a_batch_of_positions_is_one_upsert_of_the_newer_ones(db):
+    other = "3" * 32
+    progress(db, 5, 500)
+    changed = userdata.apply_positions(
+        db,
+        [PositionWrite(USER, ITEM, 9, False, 400), PositionWrite(USER, other, 7, True, 400)],
+    )
+    assert [(data.item_id, data.playback_position_ticks, data.played) for data in changed] == [
+        (other, 7, True)
+    ]  # the first is older than what is stored, the second is new
+    assert userdata.get(db, USER, ITEM).playback_position_ticks == 5
+
+
 def test_other_writes_move_the_report_time_forward(db):
-    userdata.apply_position(db, USER, ITEM, Outcome(9_000_000_000, False), 500, True)
+    progress(db, 9_000_000_000, 500)
     userdata.mark_unplayed(db, USER, ITEM, 400)  # applies, keeps the newer report time
-    assert userdata.apply_position(db, USER, ITEM, Outcome(1, False), 450, True) is None
+    assert progress(db, 1, 450) == []
     userdata.mark_played(db, USER, ITEM, None, NOW, 600)
-    assert userdata.apply_position(db, USER, ITEM, Outcome(1, False), 550, True) is None
+    assert progress(db, 1, 550) == []
 
 
 def test_dto_fields(db):
-    data = userdata.apply_position(db, USER, ITEM, Outcome(9_000_000_000, False), 1, False)
+    data = userdata.apply_position(db, USER, ITEM, Outcome(9_000_000_000, False), 1)
     data = userdata.start(db, USER, HOUR, NOW, 2)
     body = userdata.dto(data, HOUR)
     assert body["PlayedPercentage"] == 25.0
