@@ -152,7 +152,7 @@ def report(rows: list[dict], command: str, file_limit: int, readers: int) -> str
         "to the last socket reading `playlist.changed`; *each* is every single delivery; "
         "msg/s is deliveries per second of round time. *KiB/socket* is the gateways' RSS "
         f"growth per idle socket, read {SETTLE_SECONDS:.0f} s after the last handshake on "
-        "gateways started for the row. *connect s* is the time to open every socket (100 "
+        "gateways started for the row. *connect s* is the time to open every socket (50 "
         "handshakes under way per reader process; *retried* counts those refused with 503 and "
         "tried again). CPU is per delivered message over the measured rounds, from /proc "
         "(`bench/lean.py`'s CpuMeter): the two gateways, every process of the stack "

@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 PLAYLIST_CHANGED = re.compile(rb'^\{"event": "playlist\.changed".*"revision": (\d+)')
 TEXT, CLOSE, PING, PONG = 0x1, 0x8, 0x9, 0xA
 #: handshakes a reader process has under way at once
-OPENING_AT_ONCE = 100
+OPENING_AT_ONCE = 50
 RETRY_SECONDS = 0.5
 
 
@@ -164,6 +164,9 @@ class ReaderLoop:
                 opening[entry.sock.fileno()] = entry
                 self.poll.register(entry.sock.fileno(), select.EPOLLIN)
             for fd, _ in self.poll.poll(1.0):
+                if fd in self.by_fd:  # already open: a ping, say
+                    self.read(self.by_fd[fd])
+                    continue
                 entry = opening[fd]
                 try:
                     if self.receive(entry) and read_handshake(entry):
@@ -196,7 +199,7 @@ class ReaderLoop:
         """Read what is there into the buffer; False when the server closed the connection."""
         assert entry.sock is not None
         try:
-            data = entry.sock.recv(1 << 20)
+            data = entry.sock.recv(65536)
         except BlockingIOError:
             return True
         except OSError as failed:
