@@ -12,18 +12,31 @@ from gateway.rooms.connection import RoomConnection
 from gateway.rooms.transport import Transport
 
 
-def read_frames(data: bytes) -> list[Any]:
-    """The messages of a stream of unmasked text frames."""
+def split_frame(data: bytes) -> tuple[Frame, int]:
+    """The unmasked frame at the start of `data`, and its size in bytes."""
     reader = StreamReader()
     reader.feed_data(data)
-    messages = []
-    while reader.buffer:
-        parser = Frame.parse(reader.read_exact, mask=False)
-        try:
-            next(parser)
-        except StopIteration as done:
-            messages.append(json.loads(done.value.data))
-    return messages
+    parser = Frame.parse(reader.read_exact, mask=False)
+    try:
+        next(parser)
+    except StopIteration as done:
+        return done.value, len(data) - len(reader.buffer)
+    raise AssertionError("incomplete frame")
+
+
+def split_frames(data: bytes) -> list[Frame]:
+    """Every frame of a stream of whole unmasked frames."""
+    frames = []
+    while data:
+        frame, size = split_frame(data)
+        frames.append(frame)
+        data = data[size:]
+    return frames
+
+
+def read_frames(data: bytes) -> list[Any]:
+    """The messages of a stream of unmasked text frames."""
+    return [json.loads(frame.data) for frame in split_frames(data)]
 
 
 class RecordingTransport:

@@ -3,20 +3,15 @@
 import json
 
 from websockets.frames import Frame, Opcode
-from websockets.streams import StreamReader
 
 from gateway.rooms.frames import PING, message_frame
+from tests.gateway.rooms.stand_ins import split_frame
 
 
 def parse(data: bytes) -> Frame:
-    reader = StreamReader()
-    reader.feed_data(data)
-    parser = Frame.parse(reader.read_exact, mask=False)
-    try:
-        next(parser)
-    except StopIteration as done:
-        return done.value
-    raise AssertionError("incomplete frame")
+    frame, size = split_frame(data)
+    assert size == len(data)
+    return frame
 
 
 def test_a_message_frame_is_one_unmasked_text_frame_of_its_json():

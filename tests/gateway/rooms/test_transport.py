@@ -14,6 +14,7 @@ from websockets.server import ServerProtocol
 from gateway.rooms.frames import message_frame
 from gateway.rooms.takeover import plain_socket
 from gateway.rooms.transport import Transport
+from tests.gateway.rooms.stand_ins import split_frame, split_frames
 
 
 def pair(
@@ -41,25 +42,7 @@ def read_raw(client: socket.socket) -> list[Frame]:
     data = b""
     while chunk := client.recv(65536):
         data += chunk
-    frames = []
-    while data:
-        frame, size = split(data)
-        frames.append(frame)
-        data = data[size:]
-    return frames
-
-
-def split(data: bytes) -> tuple[Frame, int]:
-    from websockets.streams import StreamReader
-
-    reader = StreamReader()
-    reader.feed_data(data)
-    parser = Frame.parse(reader.read_exact, mask=False)
-    try:
-        next(parser)
-    except StopIteration as done:
-        return done.value, len(data) - len(reader.buffer)
-    raise AssertionError("incomplete frame")
+    return split_frames(data)
 
 
 def test_messages_in_whole_or_in_fragments_and_a_ping_answered():
@@ -87,7 +70,7 @@ def test_a_close_from_the_server_ends_with_the_clients_answer():
     transport.close(4403, "Access denied")
     assert not transport.send_frame(message_frame({"event": "late"}))
     eventlet.sleep(0)
-    head, _ = split(client.recv(65536))
+    head, _ = split_frame(client.recv(65536))
     assert Close.parse(head.data) == Close(4403, "Access denied")
     client.sendall(from_client(Opcode.CLOSE, head.data))
     assert client.recv(10) == b""  # the server ends the stream first
@@ -107,7 +90,6 @@ def test_a_client_that_does_not_read_is_closed_1013_and_the_other_gets_everythin
         assert sent < 1000, "the slow client was never closed"
     assert slow.closing and slow.backlog.size <= 20_000 + len(frame)
     # the slow client reads at last: whole frames, then the close
-    frames = []
     slow_client.settimeout(5)
     data = b""
     while True:
@@ -115,10 +97,7 @@ def test_a_client_that_does_not_read_is_closed_1013_and_the_other_gets_everythin
         data += chunk
         if not chunk or b"Too slow to read" in data:
             break
-    while data:
-        each, size = split(data)
-        frames.append(each)
-        data = data[size:]
+    frames = split_frames(data)
     assert frames[-1].opcode is Opcode.CLOSE and Close.parse(frames[-1].data).code == 1013
     assert all(each.data == frames[0].data for each in frames[:-1])
     delivered = b""
