@@ -36,7 +36,7 @@ def split_frames(data: bytes) -> list[Frame]:
 
 def read_frames(data: bytes) -> list[Any]:
     """The messages of a stream of unmasked text frames."""
-    return [json.loads(frame.data) for frame in split_frames(data)]
+    return [json.loads(bytes(frame.data)) for frame in split_frames(data)]
 
 
 class RecordingTransport:
