@@ -62,12 +62,15 @@ def readers_cpu(readers: Readers) -> float:
 
 def one_round(
     sender: Sender, readers: Readers, action: str, track_id: int
-) -> tuple[list[float], int, list[int]]:
-    """Delays (seconds) of every socket's copy of the action's broadcast, how many open sockets
-    missed it, and the close codes of sockets the gateways closed so far."""
+) -> tuple[dict[str, list[float]], int, list[int]]:
+    """Delays (seconds) of every socket's copy of the action's broadcast by gateway URL, how many
+    open sockets missed it, and the close codes of sockets the gateways closed so far."""
     sent, revision = sender.send(action, {"track_id": track_id})
     arrivals, open_count, closed = readers.arrivals(revision, ROUND_SECONDS)
-    return [arrival - sent for arrival in arrivals], open_count - len(arrivals), closed
+    delays: dict[str, list[float]] = {}
+    for arrival, url in arrivals:
+        delays.setdefault(url, []).append(arrival - sent)
+    return delays, open_count - len(arrivals), closed
 
 
 def measure(stack: Stack, gateways: list[str], count: int, args: argparse.Namespace) -> dict:
@@ -89,16 +92,23 @@ def measure(stack: Stack, gateways: list[str], count: int, args: argparse.Namesp
         meter = CpuMeter(stack.run_folder())
         meter.start()
         readers_before = readers_cpu(readers)
+        first: list[float] = []
         last: list[float] = []
         each: list[float] = []
+        last_by_gateway: list[list[float]] = [[] for _ in urls]
         missed, closed = 0, list[int]()
         for index in range(args.rounds):
             action = "remove_track" if index % 2 == 0 else "add_track"
             delays, missing, closed = one_round(sender, readers, action, track_id)
             missed += missing
-            if delays:
-                last.append(max(delays))
-                each += delays
+            everyone = [delay for url in urls for delay in delays.get(url, [])]
+            if everyone:
+                first.append(min(everyone))
+                last.append(max(everyone))
+                each += everyone
+            for gateway, url in enumerate(urls):
+                if delays.get(url):
+                    last_by_gateway[gateway].append(max(delays[url]))
         seconds = meter.stop()
         seconds["client"] += readers_cpu(readers) - readers_before
         cpu = per_request_ms(seconds, max(1, len(each)))
@@ -109,7 +119,9 @@ def measure(stack: Stack, gateways: list[str], count: int, args: argparse.Namesp
         "sockets": count,
         "rounds": args.rounds,
         "connect_s": connect_seconds,
+        "first_p50_ms": percentile(first, 50) * 1000,
         "last_p50_ms": percentile(last, 50) * 1000,
+        "gateways_last_p99_ms": [percentile(times, 99) * 1000 for times in last_by_gateway],
         "last_p99_ms": percentile(last, 99) * 1000,
         "last_max_ms": max(last) * 1000,
         "each_p50_ms": percentile(each, 50) * 1000,
@@ -149,7 +161,9 @@ def report(rows: list[dict], command: str, file_limit: int, readers: int) -> str
         f"limit {file_limit}. The client is lean (`bench/lean_websocket.py`: raw sockets under "
         f"epoll in {readers} processes, no JSON decoding) on the same two cores as the stack. "
         "*last* is, per round, the time from sending `add_track`/`remove_track` over one socket "
-        "to the last socket reading `playlist.changed`; *each* is every single delivery; "
+        "to the last socket reading `playlist.changed`, *first* to the first one (what the "
+        "action's way through events and realtime takes before any fan-out), *per gateway* the "
+        "last p99 of each gateway's sockets alone; *each* is every single delivery; "
         "msg/s is deliveries per second of round time. *KiB/socket* is the gateways' RSS "
         f"growth per idle socket, read {SETTLE_SECONDS:.0f} s after the last handshake on "
         "gateways started for the row. *connect s* is the time to open every socket (50 "
@@ -158,15 +172,18 @@ def report(rows: list[dict], command: str, file_limit: int, readers: int) -> str
         "(`bench/lean.py`'s CpuMeter): the two gateways, every process of the stack "
         "(gateways, services, RabbitMQ), and the client.",
         "",
-        "| sockets | rounds | last p50 ms | last p99 ms | last max ms | each p50 ms | "
-        "each p99 ms | msg/s | missed | closed early | KiB/socket | gateways RSS MiB | "
-        "connect s | retried | gateways µs/msg | stack µs/msg | client µs/msg |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| sockets | rounds | first p50 ms | last p50 ms | last p99 ms | last max ms | "
+        "per gateway last p99 ms | each p50 ms | each p99 ms | msg/s | missed | closed early | "
+        "KiB/socket | gateways RSS MiB | connect s | retried | gateways µs/msg | "
+        "stack µs/msg | client µs/msg |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         lines.append(
-            f"| {row['sockets']} | {row['rounds']} | {row['last_p50_ms']:.0f} | "
-            f"{row['last_p99_ms']:.0f} | {row['last_max_ms']:.0f} | {row['each_p50_ms']:.0f} | "
+            f"| {row['sockets']} | {row['rounds']} | {row['first_p50_ms']:.0f} | "
+            f"{row['last_p50_ms']:.0f} | {row['last_p99_ms']:.0f} | {row['last_max_ms']:.0f} | "
+            f"{' / '.join(f'{ms:.0f}' for ms in row['gateways_last_p99_ms'])} | "
+            f"{row['each_p50_ms']:.0f} | "
             f"{row['each_p99_ms']:.0f} | {row['per_s']:.0f} | {row['missed']} | "
             f"{row['closed_early']} | {row['rss_per_socket_kib']:.1f} | "
             f"{row['rss_before_mib']:.0f} → {row['rss_after_mib']:.0f} | {row['connect_s']:.1f} | "

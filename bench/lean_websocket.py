@@ -119,7 +119,8 @@ class ReaderLoop:
         self.control = control
         self.poll = select.epoll()
         self.by_fd: dict[int, Socket] = {}
-        self.arrivals: dict[int, list[float]] = {}  #: revision → when each socket got it
+        #: revision → when each socket got it, and the URL of its gateway
+        self.arrivals: dict[int, list[tuple[float, str]]] = {}
         self.retried = 0
 
     def run(self) -> None:
@@ -222,7 +223,7 @@ class ReaderLoop:
             if opcode == TEXT:
                 changed = PLAYLIST_CHANGED.match(payload)
                 if changed:
-                    self.arrivals.setdefault(int(changed.group(1)), []).append(now)
+                    self.arrivals.setdefault(int(changed.group(1)), []).append((now, entry.url))
             elif opcode == PING:
                 assert entry.sock is not None
                 entry.sock.send(client_frame(PONG, payload))
@@ -265,12 +266,14 @@ class Readers:
         answers = [control.recv() for control in self.controls]
         return max(answer[1] for answer in answers), sum(answer[2] for answer in answers)
 
-    def arrivals(self, revision: int, timeout: float) -> tuple[list[float], int, list[int]]:
-        """When each open socket got `revision` (within `timeout`), how many are open, and the
-        close codes of those the server closed."""
+    def arrivals(
+        self, revision: int, timeout: float
+    ) -> tuple[list[tuple[float, str]], int, list[int]]:
+        """When each open socket got `revision` (within `timeout`) and from which URL, how many
+        are open, and the close codes of those the server closed."""
         for control in self.controls:
             control.send(("arrivals", revision, timeout))
-        times: list[float] = []
+        times: list[tuple[float, str]] = []
         open_count, closed = 0, []
         for control in self.controls:
             _, got, still_open, closes = control.recv()
