@@ -60,24 +60,25 @@ def client_frame(opcode: int, payload: bytes) -> bytes:
     return bytes([0x80 | opcode]) + length + b"\0\0\0\0" + payload
 
 
-def split_frames(buffer: bytearray) -> list[tuple[int, bytes]]:
-    """The whole frames at the start of `buffer` as (opcode, payload), removed from it."""
+def split_frames(data: bytes) -> tuple[list[tuple[int, bytes]], int]:
+    """The whole frames at the start of `data` as (opcode, payload), and the bytes they take."""
     frames = []
-    while len(buffer) >= 2:
-        size, start = buffer[1] & 0x7F, 2
+    at, end = 0, len(data)
+    while end - at >= 2:
+        size, start = data[at + 1] & 0x7F, at + 2
         if size == 126:
-            if len(buffer) < 4:
+            if end - at < 4:
                 break
-            size, start = int.from_bytes(buffer[2:4], "big"), 4
+            size, start = int.from_bytes(data[at + 2 : at + 4], "big"), at + 4
         elif size == 127:
-            if len(buffer) < 10:
+            if end - at < 10:
                 break
-            size, start = int.from_bytes(buffer[2:10], "big"), 10
-        if len(buffer) < start + size:
+            size, start = int.from_bytes(data[at + 2 : at + 10], "big"), at + 10
+        if end < start + size:
             break
-        frames.append((buffer[0] & 0x0F, bytes(buffer[start : start + size])))
-        del buffer[: start + size]
-    return frames
+        frames.append((data[at] & 0x0F, data[start : start + size]))
+        at = start + size
+    return frames, at
 
 
 class HandshakeRefused(Exception):
@@ -169,8 +170,18 @@ class ReaderLoop:
                     self.read(self.by_fd[fd])
                     continue
                 entry = opening[fd]
+                data = self.receive(entry)
+                if data is None:
+                    continue
+                if not data:  # closed before answering: tried again
+                    del opening[fd]
+                    entry.closed_with = None
+                    self.retried += 1
+                    waiting.append(entry)
+                    continue
+                entry.buffer += data
                 try:
-                    if self.receive(entry) and read_handshake(entry):
+                    if read_handshake(entry):
                         del opening[fd]
                         self.by_fd[fd] = entry
                 except HandshakeRefused as refused:
@@ -193,16 +204,18 @@ class ReaderLoop:
     def drop(self, entry: Socket) -> None:
         assert entry.sock is not None
         self.poll.unregister(entry.sock.fileno())
+        self.by_fd.pop(entry.sock.fileno(), None)
         entry.sock.close()
         entry.sock, entry.open = None, False
 
-    def receive(self, entry: Socket) -> bool:
-        """Read what is there into the buffer; False when the server closed the connection."""
+    def receive(self, entry: Socket) -> bytes | None:
+        """What there is to read (None: nothing yet); b"" when the server closed the connection
+        (the socket is then dropped)."""
         assert entry.sock is not None
         try:
             data = entry.sock.recv(65536)
         except BlockingIOError:
-            return True
+            return None
         except OSError as failed:
             if failed.errno != errno.ECONNRESET:
                 raise
@@ -211,15 +224,19 @@ class ReaderLoop:
             if entry.closed_with is None:
                 entry.closed_with = 1006
             self.drop(entry)
-            return False
-        entry.buffer += data
-        return True
+        return data
 
     def read(self, entry: Socket) -> None:
-        if not self.receive(entry):
+        data = self.receive(entry)
+        if not data:
             return
+        if entry.buffer:  # the rest of a frame read before
+            data = bytes(entry.buffer) + data
+            entry.buffer.clear()
         now = time.monotonic()
-        for opcode, payload in split_frames(entry.buffer):
+        frames, used = split_frames(data)
+        entry.buffer += data[used:]
+        for opcode, payload in frames:
             if opcode == TEXT:
                 changed = PLAYLIST_CHANGED.match(payload)
                 if changed:
@@ -308,7 +325,9 @@ class Sender:
         sent = time.monotonic()
         self.sock.sendall(client_frame(TEXT, json.dumps(frame).encode()))
         while True:
-            for opcode, data in split_frames(self.entry.buffer):
+            frames, used = split_frames(bytes(self.entry.buffer))
+            del self.entry.buffer[:used]
+            for opcode, data in frames:
                 if opcode == PING:
                     self.sock.sendall(client_frame(PONG, data))
                 elif opcode == TEXT:
