@@ -33,10 +33,10 @@ from typing import Any
 from urllib.parse import quote
 
 import requests
-from websockets.asyncio.client import ClientConnection
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import InvalidStatus
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.fanout import open_sockets  # noqa: E402
 from bench.results import percentile, write_section  # noqa: E402
 from bench.stack import gateways_stack  # noqa: E402
 from setlist.limits import raise_open_files  # noqa: E402
@@ -53,6 +53,36 @@ GATEWAYS = 2
 SERVICES = ("accounts", "events", "playstate")
 TICKS = 10_000_000
 WARM_UP_SECONDS = 5.0
+CONNECT_BATCH = 50
+CONNECT_TRIES = 10
+
+
+async def open_socket(url: str, retries: list[str]) -> ClientConnection:
+    """A socket. A handshake refused with 503 or not answered in time (the gateway's RPCs behind
+    it time out under the connection storm) is tried again after a pause, as a client would, and
+    counted; the last try's failure ends the benchmark."""
+
+    def attempt() -> Any:
+        return connect(url, ping_interval=None, open_timeout=60, max_size=None)
+
+    for tried in range(1, CONNECT_TRIES):
+        try:
+            return await attempt()
+        except (InvalidStatus, TimeoutError) as failed:
+            if isinstance(failed, InvalidStatus) and failed.response.status_code != 503:
+                raise
+            retries.append(url)
+            await asyncio.sleep(0.5 * tried)
+    return await attempt()
+
+
+async def open_sockets(urls: list[str], count: int, retries: list[str]) -> list[ClientConnection]:
+    """`count` sockets, socket i on gateway i mod len(urls), opened a batch at a time."""
+    sockets: list[ClientConnection] = []
+    for start in range(0, count, CONNECT_BATCH):
+        batch = range(start, min(count, start + CONNECT_BATCH))
+        sockets += await asyncio.gather(*(open_socket(urls[i % len(urls)], retries) for i in batch))
+    return sockets
 
 
 class Listener:

@@ -14,9 +14,10 @@ from tests.support.infrastructure import STARTUP_SECONDS, Stack, create_vhost, d
 
 @contextmanager
 def gateways_stack(
-    gateways: int, databases: dict[str, str] | None = None
+    gateways: int, databases: dict[str, str] | None = None, settings: dict[str, str] | None = None
 ) -> Iterator[tuple[Stack, list[str]]]:
-    """A started stack with `gateways` gateway processes, each healthy; yields it and their URLs."""
+    """A started stack with `gateways` gateway processes, each healthy; yields it and their URLs.
+    `settings` are environment variables of its own (services/common/config.py)."""
     vhost = f"setlist-bench-{secrets.token_hex(4)}"
     create_vhost(vhost)
     workdir = Path(tempfile.mkdtemp(prefix="setlist-bench-"))
@@ -26,6 +27,7 @@ def gateways_stack(
             "SETLIST_VAR": str(workdir),
             "LOG_LEVEL": "WARNING",
             **(databases or {}),
+            **(settings or {}),
         },
         workdir / "stack.log",
         extra_env={"GATEWAY_INSTANCES": str(gateways)},

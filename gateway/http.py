@@ -40,6 +40,8 @@ from services.common.logs import CORRELATION_ID
 #: seconds a client has to send a whole request (line, headers and body), from the moment the
 #: gateway waits for it (a new connection, or the end of the previous response on a kept one)
 READ_TIMEOUT = config.READ_TIMEOUT_SECONDS.value()
+#: connections waiting to be accepted at most (the kernel caps it at net.core.somaxconn)
+LISTEN_BACKLOG = 1024
 HEALTH_PATH = "/health"
 LIVENESS_PATH = "/health/live"
 LOGIN_PATH = "/users/authenticatebyname"
@@ -213,6 +215,9 @@ class GatewayServer(WebServer):
 
     def get_wsgi_server(self, sock: Any, wsgi_app: Any, **kwargs: Any) -> Any:
         kwargs.setdefault("protocol", DeadlineProtocol)
+        # connections the kernel holds for the accept loop (eventlet's default, 50, drops the
+        # SYNs of a crowd of websockets opening at once: each then waits a second to retry)
+        sock.listen(LISTEN_BACKLOG)
         # no Nagle wait between an answer's head and body: accepted sockets inherit the option
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         server = super().get_wsgi_server(sock, wsgi_app, **kwargs)

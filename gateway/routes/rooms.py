@@ -11,8 +11,10 @@ from nameko.timer import timer
 from werkzeug.wrappers import Request
 
 from gateway.presence import NOW_PLAYING, PRESENCE
+from gateway.rooms.connection import RoomConnection
+from gateway.rooms.entrypoints import room_join, room_request
+from gateway.rooms.hub import Rooms
 from gateway.routes.base import RouteBase
-from gateway.websocket import RoomConnection, Rooms, room_join, room_request
 from services.common import config, room_messages
 from services.common.errors import NotFound, PermissionDenied
 from services.common.room_messages import ACCESS_DENIED, EVENT_NOT_FOUND
@@ -32,9 +34,15 @@ class RoomRoutes(RouteBase):
     @room_join("/ws/event/<int:event_id>/")
     def join_room(self, request: Request, event_id: int) -> tuple[dict[str, Any], str]:
         """The caller, who must have a role in the room (checked again on every request), and
-        that role (for presence)."""
+        that role (for presence): found at a previous handshake, else asked of events."""
         principal = self._caller(request)
-        return principal, self.events.room_role(principal, event_id)
+        roles = self.rooms.roles
+        role = roles.get(principal.get("user_id"), event_id)
+        if role is None:
+            generation = roles.generation
+            role = self.events.room_role(principal, event_id)
+            roles.put(principal.get("user_id"), event_id, role, generation)
+        return principal, role
 
     @room_request
     def room_request(
@@ -95,7 +103,9 @@ class RoomRoutes(RouteBase):
     )
     def recheck_room_sockets(self, payload: dict[str, Any]) -> None:
         """A team or its members changed: the sockets of the users concerned that have no role
-        left close with 4403 (asking once per user and room)."""
+        left close with 4403 (asking once per user and room); their roles known here are
+        forgotten."""
+        self.rooms.roles.drop_users(payload["user_ids"])
         self._close_refused(self.rooms.of_users(payload["user_ids"]))
 
     def _close_refused(self, connections: list[RoomConnection]) -> None:

@@ -222,8 +222,11 @@ PLAYSTATE_DEVICE_TOUCH_SECONDS = Setting(
     float,
 )
 LOG_LEVEL = Setting("LOG_LEVEL", "INFO", "log level of every process", _text)
-WEBSOCKET_SEND_QUEUE = Setting(
-    "WEBSOCKET_SEND_QUEUE", "256", "frames queued per event room socket before close 1013", int
+WEBSOCKET_BACKLOG_BYTES = Setting(
+    "WEBSOCKET_BACKLOG_BYTES",
+    "1048576",
+    "bytes an event room socket may leave unread beyond its kernel buffers before close 1013",
+    int,
 )
 WEBSOCKET_PING_SECONDS = Setting(
     "WEBSOCKET_PING_SECONDS", "20", "event room sockets' keepalive (ping, and wait for pong)", float
@@ -300,7 +303,7 @@ SETTINGS: tuple[Setting[object], ...] = (
     PLAYSTATE_ITEM_CACHE_SECONDS,
     PLAYSTATE_DEVICE_TOUCH_SECONDS,
     LOG_LEVEL,
-    WEBSOCKET_SEND_QUEUE,
+    WEBSOCKET_BACKLOG_BYTES,
     WEBSOCKET_PING_SECONDS,
     WEBSOCKET_REORDER_SECONDS,
     ROOM_SOCKETS_PER_USER,

@@ -319,3 +319,29 @@ def test_deleting_the_event_closes_its_room_with_4404(world):
         assert first.closed_with() == second.closed_with() == 4404
     with connect(world, event_id, world.author) as late:
         assert late.closed_with() == 4404
+
+
+def test_a_role_found_at_a_handshake_is_not_trusted_after_it_changes(world):
+    """The gateway keeps the role of a user's handshake for the next one (no RPC); the events
+    that change it drop it, so a user who lost the room is refused at once on reconnecting."""
+    event_id = new_event(world.author.api, world.organizer, "cached", is_public=True)
+    with connect(world, event_id, world.author) as author:
+        for _ in range(2):  # the second handshake finds the stranger's role kept
+            with connect(world, event_id, world.stranger) as stranger:
+                stranger.send("sync", request_id="in")
+                assert [frame["request_id"] for frame in stranger.recv_many(2)] == ["in", "in"]
+        author.send("change_event", {"event_access_type": "private"})
+        everyone_gets([author], "event.changed")
+        with connect(world, event_id, world.stranger) as stranger:
+            assert stranger.closed_with() == 4403
+
+        author.send("invite_to_event", {"user_id": world.guest.user_id})
+        everyone_gets([author], "event.changed")
+        for _ in range(2):
+            with connect(world, event_id, world.guest) as guest:
+                guest.send("sync", request_id="guest")
+                assert guest.recv_many(2)[0]["request_id"] == "guest"
+        author.send("revoke_from_event", {"user_id": world.guest.user_id})
+        everyone_gets([author], "event.changed")
+        with connect(world, event_id, world.guest) as guest:
+            assert guest.closed_with() == 4403

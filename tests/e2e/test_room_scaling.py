@@ -19,14 +19,15 @@ from tests.support.client import Api
 from tests.support.infrastructure import STARTUP_SECONDS, Stack
 from tests.support.rooms import RoomClient, new_event
 
-#: frames queued per socket at most in this copy (WEBSOCKET_SEND_QUEUE)
-SEND_QUEUE = 8
+#: bytes a socket may leave unread beyond the kernel's buffers in this copy
+#: (WEBSOCKET_BACKLOG_BYTES)
+BACKLOG_BYTES = 64 * 1024
 
 
 @pytest.fixture(scope="module")
 def scaled(service_env: dict, tmp_path_factory: pytest.TempPathFactory):
     """A second copy of the system on this session's broker and databases: two gateways (on
-    consecutive ports) and two realtime processes; 8 frames queued per socket at most."""
+    consecutive ports) and two realtime processes; 64 KiB left unread per socket at most."""
     running = Stack(
         service_env,
         Path(tmp_path_factory.mktemp("scaled")) / "stack.log",
@@ -34,7 +35,7 @@ def scaled(service_env: dict, tmp_path_factory: pytest.TempPathFactory):
             "LOG_FORMAT": "json",
             "GATEWAY_INSTANCES": "2",
             "REALTIME_INSTANCES": "2",
-            "WEBSOCKET_SEND_QUEUE": str(SEND_QUEUE),
+            "WEBSOCKET_BACKLOG_BYTES": str(BACKLOG_BYTES),
         },
     )
     running.start()
@@ -121,9 +122,9 @@ def unread_capacity(sock: socket.socket, frame_size: int) -> int:
 
 
 def test_a_client_that_does_not_read_is_closed_1013_and_the_room_goes_on(scaled, admin):
-    """Ever longer playlists until the slow client's buffers and the gateway's send buffer are
-    full (bytes counted, whatever this machine's buffer sizes), then enough frames to fill the
-    socket's queue of SEND_QUEUE: the gateway must have closed it with 1013."""
+    """Ever longer playlists until the slow client's buffers, the gateway's send buffer and the
+    socket's backlog of BACKLOG_BYTES are full (bytes counted, whatever this machine's buffer
+    sizes), and one frame more: the gateway must have closed it with 1013."""
     stack, _ = scaled
     owner, event_id = owned_event(stack, admin, "slow")
     track = admin.post("/api/v1/tracks/", {"name": "n" * 200, "artist": "a" * 200}).json()["id"]
@@ -137,16 +138,14 @@ def test_a_client_that_does_not_read_is_closed_1013_and_the_room_goes_on(scaled,
         RoomClient(stack.url, event_id, owner.token) as fast,
     ):
         sent = 0  # bytes of the frames broadcast to the slow client (they carry no request_id)
-        full_at = None  # the frame that filled every buffer between the gateway and the client
         number = 0
-        # then: one frame the writer waits on, SEND_QUEUE queued, one more that finds it full
-        while full_at is None or number <= full_at + SEND_QUEUE + 1:
+        size = 0
+        # until every buffer and the backlog are full, and one more frame finds them so
+        while sent <= unread_capacity(tiny, size) + BACKLOG_BYTES + size:
             frame = add_track(fast, track, number)
             del frame["request_id"]
             size = len(json.dumps(frame, ensure_ascii=False).encode()) + FRAME_HEADER
             sent += size
-            if full_at is None and sent > unread_capacity(tiny, size):
-                full_at = number
             number += 1
         assert slow.closed_with() == 1013
         fast.send("sync", request_id="after")

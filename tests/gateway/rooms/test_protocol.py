@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from gateway.room_protocol import (
+from gateway.rooms.protocol import (
     Crash,
     RoomError,
     crash_message,
