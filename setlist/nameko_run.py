@@ -37,7 +37,13 @@ class AnnouncingServiceRunner(ServiceRunner):
         gc.collect()
         gc.freeze()
 
+    stopping = False
+
     def stop(self) -> None:
+        if self.stopping:  # a second SIGTERM: the first stop is under way
+            log.info("already stopping")
+            return
+        self.stopping = True
         in_flight = sum(len(container._worker_threads) for container in self.containers)
         log.info("stopping: taking no new work, letting %d in-flight workers finish", in_flight)
         super().stop()

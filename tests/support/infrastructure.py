@@ -213,3 +213,15 @@ class Gateway(Stack):
         assert self.process is not None
         self.process.send_signal(signal.SIGTERM)
         return self.process.wait(timeout=60)
+
+    def stop(self) -> None:
+        """SIGTERM, as a rolling restart stops a gateway; killed when it takes longer than
+        STOP_SECONDS. Only this process: the pid files in its run folder are the stack's."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
