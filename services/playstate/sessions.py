@@ -7,6 +7,7 @@ ping) is what the expiry timer looks at.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
@@ -111,14 +112,23 @@ def record_progress(session: Session, rows: list[dict[str, Any]]) -> None:
     """Write a batch's sessions (`progress_plan.session_row`, one per session) in one upsert: a
     session is updated only where the row is newer than it, keeps its start, and keeps its position
     where the row has none."""
-    statement = dialect_insert(session)(TABLE).values(rows)
+    session.execute(_progress_upsert(dialect_insert(session)), rows)
+
+
+@functools.cache
+def _progress_upsert(insert: Any) -> Any:
+    """The batch upsert, built once per dialect (executed with many rows: one cached statement,
+    sent as one multi-row INSERT)."""
+    statement = insert(TABLE)
     new = statement.excluded
-    updated = {name: new[name] for name in rows[0] if name not in KEY_NAMES | {"started_us"}}
+    updated = {
+        column.name: new[column.name]
+        for column in COLUMNS
+        if column.name not in KEY_NAMES | {"id", "started_us"}
+    }
     updated["position_ticks"] = func.coalesce(new.position_ticks, COLUMNS.position_ticks)
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=KEY, set_=updated, where=COLUMNS.last_report_us < new.last_report_us
-        )
+    return statement.on_conflict_do_update(
+        index_elements=KEY, set_=updated, where=COLUMNS.last_report_us < new.last_report_us
     )
 
 

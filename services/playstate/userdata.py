@@ -9,6 +9,7 @@ other actions always apply and move ``reported_us`` forward.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
@@ -194,9 +195,17 @@ def apply_positions(session: Session, positions: Collection[PositionWrite]) -> l
         )
         for write in positions
     ]
-    statement = dialect_insert(session)(TABLE).values(rows)
+    changed = session.execute(_positions_upsert(dialect_insert(session)), rows)
+    return [UserData.from_row(row) for row in changed]
+
+
+@functools.cache
+def _positions_upsert(insert: Any) -> Any:
+    """The batch upsert, built once per dialect (executed with many rows: one cached statement,
+    sent as one multi-row INSERT)."""
+    statement = insert(TABLE)
     new = statement.excluded
-    statement = statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=[COLUMNS.user_id, COLUMNS.item_id],
         set_={
             "playback_position_ticks": new.playback_position_ticks,
@@ -204,8 +213,7 @@ def apply_positions(session: Session, positions: Collection[PositionWrite]) -> l
             "reported_us": new.reported_us,
         },
         where=COLUMNS.reported_us < new.reported_us,
-    )
-    return [UserData.from_row(row) for row in session.execute(statement.returning(*COLUMNS))]
+    ).returning(*COLUMNS)
 
 
 def stop_without_position(
