@@ -157,21 +157,30 @@ class Stack:
         except (FileNotFoundError, ValueError):
             return None
 
+    #: how the process is asked to stop: Ctrl-C, as a person at the terminal would
+    stop_signal = signal.SIGINT
+
     def stop(self) -> None:
-        """Ctrl-C, as a person at the terminal would; the runner stops every process gracefully."""
+        """Ask the process to stop (the runner stops every process gracefully); killed when that
+        takes longer than STOP_SECONDS."""
         if self.process is None or self.process.poll() is not None:
             return
-        self.process.send_signal(signal.SIGINT)
+        self.process.send_signal(self.stop_signal)
         try:
             self.process.wait(timeout=STOP_SECONDS)
         except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
+            self.kill()
             self.process.wait()
-            for pid_file in self.run_folder().glob("*.pid"):  # each child has a session of its own
-                pid = self.pid(pid_file.stem)
-                if pid:
-                    with contextlib.suppress(ProcessLookupError):
-                        os.kill(pid, signal.SIGKILL)
+
+    def kill(self) -> None:
+        """The runner and every process it started (each child has a session of its own)."""
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGKILL)
+        for pid_file in self.run_folder().glob("*.pid"):
+            pid = self.pid(pid_file.stem)
+            if pid:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
 
     def setlist(self, *args: str) -> str:
         """Run the `setlist` command with this stack's environment; returns its stdout."""
@@ -214,14 +223,10 @@ class Gateway(Stack):
         self.process.send_signal(signal.SIGTERM)
         return self.process.wait(timeout=60)
 
-    def stop(self) -> None:
-        """SIGTERM, as a rolling restart stops a gateway; killed when it takes longer than
-        STOP_SECONDS. Only this process: the pid files in its run folder are the stack's."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+    #: as a rolling restart stops a gateway
+    stop_signal = signal.SIGTERM
+
+    def kill(self) -> None:
+        """Only this process: the pid files in its run folder are the stack's."""
+        assert self.process is not None
+        self.process.kill()
