@@ -6,7 +6,6 @@ when accounts announces that a token was revoked.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -16,42 +15,12 @@ from nameko.extensions import DependencyProvider
 from gateway.credentials import Credentials, read_credentials
 from services.common import config
 from services.common.errors import NotAuthenticated
+from services.common.expiring_cache import ExpiringCache
 from services.common.principal import Principal
 from services.common.tokens import hash_token
 
-
-class PrincipalCache:
-    """token hash → (expiry, Principal), bounded; a full cache is swept of expired entries first."""
-
-    def __init__(
-        self, ttl: float, max_entries: int = 50_000, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.ttl = ttl
-        self.max_entries = max_entries
-        self.clock = clock
-        self._entries: dict[str, tuple[float, Principal]] = {}
-
-    def get(self, key: str) -> Principal | None:
-        entry = self._entries.get(key)
-        if entry is None:
-            return None
-        expires, principal = entry
-        if expires <= self.clock():
-            self._entries.pop(key, None)
-            return None
-        return principal
-
-    def put(self, key: str, principal: Principal) -> None:
-        if len(self._entries) >= self.max_entries:
-            now = self.clock()
-            self._entries = {k: v for k, v in self._entries.items() if v[0] > now}
-            if len(self._entries) >= self.max_entries:
-                self._entries.clear()
-        self._entries[key] = (self.clock() + self.ttl, principal)
-
-    def drop(self, keys: list[str]) -> None:
-        for key in keys:
-            self._entries.pop(key, None)
+#: token hash → its principal
+PrincipalCache = ExpiringCache[str, Principal]
 
 
 class Authenticator:
@@ -71,11 +40,10 @@ class Authenticator:
         """The principal of `credentials`, with the device its MediaBrowser header names."""
         if credentials.token is None:
             raise NotAuthenticated()
-        key = hash_token(credentials.token)
-        principal = self.cache.get(key)
-        if principal is None:
-            principal = Principal.from_dict(self.authenticate(credentials.token))
-            self.cache.put(key, principal)
+        token = credentials.token
+        principal = self.cache.load(
+            hash_token(token), lambda: Principal.from_dict(self.authenticate(token))
+        )
         if principal.is_user and credentials.device_id:
             principal = replace(
                 principal,

@@ -103,6 +103,13 @@ PRINCIPAL_CACHE_SECONDS = Setting(
     "how long a gateway trusts a resolved token (revocations drop it at once)",
     float,
 )
+PERMISSIONS_CACHE_SECONDS = Setting(
+    "PERMISSIONS_CACHE_SECONDS",
+    "10",
+    "how long the events service trusts accounts' answer on a principal's permissions in an "
+    "organizer (accounts' permissions_changed drops it at once)",
+    float,
+)
 HEALTH_TIMEOUT_SECONDS = Setting(
     "HEALTH_TIMEOUT_SECONDS", "3", "how long `/health` waits for each part", float
 )
@@ -279,6 +286,7 @@ SETTINGS: tuple[Setting[object], ...] = (
     *INSTANCES.values(),
     GATEWAY_PROCESSES,
     PRINCIPAL_CACHE_SECONDS,
+    PERMISSIONS_CACHE_SECONDS,
     HEALTH_TIMEOUT_SECONDS,
     HEALTH_CACHE_SECONDS,
     READ_TIMEOUT_SECONDS,

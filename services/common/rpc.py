@@ -49,9 +49,13 @@ CALL_ID = "setlist.rpc_call_id"
 
 
 class TransientPublisher(Publisher):
-    """Replies are not kept across a broker restart: the caller's reply queue is not either."""
+    """Replies are not kept across a broker restart: the caller's reply queue is not either. Nor
+    are they confirmed: a reply the broker loses ends, like one lost with the broker, in the
+    caller's deadline (a 503 at the gateway), and waiting for each confirm cost the replying
+    worker a round trip to the broker."""
 
     delivery_mode = NON_PERSISTENT
+    use_confirms = False
 
 
 # nameko's Responder (which RpcConsumer makes for every reply) publishes with this class

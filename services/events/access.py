@@ -2,6 +2,11 @@
 dependency of the events service (nameko-examples' ``Storage`` pattern: a dependency provider
 that hands each worker a small object with domain methods, here around the accounts RPC proxy).
 
+A principal's permissions in an organizer are cached per process for
+``PERMISSIONS_CACHE_SECONDS``, and dropped at once when accounts announces
+``permissions_changed`` for the organizer (the events service hears it before any request sent
+after the change was answered: docs/events.md).
+
 :class:`Access` is plain Python; tests give it any object with the accounts service's methods.
 """
 
@@ -12,24 +17,50 @@ from typing import Any
 from nameko.rpc import RpcProxy
 from sqlalchemy.orm import Session
 
+from services.common import config
 from services.common.errors import NotFound, PermissionDenied
+from services.common.expiring_cache import ExpiringCache
 from services.common.permissions import OrganizerPermissions, Permission
 from services.common.principal import Principal
 from services.events import permissions, rooms, store
 from services.events.models import Event
 
+#: (organizer, who) → the permissions accounts gave; who is a user (with its admin flag, which
+#: the principal carries) or a team
+PermissionsKey = tuple[str, str, int | None, bool]
+PermissionsCache = ExpiringCache[PermissionsKey, OrganizerPermissions]
+
+
+def permissions_cache() -> PermissionsCache:
+    return PermissionsCache(ttl=config.PERMISSIONS_CACHE_SECONDS.value())
+
+
+def permissions_key(principal: Principal, organizer: str) -> PermissionsKey:
+    if principal.is_user:
+        return (organizer, "user", principal.user_id, principal.is_admin)
+    return (organizer, "team", principal.team_id, False)
+
 
 class Access:
-    """The accounts service (`accounts`, an RPC proxy) asked about one principal at a time."""
+    """The accounts service (`accounts`, an RPC proxy) asked about one principal at a time, its
+    answers on permissions kept in `cache`."""
 
-    def __init__(self, accounts: Any) -> None:
+    def __init__(self, accounts: Any, cache: PermissionsCache) -> None:
         self.accounts = accounts
+        self.cache = cache
 
     def permissions(self, principal: Principal, organizer: str) -> OrganizerPermissions:
         """The principal's permissions in `organizer` (PermissionDenied for an unknown one)."""
-        return OrganizerPermissions.from_dict(
-            self.accounts.permissions(principal.to_dict(), organizer)
+        return self.cache.load(
+            permissions_key(principal, organizer),
+            lambda: OrganizerPermissions.from_dict(
+                self.accounts.permissions(principal.to_dict(), organizer)
+            ),
         )
+
+    def forget(self, organizer: str) -> None:
+        """Accounts changed permissions in `organizer`: ask again."""
+        self.cache.drop_where(lambda key: key[0] == organizer)
 
     def require(
         self, principal: Principal, organizer: str, permission: Permission, event: str | None = None
@@ -105,10 +136,15 @@ class Access:
 
 
 class AccountsAccess(RpcProxy):
-    """``accounts = AccountsAccess()``: each worker gets an :class:`Access` over the proxy."""
+    """``accounts = AccountsAccess()``: each worker gets an :class:`Access` over the proxy, with
+    the process's one permissions cache."""
 
     def __init__(self) -> None:
         super().__init__("accounts")
 
+    def setup(self) -> None:
+        super().setup()
+        self.cache = permissions_cache()
+
     def get_dependency(self, worker_ctx: Any) -> Access:
-        return Access(super().get_dependency(worker_ctx))
+        return Access(super().get_dependency(worker_ctx), self.cache)

@@ -6,6 +6,8 @@ event of a write, with a snapshot and the event's revision, once the write is co
 
 from __future__ import annotations
 
+from nameko.events import BROADCAST, event_handler
+
 from services.common.base import ServiceBase
 from services.common.database import Database
 from services.common.errors import PermissionDenied
@@ -34,6 +36,14 @@ class EventsService(ServiceBase):
     db = Database("events")
     accounts = AccountsAccess()  # permissions and users, asked of the accounts service
     announce = Announcements()  # domain events, dispatched once a write commits
+
+    # accounts' changes ------------------------------------------------------------------------
+    @event_handler(
+        "accounts", "permissions_changed", handler_type=BROADCAST, reliable_delivery=False
+    )
+    def permissions_changed(self, payload: dict) -> None:
+        """Every events process forgets the permissions it cached in the organizer."""
+        self.accounts.forget(payload["organizer"])
 
     # track catalogue ----------------------------------------------------------------------------
     @rpc

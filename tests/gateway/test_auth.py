@@ -11,44 +11,6 @@ from services.common.tokens import hash_token
 ALICE = Principal(kind="user", token_id=1, user_id=7, username="alice", device_id="stored")
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def test_cache_expires_after_ttl():
-    clock = Clock()
-    cache = PrincipalCache(ttl=5, clock=clock)
-    cache.put("k", ALICE)
-    clock.now = 4.9
-    assert cache.get("k") == ALICE
-    clock.now = 5.0
-    assert cache.get("k") is None
-
-
-def test_cache_drop_forgets_revoked_tokens():
-    cache = PrincipalCache(ttl=5)
-    cache.put("a", ALICE)
-    cache.put("b", ALICE)
-    cache.drop(["a", "unknown"])
-    assert cache.get("a") is None and cache.get("b") == ALICE
-
-
-def test_full_cache_sweeps_expired_entries_first():
-    clock = Clock()
-    cache = PrincipalCache(ttl=1, max_entries=2, clock=clock)
-    cache.put("old", ALICE)
-    clock.now = 0.5
-    cache.put("young", ALICE)
-    clock.now = 1.2
-    cache.put("new", ALICE)
-    assert cache.get("young") == ALICE and cache.get("new") == ALICE
-    assert len(cache._entries) == 2  # "old" (expired at 1.0) made room
-
-
 def test_authenticator_asks_accounts_once_per_ttl_and_uses_header_device():
     calls = []
 
