@@ -82,7 +82,7 @@ def main() -> None:
                     proxy.stop()
             rows.append(
                 (
-                    "HTTP `GET /Users/Me` (gateway → accounts)",
+                    "HTTP `GET /Users/Me` (gateway; the record cached, accounts asked once)",
                     concurrency,
                     run(http_clients(stack.url, token, concurrency), args.requests, meter),
                 )

@@ -21,6 +21,7 @@ from gateway.routes.reference import ReferenceRoutes
 from gateway.routes.rooms import RoomRoutes
 from gateway.rpc import TimedRpcProxy
 from gateway.server_identity import ServerIdentity
+from gateway.users import CallerUsers
 from services.common import config
 from services.common.logs import LogContext
 from services.common.metrics import Metrics
@@ -39,6 +40,7 @@ class GatewayService(
     playstate = TimedRpcProxy("playstate")
     realtime = TimedRpcProxy("realtime")
     auth = Auth()
+    users = CallerUsers()
     report_progress = ProgressReports()
     server_identity = ServerIdentity()
     log_context = LogContext()
@@ -53,3 +55,7 @@ class GatewayService(
     @event_handler("accounts", "token_revoked", handler_type=BROADCAST, reliable_delivery=False)
     def forget_revoked_tokens(self, payload: dict[str, Any]) -> None:
         self.auth.cache.drop(payload["token_hashes"])
+
+    @event_handler("accounts", "user_changed", handler_type=BROADCAST, reliable_delivery=False)
+    def forget_changed_users(self, payload: dict[str, Any]) -> None:
+        self.users.forget(payload["user_ids"])

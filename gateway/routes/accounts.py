@@ -82,7 +82,7 @@ class AccountRoutes(RouteBase):
         principal = self.auth.request_principal(request)
         if not principal.is_user:
             raise PermissionDenied("A team token is not a user.")
-        return user_dto(self.accounts.find_user(principal.user_id), self._server_id())
+        return user_dto(self.users.find(principal.user_id), self._server_id())
 
     @route("GET", "/system/info/public")
     def public_info(self, request: Request) -> Any:

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Request
 
 from gateway.auth import Authenticator
 from gateway.rpc import TimedServiceProxy
+from gateway.users import Users
 
 
 class RouteBase:
@@ -17,6 +18,8 @@ class RouteBase:
 
     #: resolves a request's credentials to a principal (:class:`gateway.auth.Auth`)
     auth: Authenticator
+    #: the callers' own user records, cached (:class:`gateway.users.CallerUsers`)
+    users: Users
     #: the services, each call given up with a 503 after ``RPC_TIMEOUT_SECONDS``
     accounts: TimedServiceProxy
     #: accounts' password logins, on a queue of their own (``services/accounts/service.py``)

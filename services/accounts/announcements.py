@@ -22,6 +22,11 @@ class Announcer(announcements.Announcer):
         if token_hashes:
             self.announce(db, "token_revoked", {"token_hashes": token_hashes})
 
+    def user_changed(self, db: Session, user_id: int) -> None:
+        """``user_changed``: the user's record changed (a login sets its last login), so every
+        gateway forgets the copy it keeps for ``GET /Users/Me``."""
+        self.announce(db, "user_changed", {"user_ids": [user_id]})
+
     def permissions_changed(
         self, db: Session, organizer: str, team: teams.Team, user_ids: list[int] | None = None
     ) -> None:

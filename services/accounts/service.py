@@ -33,6 +33,7 @@ class LoginService(Accounts):
             self.db, username, password, tokens.Device(**device), address
         )
         self.announce.tokens_revoked(self.db, revoked)
+        self.announce.user_changed(self.db, user.id)
         return {
             "user": users.user_view(user),
             "token": token,

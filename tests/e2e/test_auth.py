@@ -144,3 +144,18 @@ def test_malformed_bodies_are_400_with_json(stack, admin, body, content_type):
 def test_unknown_route_is_json_404(stack):
     response = Api(stack.url).get("/no/such/route")
     assert response.status_code == 404 and response.json() == {"detail": "Not found."}
+
+
+def test_users_me_shows_each_new_login_at_once(stack, alice):
+    """The gateway keeps the caller's record for /Users/Me, and forgets it when accounts says
+    the user logged in again: LastLoginDate moves with every login."""
+    name, token = alice
+    me = Api(stack.url, token)
+    api = Api(stack.url, headers={"Authorization": 'MediaBrowser DeviceId="me-device"'})
+    seen = []
+    for _ in range(2):
+        login = api.post("/Users/AuthenticateByName", json={"Username": name, "Pw": "alice-pw"})
+        assert login.status_code == 200
+        seen.append(me.get("/Users/Me").json()["LastLoginDate"])
+        assert seen[-1] == login.json()["User"]["LastLoginDate"]
+    assert seen[0] < seen[1]
