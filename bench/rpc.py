@@ -17,6 +17,7 @@ import eventlet
 eventlet.monkey_patch()
 
 import argparse  # noqa: E402
+import functools  # noqa: E402
 import secrets  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
@@ -34,7 +35,7 @@ COMMAND = "python bench/rpc.py"
 
 def rpc_clients(amqp_uri: str, count: int) -> tuple[list[RpcClient], list[Callable[[], object]]]:
     clients = [RpcClient(amqp_uri, "realtime") for _ in range(count)]
-    return clients, [lambda client=client: client.call("health") for client in clients]
+    return clients, [functools.partial(client.call, "health") for client in clients]
 
 
 def http_clients(url: str, token: str, count: int) -> list[Callable[[], object]]:

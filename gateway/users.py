@@ -14,17 +14,17 @@ from services.common import config
 from services.common.expiring_cache import ExpiringCache
 
 #: user id → accounts' record of the user
-UserCache = ExpiringCache[int, dict[str, Any]]
+UserCache = ExpiringCache[int | None, dict[str, Any]]
 
 
 class Users:
     """Accounts' ``find_user`` with the process's cache in front."""
 
-    def __init__(self, cache: UserCache, find_user: Callable[[int], dict[str, Any]]) -> None:
+    def __init__(self, cache: UserCache, find_user: Callable[[int | None], dict[str, Any]]) -> None:
         self.cache = cache
         self.find_user = find_user
 
-    def find(self, user_id: int) -> dict[str, Any]:
+    def find(self, user_id: int | None) -> dict[str, Any]:
         return self.cache.load(user_id, lambda: self.find_user(user_id))
 
     def forget(self, user_ids: Iterable[int]) -> None:
