@@ -111,7 +111,9 @@ def start(
 def record_progress(session: Session, rows: list[dict[str, Any]]) -> None:
     """Write a batch's sessions (`progress_plan.session_row`, one per session) in one upsert: a
     session is updated only where the row is newer than it, keeps its start, and keeps its position
-    where the row has none."""
+    where the row has none. The rows go in key order, so that two batches lock shared rows in the
+    same order (no deadlock between playstate processes)."""
+    rows = sorted(rows, key=lambda row: tuple(row[column.name] for column in KEY))
     session.execute(_progress_upsert(dialect_insert(session)), rows)
 
 

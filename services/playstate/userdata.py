@@ -185,7 +185,8 @@ def apply_position(
 
 def apply_positions(session: Session, positions: Collection[PositionWrite]) -> list[UserData]:
     """Store a batch's progress positions (one per user and item) in one upsert, each only where it
-    is newer than the newest report applied to its row; the rows it changed, as stored."""
+    is newer than the newest report applied to its row; the rows it changed, as stored. The rows
+    go in key order (two batches lock shared rows in the same order: no deadlock)."""
     rows = [
         _new_row(
             write.user_id,
@@ -193,7 +194,7 @@ def apply_positions(session: Session, positions: Collection[PositionWrite]) -> l
             write.reported_us,
             {"playback_position_ticks": write.position_ticks, "played": write.played},
         )
-        for write in positions
+        for write in sorted(positions, key=lambda write: (write.user_id, write.item_id))
     ]
     changed = session.execute(_positions_upsert(dialect_insert(session)), rows)
     return [UserData.from_row(row) for row in changed]
