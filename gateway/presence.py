@@ -9,6 +9,7 @@ batch, not one per socket), and :meth:`PresenceTracker.heartbeat` is the whole s
 
 from __future__ import annotations
 
+import threading
 import uuid
 from typing import Any
 from urllib.parse import parse_qs
@@ -44,6 +45,8 @@ class PresenceTracker:
         self.members: dict[int, dict[int, Member]] = {}
         self.changes: list[dict[str, Any]] = []
         self.seq = 0  #: number of the newest change (realtime applies nothing older)
+        #: held while a batch of changes is taken and sent, so that batches leave in their order
+        self.reporting = threading.Lock()
 
     def opened(self, room: int, joined: Member) -> None:
         key = (room, joined["user"])

@@ -58,6 +58,7 @@ class RoomRoutes(RouteBase):
         if action == "sync":
             frames = room_messages.sync_messages(self.events.room_snapshot(principal, event_id))
             if features:
+                self._report_presence()  # this socket's own join reaches realtime first
                 presence = self.rooms.presence
                 state = self.realtime.room_presence(
                     event_id, presence.gateway, presence.here(event_id)
@@ -72,9 +73,18 @@ class RoomRoutes(RouteBase):
     @timer(interval=REPORT_SECONDS)
     def report_presence(self) -> None:
         """Users whose first socket in a room opened, or last closed, since the last report."""
-        changes = self.rooms.presence.take_changes()
-        if changes is not None:
-            self.dispatch("presence_changes", changes)
+        self._report_presence()
+
+    def _report_presence(self) -> None:
+        """Dispatch the changes since the last report, one report at a time (realtime ignores a
+        change older than one it applied, so reports must not overtake each other). A ``sync``
+        that asks for presence reports at once too: realtime then knows the asking socket's
+        user before anyone who joins after the answer (docs/realtime.md)."""
+        presence = self.rooms.presence
+        with presence.reporting:
+            changes = presence.take_changes()
+            if changes is not None:
+                self.dispatch("presence_changes", changes)
 
     @timer(interval=HEARTBEAT_SECONDS, eager=True)
     def presence_heartbeat(self) -> None:
