@@ -10,49 +10,36 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from services.common.expiring_cache import ExpiringCache
+
 #: how long a role found at a handshake is trusted when no event has dropped it
 ROLE_CACHE_SECONDS = 60.0
-#: entries at most; a full cache is emptied
+#: entries at most
 MAX_ROLES = 100_000
 
 
 class RoleCache:
-    """room → user id → role. A lookup that started before a drop is not stored: take
-    :attr:`generation` before asking, and hand it to :meth:`put`."""
+    """(room, user id) → role, in an :class:`ExpiringCache`: a role asked for while a drop
+    happened is not kept. A drop looks at every entry; drops come with a room's change of access
+    or accounts' change of permissions, never with a playlist change."""
 
     def __init__(
         self, ttl: float = ROLE_CACHE_SECONDS, clock: Callable[[], float] = time.monotonic
     ) -> None:
-        self.ttl = ttl
-        self.clock = clock
-        self.rooms: dict[int, dict[Any, tuple[float, str]]] = {}
-        self.size = 0
-        self.generation = 0  #: drops so far
+        self.roles = ExpiringCache[tuple[int, Any], str](ttl, MAX_ROLES, clock)
 
-    def get(self, user_id: Any, room: int) -> str | None:
-        entry = self.rooms.get(room, {}).get(user_id)
-        if entry is None or entry[0] <= self.clock():
-            return None
-        return entry[1]
+    def __len__(self) -> int:
+        return len(self.roles)
 
-    def put(self, user_id: Any, room: int, role: str, generation: int) -> None:
-        if generation != self.generation or user_id is None:
-            return
-        if self.size >= MAX_ROLES:
-            self.rooms.clear()
-            self.size = 0
-        roles = self.rooms.setdefault(room, {})
-        self.size += user_id not in roles
-        roles[user_id] = (self.clock() + self.ttl, role)
+    def load(self, user_id: Any, room: int, ask: Callable[[], str]) -> str:
+        """The user's role in `room`, else `ask()`'s (kept unless there is no user to key it by)."""
+        if user_id is None:
+            return ask()
+        return self.roles.load((room, user_id), ask)
 
     def drop_room(self, room: int) -> None:
-        self.generation += 1
-        self.size -= len(self.rooms.pop(room, {}))
+        self.roles.drop_where(lambda key: key[0] == room)
 
     def drop_users(self, user_ids: Iterable[Any]) -> None:
-        self.generation += 1
         users = set(user_ids)
-        for roles in self.rooms.values():
-            for user_id in users & roles.keys():
-                del roles[user_id]
-                self.size -= 1
+        self.roles.drop_where(lambda key: key[1] in users)

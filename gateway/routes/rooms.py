@@ -36,12 +36,9 @@ class RoomRoutes(RouteBase):
         """The caller, who must have a role in the room (checked again on every request), and
         that role (for presence): found at a previous handshake, else asked of events."""
         principal = self._caller(request)
-        roles = self.rooms.roles
-        role = roles.get(principal.get("user_id"), event_id)
-        if role is None:
-            generation = roles.generation
-            role = self.events.room_role(principal, event_id)
-            roles.put(principal.get("user_id"), event_id, role, generation)
+        role = self.rooms.roles.load(
+            principal.get("user_id"), event_id, lambda: self.events.room_role(principal, event_id)
+        )
         return principal, role
 
     @room_request

@@ -149,12 +149,13 @@ def test_presence_messages_go_only_to_sockets_that_asked_and_sockets_count_for_p
 def test_roles_found_at_handshakes_are_forgotten_by_the_messages_that_may_change_them():
     hub = RoomHub()
     for room in (7, 8):
-        hub.roles.put(1, room, "guest", hub.roles.generation)
+        hub.roles.load(1, room, lambda: "guest")
+    known = hub.roles.roles  # (room, user) → role
     hub.deliver(room_message(1))  # a playlist change changes no role
-    assert hub.roles.get(1, 7) == "guest"
+    assert known.get((7, 1)) == "guest"
     hub.deliver(
         {**room_message(2), "message": {"event": "event.changed", "payload": {"revision": 2}}}
     )
-    assert hub.roles.get(1, 7) is None and hub.roles.get(1, 8) == "guest"
+    assert known.get((7, 1)) is None and known.get((8, 1)) == "guest"
     hub.deliver({**room_message(3, close={"code": 4404, "user_id": None}), "room": 8})
-    assert hub.roles.get(1, 8) is None
+    assert known.get((8, 1)) is None
