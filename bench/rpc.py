@@ -67,7 +67,7 @@ def main() -> None:
         token = stack.create_user("bench", "bench-password")
         meter = CpuMeter(stack.run_folder())
         for concurrency in args.concurrency:
-            proxies, calls = rpc_clients(amqp_uri, concurrency)
+            clients, calls = rpc_clients(amqp_uri, concurrency)
             try:
                 rows.append(
                     (
@@ -77,7 +77,7 @@ def main() -> None:
                     )
                 )
             finally:
-                for client in proxies:
+                for client in clients:
                     client.close()
             rows.append(
                 (
