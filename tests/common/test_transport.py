@@ -4,6 +4,7 @@ import amqp.exceptions
 import pytest
 from kombu.exceptions import OperationalError
 from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
+from nameko.messaging import QueueConsumer
 
 from services.common.errors import ServiceUnavailable
 from services.common.rpc import rpc
@@ -49,3 +50,36 @@ class Caller:
 def test_a_failed_call_to_another_service_is_service_unavailable():
     with pytest.raises(ServiceUnavailable):
         Caller().relay()
+
+
+class Channel:
+    connection = object()  # alive, as far as nameko can tell
+
+
+class DyingMessage:
+    """A message whose connection dies as it is acknowledged."""
+
+    channel = Channel()
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+    def ack(self) -> None:
+        raise self.error
+
+    def requeue(self) -> None:
+        raise self.error
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        ConnectionResetError(104, "Connection reset by peer"),
+        BrokenPipeError(32, "Broken pipe"),
+        amqp.exceptions.RecoverableConnectionError("connection already closed"),
+    ],
+)
+def test_a_message_whose_connection_died_is_left_to_the_broker(error):
+    consumer = QueueConsumer()
+    consumer.ack_message(DyingMessage(error))  # nameko 2.14 raised here: the container died
+    consumer.requeue_message(DyingMessage(error))
