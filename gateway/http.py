@@ -22,6 +22,7 @@ from typing import Any
 
 import eventlet
 from eventlet.semaphore import Semaphore
+from nameko.messaging import QueueConsumer
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import HttpOnlyProtocol, WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException
@@ -193,9 +194,18 @@ def correlation_id(request: Request) -> str:
 
 class GatewayServer(WebServer):
     """nameko's web server; ``stopping`` from the moment the service is told to stop. nameko keeps
-    accepting until the running workers are done, so until then new requests get a 503."""
+    accepting until the running workers are done, so until then new requests get a 503.
+
+    It listens only once the process consumes from every queue of its own: nameko starts all
+    extensions at once, and a request served before the RPC reply queue exists would call a
+    service whose reply nobody receives (a 503 after ``RPC_TIMEOUT_SECONDS``)."""
 
     stopping = False
+    queue_consumer = QueueConsumer()  #: the process's one consumer (a shared extension)
+
+    def start(self) -> None:
+        self.queue_consumer.start()  # returns once every registered queue is consumed
+        super().start()
 
     def get_wsgi_app(self) -> GatewayApp:
         return GatewayApp(self)
