@@ -75,6 +75,14 @@ class RoomClient:
             if message.get("event") == event and matches(message.get("payload", {})):
                 return message["payload"]
 
+    def answer(self, request_id: Any) -> dict:
+        """The next frame answering `request_id`: the sender's copy of the room message its
+        request caused, or its error; frames for everyone else are skipped."""
+        while True:
+            message = self.recv()
+            if message.get("request_id") == request_id:
+                return message
+
     def recv_many(self, count: int) -> list[dict]:
         return [self.recv() for _ in range(count)]
 
