@@ -15,6 +15,7 @@ from typing import Any
 from nameko.events import EventDispatcher
 from sqlalchemy.orm import Session
 
+from services.common.confirmed_publish import publish_events
 from services.common.database import after_commit
 
 Payload = dict[str, Any]
@@ -22,19 +23,29 @@ Announcement = tuple[str, Payload]
 
 
 class Announcer:
-    """Domain events of one worker; `dispatch` is nameko's ``dispatch(kind, payload)``."""
+    """Domain events of one worker; `dispatch` is nameko's ``dispatch(kind, payload)``,
+    `dispatch_all` publishes many with one wait for the broker's confirms
+    (`services/common/confirmed_publish.py`)."""
 
-    def __init__(self, dispatch: Callable[[str, Payload], None]) -> None:
+    def __init__(
+        self,
+        dispatch: Callable[[str, Payload], None],
+        dispatch_all: Callable[[list[Announcement]], None],
+    ) -> None:
         self.dispatch = dispatch
+        self.dispatch_all = dispatch_all
 
     def announce(self, db: Session, kind: str, payload: Payload) -> None:
         """Dispatch `kind` once `db`'s transaction is committed."""
         after_commit(db, lambda: self.dispatch(kind, payload))
 
     def announce_all(self, db: Session, announcements: Iterable[Announcement]) -> None:
-        """:meth:`announce` each ``(kind, payload)``, in order."""
-        for kind, payload in announcements:
-            self.announce(db, kind, payload)
+        """Dispatch each ``(kind, payload)``, in order, once `db`'s transaction is committed."""
+        events = list(announcements)
+        if len(events) == 1:
+            self.announce(db, *events[0])
+        elif events:
+            after_commit(db, lambda: self.dispatch_all(events))
 
 
 class Announcements(EventDispatcher):
@@ -43,4 +54,18 @@ class Announcements(EventDispatcher):
     announcer: type[Announcer] = Announcer
 
     def get_dependency(self, worker_ctx: Any) -> Announcer:
-        return self.announcer(super().get_dependency(worker_ctx))
+        headers = self.get_message_headers(worker_ctx)
+        publisher = self.publisher
+
+        def dispatch_all(events: list[Announcement]) -> None:
+            publish_events(
+                self.amqp_uri,
+                self.exchange,
+                events,
+                headers,
+                publisher.serializer,
+                ssl=publisher.ssl,
+                login_method=publisher.login_method,
+            )
+
+        return self.announcer(super().get_dependency(worker_ctx), dispatch_all)

@@ -127,13 +127,15 @@ def report_all(
         outcomes.append(None)
         if item is not None:
             resolved[index] = Progress(user, device, parsed, item, now_us, report["reported_us"])
+    announcements: list[Announcement] = []
     for index, result in zip(resolved, batches.submit_all(list(resolved.values())), strict=True):
         if not isinstance(result, Exception):
-            announce.announce_all(db, result)
+            announcements.extend(result)
         elif isinstance(result, SetlistError):
             outcomes[index] = as_data(result)
         else:
             raise result
+    announce.announce_all(db, announcements)  # published together once `db` commits
     for report, outcome in zip(reports, outcomes, strict=True):
         if outcome is None:
             touch(db, report["principal"], hot=True)

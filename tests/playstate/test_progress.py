@@ -58,7 +58,9 @@ class Batches:
 def run(db, batches: Batches, reports: list[dict[str, Any]]):
     dispatched: list[tuple[str, dict[str, Any]]] = []
     touch = devices.Touches(devices.TouchThrottle(10))
-    announce = Announcer(lambda kind, payload: dispatched.append((kind, payload)))
+    announce = Announcer(
+        lambda kind, payload: dispatched.append((kind, payload)), dispatched.extend
+    )
     outcomes = report_all(db, items, touch, announce, batches.batcher, reports)
     assert dispatched == []  # not before the worker's commit
     commit(db)

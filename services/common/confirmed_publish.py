@@ -1,0 +1,106 @@
+"""Many domain events published as one: back to back on one channel in confirm mode, then one wait
+until the broker has confirmed them all.
+
+nameko's event dispatcher waits for the broker's confirm of each message before it sends the next.
+A batch of progress reports announces an event per report, so its answer waited for as many broker
+round trips (7 of a 32-report batch's 24 ms, measured). Here the guarantee is the same — the call
+returns only once the broker holds every message, and raises when it refused one or did not confirm
+in time — for one round trip. The messages are nameko's events, as its dispatcher sends them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from kombu import Connection, Exchange, Producer
+from kombu.exceptions import OperationalError
+from nameko.amqp.publish import get_connection
+from nameko.constants import PERSISTENT
+
+#: seconds the broker has to confirm a batch's messages
+CONFIRM_TIMEOUT = 10.0
+
+Event = tuple[str, dict[str, Any]]
+
+
+class NotConfirmed(OperationalError):
+    """The broker refused a message (a nack) or did not confirm them in time: a transport failure,
+    which the caller answers with a 503 (`services/common/transport.py`)."""
+
+
+class Confirmations:
+    """The delivery tags 1…count of a fresh confirm-mode channel, until the broker acked each (an
+    ack with ``multiple`` confirms every tag up to its own)."""
+
+    def __init__(self, count: int) -> None:
+        self.pending = set(range(1, count + 1))
+
+    def ack(self, tag: int, multiple: bool) -> None:
+        if multiple:
+            self.pending = {pending for pending in self.pending if pending > tag}
+        else:
+            self.pending.discard(tag)
+
+    def nack(self, tag: int, multiple: bool) -> None:
+        raise NotConfirmed(f"the broker refused event message {tag}")
+
+
+def publish_events(
+    amqp_uri: str,
+    exchange: Exchange,
+    events: Sequence[Event],
+    headers: dict[str, Any],
+    serializer: str,
+    ssl: Any = None,
+    login_method: str | None = None,
+    timeout: float = CONFIRM_TIMEOUT,
+) -> None:
+    """Publish each ``(kind, payload)`` to `exchange`, routed by its kind, in order; return once the
+    broker has confirmed every one. A connection that failed is dropped (the pool's next user gets
+    a new one); when it was lost (a pooled connection the broker closed, say) the events are sent
+    once more on a new one, as nameko's dispatcher retries (so an event may arrive twice)."""
+    for attempt in range(2):
+        with get_connection(amqp_uri, ssl, login_method) as connection:
+            try:
+                _publish_confirmed(connection, exchange, events, headers, serializer, timeout)
+                return
+            except connection.recoverable_connection_errors:
+                connection.collect()
+                if attempt:
+                    raise
+            except Exception:
+                connection.collect()
+                raise
+
+
+def _publish_confirmed(
+    connection: Connection,
+    exchange: Exchange,
+    events: Sequence[Event],
+    headers: dict[str, Any],
+    serializer: str,
+    timeout: float,
+) -> None:
+    channel = connection.channel()  # a channel of its own: its tags count from 1
+    confirmations = Confirmations(len(events))
+    channel.events["basic_ack"].add(confirmations.ack)
+    channel.events["basic_nack"].add(confirmations.nack)
+    channel.confirm_select()
+    producer = Producer(channel, exchange=exchange, serializer=serializer)
+    for kind, payload in events:
+        producer.publish(payload, routing_key=kind, headers=headers, delivery_mode=PERSISTENT)
+    deadline = time.monotonic() + timeout
+    while confirmations.pending:
+        remaining = deadline - time.monotonic()
+        try:
+            if remaining <= 0:
+                raise TimeoutError
+            connection.drain_events(timeout=remaining)
+        except TimeoutError:
+            raise NotConfirmed(
+                f"the broker did not confirm {len(confirmations.pending)} event messages "
+                f"within {timeout:g} s"
+            ) from None
+    channel.close()

@@ -1,0 +1,47 @@
+"""Many events published with one wait for the broker's confirms (a real RabbitMQ)."""
+
+import socket
+
+import pytest
+from nameko.amqp.publish import get_connection
+from nameko.standalone.events import get_event_exchange
+
+from services.common.confirmed_publish import Confirmations, NotConfirmed, publish_events
+from services.common.transport import is_transport_failure
+from tests.support.domain_events import Listener
+
+
+def test_events_arrive_in_order_as_nameko_events(amqp_uri):
+    listener = Listener(amqp_uri, "confirm-test")
+    events = [("user_data_changed", {"n": n}) for n in range(50)] + [("playback_changed", {})]
+    exchange = get_event_exchange("confirm-test", {})
+    publish_events(amqp_uri, exchange, events, {"nameko.correlation_id": "c1"}, "json")
+    publish_events(amqp_uri, exchange, events[:2], {}, "json")  # the pooled connection again
+    assert listener.take(53) == events + events[:2]
+    assert listener.nothing_more()
+
+
+def test_a_pooled_connection_found_dead_is_replaced_and_the_events_sent_again(amqp_uri):
+    listener = Listener(amqp_uri, "confirm-test")
+    exchange = get_event_exchange("confirm-test", {})
+    publish_events(amqp_uri, exchange, [("a", {})], {}, "json")  # a connection in the pool
+    with get_connection(amqp_uri) as pooled:  # the broker's side of it is gone
+        pooled.connection.transport.sock.shutdown(socket.SHUT_RDWR)
+    publish_events(amqp_uri, exchange, [("b", {}), ("c", {})], {}, "json")
+    assert listener.take(3) == [("a", {}), ("b", {}), ("c", {})]
+
+
+def test_every_tag_must_be_acked_one_by_one_or_together():
+    confirmations = Confirmations(5)
+    confirmations.ack(2, multiple=False)
+    assert confirmations.pending == {1, 3, 4, 5}
+    confirmations.ack(4, multiple=True)
+    assert confirmations.pending == {5}
+    confirmations.ack(5, multiple=False)
+    assert not confirmations.pending
+
+
+def test_a_refused_message_is_a_transport_failure():
+    with pytest.raises(NotConfirmed) as refused:
+        Confirmations(3).nack(2, multiple=False)
+    assert is_transport_failure(refused.value)
