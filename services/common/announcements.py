@@ -54,15 +54,16 @@ class Announcements(EventDispatcher):
     announcer: type[Announcer] = Announcer
 
     def get_dependency(self, worker_ctx: Any) -> Announcer:
-        headers = self.get_message_headers(worker_ctx)
         publisher = self.publisher
 
         def dispatch_all(events: list[Announcement]) -> None:
+            # the headers are read only when several events go out at once, not a second time for
+            # every worker (nameko's dispatch below has read them already)
             publish_events(
                 self.amqp_uri,
                 self.exchange,
                 events,
-                headers,
+                self.get_message_headers(worker_ctx),
                 publisher.serializer,
                 ssl=publisher.ssl,
                 login_method=publisher.login_method,
