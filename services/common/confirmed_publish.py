@@ -62,17 +62,17 @@ def publish_events(
     a new one); when it was lost (a pooled connection the broker closed, say) the events are sent
     once more on a new one, as nameko's dispatcher retries (so an event may arrive twice)."""
     for attempt in range(2):
+        # nothing may be raised inside the pool's `with`: kombu closes a pooled connection that an
+        # exception leaves and puts it back in the pool closed, where it fails every later user
         with get_connection(amqp_uri, ssl, login_method) as connection:
             try:
                 _publish_confirmed(connection, exchange, events, headers, serializer, timeout)
                 return
-            except connection.recoverable_connection_errors:
-                connection.collect()
-                if attempt:
-                    raise
-            except Exception:
-                connection.collect()
-                raise
+            except Exception as exc:
+                connection.collect()  # the next user connects anew
+                failure, lost = exc, isinstance(exc, connection.recoverable_connection_errors)
+        if attempt or not lost:
+            raise failure
 
 
 def _publish_confirmed(

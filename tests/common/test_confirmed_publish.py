@@ -1,8 +1,11 @@
 """Many events published with one wait for the broker's confirms (a real RabbitMQ)."""
 
+import secrets
 import socket
 
 import pytest
+from amqp.exceptions import ChannelError
+from kombu import Connection, Exchange
 from nameko.amqp.publish import get_connection
 from nameko.standalone.events import get_event_exchange
 
@@ -29,6 +32,18 @@ def test_a_pooled_connection_found_dead_is_replaced_and_the_events_sent_again(am
         pooled.connection.transport.sock.shutdown(socket.SHUT_RDWR)
     publish_events(amqp_uri, exchange, [("b", {}), ("c", {})], {}, "json")
     assert listener.take(3) == [("a", {}), ("b", {}), ("c", {})]
+
+
+def test_a_failed_publish_leaves_the_pool_usable(amqp_uri):
+    listener = Listener(amqp_uri, "confirm-test")
+    name = f"confirm-test-{secrets.token_hex(4)}"
+    with Connection(amqp_uri) as connection:  # the exchange exists, of another type
+        Exchange(name, type="direct", auto_delete=True)(connection.default_channel).declare()
+        with pytest.raises(ChannelError):  # PRECONDITION_FAILED: the broker closes the channel
+            publish_events(amqp_uri, Exchange(name, type="topic"), [("a", {})], {}, "json")
+    exchange = get_event_exchange("confirm-test", {})
+    publish_events(amqp_uri, exchange, [("c", {}), ("d", {})], {}, "json")
+    assert listener.take(2) == [("c", {}), ("d", {})]
 
 
 def test_every_tag_must_be_acked_one_by_one_or_together():
