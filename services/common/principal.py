@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, Literal
 
 
@@ -33,7 +33,9 @@ class Principal:
         return self.kind == "user"
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # its fields are plain values: a copy of them, without asdict's deep copy (every request
+        # makes one, and asdict took 16 µs of the gateway's ~400 per progress report)
+        return dict(vars(self))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Principal:
