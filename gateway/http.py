@@ -243,6 +243,15 @@ class Route(HttpRequestHandler):
     def __init__(self, method: str, url: str, **kwargs: Any) -> None:
         kwargs.setdefault("expected_exceptions", SetlistError)
         super().__init__(method, url, **kwargs)
+        self.fitting: set[frozenset[str]] = set()
+
+    def check_signature(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        """nameko's check (``inspect.getcallargs``, ~13 µs) once per set of path values: a
+        route's path gives the same names on every request, and their values do not matter."""
+        names = frozenset(kwargs)
+        if names not in self.fitting:
+            super().check_signature(args, kwargs)
+            self.fitting.add(names)
 
     def stop(self) -> None:
         self.server.stopping = True

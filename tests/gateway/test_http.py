@@ -1,8 +1,11 @@
-"""Case-insensitive Jellyfin paths and token-free access logs."""
+"""Case-insensitive Jellyfin paths, token-free access logs, and the routes' signature check."""
 
 import logging
 
-from gateway.http import RedactTokens, canonical_path
+import pytest
+from nameko.exceptions import IncorrectSignature
+
+from gateway.http import RedactTokens, Route, canonical_path
 
 
 def test_jellyfin_paths_are_lower_cased_and_others_kept():
@@ -24,3 +27,35 @@ def test_access_log_masks_tokens_in_query():
     )
     RedactTokens().filter(record)
     assert record.msg == '"GET /Users/Me?api_key=***&ApiKey=***&token=***&page=2 HTTP/1.1"'
+
+
+class Items:
+    def show(self, request: object, item_id: str) -> None: ...
+
+
+class Container:
+    """What a route reads of its nameko container."""
+
+    service_cls = Items
+    shared_extensions: dict[object, object] = {}
+
+
+CONTAINER = Container()  # a bound extension holds its container weakly
+
+
+def bound_route() -> Route:
+    return Route("GET", "/items/<item_id>").bind(CONTAINER, "show")
+
+
+def test_a_route_checks_a_set_of_path_values_once() -> None:
+    route = bound_route()
+    route.check_signature(("request",), {"item_id": "1"})
+    route.check_signature(("request",), {"item_id": "2"})
+    assert route.fitting == {frozenset({"item_id"})}
+
+
+def test_path_values_the_handler_does_not_take_are_refused() -> None:
+    route = bound_route()
+    with pytest.raises(IncorrectSignature):
+        route.check_signature(("request",), {"slug": "1"})
+    assert route.fitting == set()
