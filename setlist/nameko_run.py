@@ -28,6 +28,13 @@ from setlist.limits import raise_open_files  # noqa: E402
 
 log = logging.getLogger("setlist.shutdown")
 
+# a log record need not find its caller's frame, thread or process: the formatter writes none of
+# them (the logging HOWTO's "Optimization"; a gateway writes one access line per request)
+logging._srcfile = None
+logging.logThreads = False
+logging.logProcesses = False
+logging.logMultiprocessing = False
+
 
 class AnnouncingServiceRunner(ServiceRunner):
     def start(self) -> None:
