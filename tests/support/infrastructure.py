@@ -84,9 +84,15 @@ class Stack:
     """`setlist run` in a subprocess, with its own port and environment; output to a log file."""
 
     def __init__(
-        self, env: dict[str, str], log_path: Path, extra_env: dict[str, str] | None = None
+        self,
+        env: dict[str, str],
+        log_path: Path,
+        extra_env: dict[str, str] | None = None,
+        root: Path = ROOT,
     ) -> None:
+        """`root`: the source tree to run (another checkout of the project, say)."""
         extra_env = extra_env or {}
+        self.root = root
         self.port = free_port(int(extra_env.get("GATEWAY_INSTANCES", "1")))
         self.env = {**os.environ, **env, "GATEWAY_PORT": str(self.port), **extra_env}
         self.log_path = log_path
@@ -100,7 +106,7 @@ class Stack:
         with open(self.log_path, "ab") as log:  # the child keeps its own copy of the descriptor
             self.process = subprocess.Popen(
                 self.command(),
-                cwd=ROOT,
+                cwd=self.root,
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -186,7 +192,7 @@ class Stack:
         """Run the `setlist` command with this stack's environment; returns its stdout."""
         done = subprocess.run(
             [sys.executable, "-m", "setlist.cli", *args],
-            cwd=ROOT,
+            cwd=self.root,
             env=self.env,
             capture_output=True,
             text=True,
@@ -210,7 +216,7 @@ class Gateway(Stack):
     again on the same port."""
 
     def __init__(self, stack: Stack, log_path: Path) -> None:
-        super().__init__(stack.env, log_path)
+        super().__init__(stack.env, log_path, root=stack.root)
         self.env["WEB_SERVER_ADDRESS"] = f"127.0.0.1:{self.port}"
         self.env["SETLIST_PROCESS"] = "gateway.extra"
 
