@@ -1,7 +1,6 @@
 """Playback session rows on the real database: keys, report order, ping, silence, purge."""
 
 import pytest
-from sqlalchemy import event
 
 from services.common.principal import Principal
 from services.playstate import sessions
@@ -9,6 +8,7 @@ from services.playstate.progress_plan import Progress, StoredSession, session_ro
 from services.playstate.reports import PlaybackReport
 from services.playstate.rules import Item
 from services.playstate.transitions import PlayState
+from tests.support.statements import rows_in, statements_sent
 
 USER, ITEM, OTHER_ITEM = "1" * 32, "2" * 32, "3" * 32
 
@@ -78,18 +78,11 @@ def test_stored_reads_a_batch_of_sessions_active_or_not(db):
 
 def test_a_batch_writes_each_of_its_sessions_in_one_upsert(db):
     start(db, now_us=1, reported_us=1)
-    statements = []
-    connection = db.connection()
-    listener = lambda *args: statements.append(args[2])  # noqa: E731 - (conn, cursor, statement, …)
-    event.listen(connection, "before_cursor_execute", listener)
-    try:
-        sessions.record_progress(
-            db, [progress_row(9, 9, position=3), progress_row(9, 9, device="phone", position=4)]
-        )
-    finally:
-        event.remove(connection, "before_cursor_execute", listener)
-    [statement] = statements  # one multi-row INSERT with both rows, not one per session
-    assert statement.count("), (") == 1
+    batch = [progress_row(9, 9, position=3), progress_row(9, 9, device="phone", position=4)]
+    with statements_sent(db) as sent:
+        sessions.record_progress(db, batch)
+    [statement] = sent  # one round trip, not the DB-API's one per session
+    assert rows_in(statement) == 2
     assert sorted((row.device_key, row.position_ticks, row.started_us) for row in rows(db)) == [
         ("phone", 4, 9),
         ("tv", 3, 1),
