@@ -15,11 +15,11 @@ from typing import Any
 from nameko.events import EventDispatcher
 from sqlalchemy.orm import Session
 
+# a domain event, `(kind, payload)`: defined where it is published, named here for the services
+from services.common.confirmed_publish import Announcement as Announcement
+from services.common.confirmed_publish import Payload as Payload
 from services.common.confirmed_publish import publish_events
 from services.common.database import after_commit
-
-Payload = dict[str, Any]
-Announcement = tuple[str, Payload]
 
 
 class Announcer:

@@ -22,7 +22,9 @@ from nameko.constants import PERSISTENT
 #: seconds the broker has to confirm a batch's messages
 CONFIRM_TIMEOUT = 10.0
 
-Event = tuple[str, dict[str, Any]]
+#: a domain event's message: what it is (its routing key) and its body
+Payload = dict[str, Any]
+Announcement = tuple[str, Payload]
 
 
 class NotConfirmed(OperationalError):
@@ -50,7 +52,7 @@ class Confirmations:
 def publish_events(
     amqp_uri: str,
     exchange: Exchange,
-    events: Sequence[Event],
+    events: Sequence[Announcement],
     headers: dict[str, Any],
     serializer: str,
     ssl: Any = None,
@@ -78,7 +80,7 @@ def publish_events(
 def _publish_confirmed(
     connection: Connection,
     exchange: Exchange,
-    events: Sequence[Event],
+    events: Sequence[Announcement],
     headers: dict[str, Any],
     serializer: str,
     timeout: float,
