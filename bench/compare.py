@@ -21,7 +21,6 @@ eventlet.monkey_patch()
 
 import argparse  # noqa: E402
 import contextlib  # noqa: E402
-import secrets  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -31,13 +30,11 @@ from dataclasses import dataclass, field  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
-import requests  # noqa: E402
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.lean import CpuMeter, cpu_cell  # noqa: E402
-from bench.playstate import Player, database_names, stack_environment  # noqa: E402
+from bench.playstate import Player, admin_session, lost_updates, progress_stack  # noqa: E402
 from bench.results import run, write_section  # noqa: E402
-from tests.support.infrastructure import ROOT, Stack, create_vhost, delete_vhost  # noqa: E402
+from tests.support.infrastructure import ROOT, Stack  # noqa: E402
 
 COMMAND = "python bench/compare.py"
 
@@ -71,30 +68,12 @@ def worktree(revision: str) -> Iterator[Path]:
 @contextlib.contextmanager
 def side(label: str, root: Path, database: str) -> Iterator[Side]:
     """A started stack running the tree at `root`, with its own vhost and databases."""
-    run_id = secrets.token_hex(4)
-    vhost = f"setlist-bench-{run_id}"
-    create_vhost(vhost)
-    workdir = Path(tempfile.mkdtemp(prefix="setlist-bench-"))
-    databases, drop = stack_environment(database, workdir, run_id)
-    env = {
-        "AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
-        "SETLIST_VAR": str(workdir),
-        **databases,
-    }
-    stack = Stack(env, workdir / "stack.log", root=root)
-    try:
-        stack.start()
-        meter = CpuMeter(stack.run_folder(), database_names(database, run_id))
+    with progress_stack(database, root) as (stack, meter):
         yield Side(label, stack, meter)
-    finally:
-        stack.stop()
-        delete_vhost(vhost)
-        drop()
 
 
 def add_players(side: Side, count: int) -> None:
-    admin = requests.Session()
-    admin.headers["Authorization"] = f"Token {side.stack.create_user('admin', 'pw', admin=True)}"
+    admin = admin_session(side.stack)
     side.players = [Player(side.stack.url, admin, index) for index in range(count)]
 
 
@@ -161,10 +140,7 @@ def main() -> None:
                 f"{figures['cpu']['server']:.2f} ms of CPU per report",
                 flush=True,
             )
-        lost = {
-            each.label: sum(p.stored_position() != p.position for p in each.players)
-            for each in sides
-        }
+        lost = {each.label: lost_updates(each.players) for each in sides}
 
     lines = [
         "## Progress reports, two trees interleaved (`bench/compare.py`)",

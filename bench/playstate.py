@@ -25,7 +25,8 @@ import os  # noqa: E402
 import secrets  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
-from collections.abc import Callable  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import requests  # noqa: E402
@@ -33,10 +34,11 @@ import requests  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.lean import Connection, CpuMeter, cpu_cell  # noqa: E402
 from bench.results import run, write_section  # noqa: E402
-from tests.support.infrastructure import (
+from tests.support.infrastructure import (  # noqa: E402
+    ROOT,
     Stack,
     create_databases,
-    create_vhost,  # noqa: E402
+    create_vhost,
     delete_vhost,
     drop_databases,
 )
@@ -112,7 +114,7 @@ def database_names(database: str, run_id: str) -> dict[str, str]:
     return {svc: f"setlist_bench_{run_id}_{svc}" for svc in SERVICES}
 
 
-def stack_environment(database: str, workdir: Path, run_id: str) -> tuple[dict, Callable]:
+def stack_environment(database: str, run_id: str) -> tuple[dict, Callable]:
     """The stack's database settings, and how to drop its databases afterwards."""
     names = database_names(database, run_id)
     if not names:
@@ -122,6 +124,42 @@ def stack_environment(database: str, workdir: Path, run_id: str) -> tuple[dict, 
         {f"{svc.upper()}_DATABASE_URL": url for svc, url in urls.items()},
         lambda: drop_databases(names),
     )
+
+
+@contextmanager
+def progress_stack(database: str, root: Path = ROOT) -> Iterator[tuple[Stack, CpuMeter]]:
+    """A started stack running the tree at `root` (as `make run` does, in a RabbitMQ vhost of its
+    own, on `database`), and a meter of its processes; stopped and cleaned up afterwards."""
+    run_id = secrets.token_hex(4)
+    vhost = f"setlist-bench-{run_id}"
+    create_vhost(vhost)
+    workdir = Path(tempfile.mkdtemp(prefix="setlist-bench-"))
+    databases, drop = stack_environment(database, run_id)
+    env = {
+        "AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
+        "SETLIST_VAR": str(workdir),
+        **databases,
+    }
+    stack = Stack(env, workdir / "stack.log", root=root)
+    try:
+        stack.start()
+        yield stack, CpuMeter(stack.run_folder(), database_names(database, run_id))
+    finally:
+        stack.stop()
+        delete_vhost(vhost)
+        drop()
+
+
+def admin_session(stack: Stack) -> requests.Session:
+    """A session of a new administrator of `stack`, who creates the players."""
+    admin = requests.Session()
+    admin.headers["Authorization"] = f"Token {stack.create_user('admin', 'pw', admin=True)}"
+    return admin
+
+
+def lost_updates(players: list[Player]) -> int:
+    """Players whose stored position is not the last one they reported."""
+    return sum(player.stored_position() != player.position for player in players)
 
 
 def main() -> None:
@@ -136,38 +174,14 @@ def main() -> None:
     )
     print(f"Command: {command}", flush=True)
 
-    run_id = secrets.token_hex(4)
-    vhost = f"setlist-bench-{run_id}"
-    create_vhost(vhost)
-    workdir = Path(tempfile.mkdtemp(prefix="setlist-bench-"))
-    databases, drop = stack_environment(args.database, workdir, run_id)
-    stack = Stack(
-        {
-            "AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
-            "SETLIST_VAR": str(workdir),
-            **databases,
-        },
-        workdir / "stack.log",
-    )
     rows = []
     load = os.getloadavg()[0]
-    try:
-        stack.start()
-        admin = requests.Session()
-        admin.headers["Authorization"] = f"Token {stack.create_user('admin', 'pw', admin=True)}"
-        meter = CpuMeter(
-            stack.run_folder(),
-            {svc: name for svc, name in database_names(args.database, run_id).items()},
-        )
+    with progress_stack(args.database) as (stack, meter):
+        admin = admin_session(stack)
         for count in args.players:
             players = [Player(stack.url, admin, index) for index in range(count)]
             figures = run([player.report for player in players], args.reports, meter)
-            lost = sum(player.stored_position() != player.position for player in players)
-            rows.append((count, figures, lost))
-    finally:
-        stack.stop()
-        delete_vhost(vhost)
-        drop()
+            rows.append((count, figures, lost_updates(players)))
 
     lines = [
         "## Playback progress reports (`bench/playstate.py`)",
