@@ -76,12 +76,20 @@ def gauge(name: str, documentation: str, labelnames: tuple[str, ...] = ()) -> Ga
     return _gauges[full_name]
 
 
-def outcome(worker_ctx: WorkerContext, exc_info: ExcInfo | None) -> str:
-    if exc_info is None:
+def outcome(error: BaseException | None, expected: type | tuple[type, ...]) -> str:
+    """A call's outcome label: success, expected_error (`error` is one of `expected`) or error."""
+    if error is None:
         return "success"
-    if isinstance(exc_info[1], worker_ctx.entrypoint.expected_exceptions):
+    if isinstance(error, expected):
         return "expected_error"
     return "error"
+
+
+def count_call(service: str, entrypoint: str, result: str, seconds: float | None) -> None:
+    """Count one entrypoint call with its outcome (:func:`outcome`), and time it when it was."""
+    CALLS.labels(service, entrypoint, result).inc()
+    if seconds is not None:
+        LATENCY.labels(service, entrypoint).observe(seconds)
 
 
 class MetricsServer:
@@ -146,10 +154,13 @@ class Metrics(DependencyProvider):
         self, worker_ctx: WorkerContext, result: Any = None, exc_info: ExcInfo | None = None
     ) -> None:
         started = self.started.pop(worker_ctx, None)
-        service, entrypoint = worker_ctx.service_name, worker_ctx.entrypoint.method_name
-        CALLS.labels(service, entrypoint, outcome(worker_ctx, exc_info)).inc()
-        if started is not None:
-            LATENCY.labels(service, entrypoint).observe(time.perf_counter() - started)
+        entrypoint = worker_ctx.entrypoint
+        count_call(
+            worker_ctx.service_name,
+            entrypoint.method_name,
+            outcome(None if exc_info is None else exc_info[1], entrypoint.expected_exceptions),
+            None if started is None else time.perf_counter() - started,
+        )
 
 
 def probe() -> int:
