@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from nameko.extensions import DependencyProvider
+from nameko.extensions import DependencyProvider, SharedExtension
 
 from gateway.credentials import Credentials, read_credentials
 from services.common import config
@@ -67,17 +67,24 @@ class Authenticator:
             self.cache.drop([hash_token(token)])
 
 
+class Principals(SharedExtension):
+    """The process's principal cache: one per service container, shared by :class:`Auth` and the
+    progress routes that answer from it without a worker (`gateway/progress.py`)."""
+
+    def setup(self) -> None:
+        self.cache = PrincipalCache(ttl=config.PRINCIPAL_CACHE_SECONDS.value())
+
+
 class Auth(DependencyProvider):
     """``auth = Auth()`` on the gateway: an :class:`Authenticator` per worker, one cache per process.
 
     It calls accounts through the service's own ``accounts`` RpcProxy.
     """
 
-    def setup(self) -> None:
-        self.cache = PrincipalCache(ttl=config.PRINCIPAL_CACHE_SECONDS.value())
+    principals = Principals()
 
     def get_dependency(self, worker_ctx: Any) -> Authenticator:
         # looked up at call time: the proxy may be injected after this dependency
         return Authenticator(
-            self.cache, lambda token: worker_ctx.service.accounts.authenticate(token)
+            self.principals.cache, lambda token: worker_ctx.service.accounts.authenticate(token)
         )
