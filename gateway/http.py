@@ -219,8 +219,10 @@ class GatewayServer(WebServer):
         return url_map
 
     def context_data_from_headers(self, request: GatewayRequest) -> dict[str, str]:
-        """Starts the correlation id that nameko then carries through every RPC and event."""
-        request.correlation_id = correlation_id(request)
+        """Starts the correlation id that nameko then carries through every RPC and event (once
+        per request: a progress route may ask again when it hands the request to a worker)."""
+        if not hasattr(request, "correlation_id"):
+            request.correlation_id = correlation_id(request)
         return {CORRELATION_ID: request.correlation_id}
 
     def get_wsgi_server(self, sock: Any, wsgi_app: Any, **kwargs: Any) -> Any:
@@ -257,7 +259,7 @@ class Route(HttpRequestHandler):
         self.server.stopping = True
         super().stop()
 
-    def handle_request(self, request: Request) -> Response:
+    def handle_request(self, request: GatewayRequest) -> Response:
         response: Response = super().handle_request(request)
         response.headers["X-Request-Id"] = getattr(request, "correlation_id", "")
         return response

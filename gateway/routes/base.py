@@ -9,6 +9,7 @@ from typing import Any
 from werkzeug.wrappers import Request
 
 from gateway.auth import Authenticator
+from gateway.progress import ReportProgress
 from gateway.rpc import TimedServiceProxy
 from gateway.users import Users
 
@@ -27,8 +28,9 @@ class RouteBase:
     events: TimedServiceProxy
     playstate: TimedServiceProxy
     realtime: TimedServiceProxy
-    #: hands a progress report to the process's batch call (:class:`gateway.progress.ProgressReports`)
-    report_progress: Callable[[dict[str, Any], str | None, dict[str, Any], int], None]
+    #: hands a progress report to the process's batch call (:class:`gateway.progress.ProgressReports`;
+    #: a :class:`gateway.progress.ProgressRoute` runs its handler with the queue's own, no worker)
+    report_progress: ReportProgress
     #: accounts' ``server_info``, fetched once per process (:class:`gateway.server_identity.ServerIdentity`)
     server_identity: Callable[[], dict[str, Any]]
 

@@ -15,6 +15,7 @@ from werkzeug.wrappers import Request
 
 from gateway.bodies import jellyfin_lists, jellyfin_object, jellyfin_query
 from gateway.http import route
+from gateway.progress import progress_route
 from gateway.routes.base import RouteBase
 
 USER_PLAYED = "/users/<user_id>/playeditems/<item_id>"
@@ -75,7 +76,7 @@ class PlaystateRoutes(RouteBase):
     def on_playback_start(self, request: Request, user_id: str, item_id: str) -> None:
         self._playing(request, user_id, item_id, "start")
 
-    @route("POST", USER_PLAYING + "/progress")
+    @progress_route("POST", USER_PLAYING + "/progress")
     def on_playback_progress(self, request: Request, user_id: str, item_id: str) -> None:
         self._playing(request, user_id, item_id, "progress")
 
@@ -87,7 +88,7 @@ class PlaystateRoutes(RouteBase):
     def on_playback_start_caller(self, request: Request, item_id: str) -> None:
         self._playing(request, None, item_id, "start")
 
-    @route("POST", PLAYING + "/progress")
+    @progress_route("POST", PLAYING + "/progress")
     def on_playback_progress_caller(self, request: Request, item_id: str) -> None:
         self._playing(request, None, item_id, "progress")
 
@@ -104,7 +105,7 @@ class PlaystateRoutes(RouteBase):
     def report_playback_start(self, request: Request) -> None:
         self._session_report(request, "start")
 
-    @route("POST", "/sessions/playing/progress")
+    @progress_route("POST", "/sessions/playing/progress")
     def report_playback_progress(self, request: Request) -> None:
         self._session_report(request, "progress")
 

@@ -27,16 +27,23 @@ def current_correlation_id() -> str | None:
     return getattr(_local, "correlation_id", None)
 
 
+def set_context(service: str | None, correlation_id: str | None) -> None:
+    """The service and correlation id of every line this green thread logs from now on."""
+    _local.service = service
+    _local.correlation_id = correlation_id
+
+
 class LogContext(DependencyProvider):
     """Sets the worker's service and correlation id for every log line it writes."""
 
     def worker_setup(self, worker_ctx: Any) -> None:
-        _local.correlation_id = worker_ctx.context_data.get(CORRELATION_ID) or worker_ctx.call_id
-        _local.service = worker_ctx.service_name
+        set_context(
+            worker_ctx.service_name,
+            worker_ctx.context_data.get(CORRELATION_ID) or worker_ctx.call_id,
+        )
 
     def worker_teardown(self, worker_ctx: Any) -> None:
-        _local.correlation_id = None
-        _local.service = None
+        set_context(None, None)
 
 
 class ExpectedErrorFilter(logging.Filter):
