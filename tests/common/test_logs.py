@@ -1,12 +1,19 @@
-"""Log lines carry the service and the correlation id of the worker that wrote them."""
+"""Log lines carry the service and the correlation id of the worker that wrote them, and are written
+once per turn of the event loop."""
 
+import io
 import json
 import logging
 from types import SimpleNamespace
 
 import eventlet
 
-from services.common.logs import ExpectedErrorFilter, LogContext, SetlistFormatter
+from services.common.logs import (
+    ConsoleHandler,
+    ExpectedErrorFilter,
+    LogContext,
+    SetlistFormatter,
+)
 
 
 def record(message: str, exc_info=None) -> logging.LogRecord:
@@ -70,3 +77,50 @@ def test_expected_errors_lose_their_traceback():
         entry = record("(expected) error handling worker", sys.exc_info())
     ExpectedErrorFilter().filter(entry)
     assert entry.exc_info is None
+
+
+class Stream(io.StringIO):
+    """stderr, counting the writes."""
+
+    writes = 0
+
+    def write(self, text: str) -> int:
+        self.writes += 1
+        return super().write(text)
+
+
+def console() -> tuple[ConsoleHandler, Stream]:
+    handler = ConsoleHandler()
+    handler.stream = Stream()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    return handler, handler.stream
+
+
+def info(message: str) -> logging.LogRecord:
+    return logging.LogRecord("gateway.access", logging.INFO, __file__, 1, message, None, None)
+
+
+def test_the_lines_of_one_turn_of_the_event_loop_are_one_write():
+    handler, stream = console()
+    for number in range(3):
+        handler.handle(info(f"request {number}"))
+    assert stream.getvalue() == ""  # the green threads of this turn are still running
+    eventlet.sleep(0)
+    assert (stream.getvalue(), stream.writes) == ("request 0\nrequest 1\nrequest 2\n", 1)
+    handler.handle(info("request 3"))
+    eventlet.sleep(0)
+    assert stream.getvalue().endswith("request 2\nrequest 3\n") and stream.writes == 2
+
+
+def test_a_warning_is_written_at_once_with_the_lines_before_it():
+    handler, stream = console()
+    handler.handle(info("request"))
+    handler.handle(record("trouble"))
+    assert stream.getvalue() == "request\ntrouble\n"
+
+
+def test_flushing_writes_what_waits():
+    handler, stream = console()
+    handler.handle(info("last words"))
+    handler.flush()
+    assert stream.getvalue() == "last words\n"
