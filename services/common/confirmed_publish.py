@@ -1,5 +1,5 @@
-"""Many domain events published as one: back to back on one channel in confirm mode, then one wait
-until the broker has confirmed them all.
+"""Many domain events published as one: back to back on one channel in confirm mode, written to the
+socket at once, then one wait until the broker has confirmed them all.
 
 nameko's event dispatcher waits for the broker's confirm of each message before it sends the next.
 A batch of progress reports announces an event per report, so its answer waited for as many broker
@@ -11,7 +11,8 @@ in time — for one round trip. The messages are nameko's events, as its dispatc
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from kombu import Connection, Exchange, Producer
@@ -47,6 +48,24 @@ class Confirmations:
 
     def nack(self, tag: int, multiple: bool) -> None:
         raise NotConfirmed(f"the broker refused event message {tag}")
+
+
+@contextmanager
+def written_at_once(connection: Connection) -> Iterator[None]:
+    """The frames written meanwhile go to the socket in one write when the block ends, not one
+    write per message: a batch's events then cost the broker one read instead of one each (its
+    CPU per progress report halved, bench/RESULTS.md). py-amqp (pinned) writes every frame through
+    its transport's ``_write``; here that collects them. Nothing in the block may wait for the
+    broker's answer: its request would not have left."""
+    transport = connection.connection.transport
+    frames: list[bytes] = []
+    write = transport._write
+    transport._write = lambda data: frames.append(bytes(data))
+    try:
+        yield
+    finally:
+        transport._write = write
+    transport.write(b"".join(frames))
 
 
 def publish_events(
@@ -91,8 +110,10 @@ def _publish_confirmed(
     channel.events["basic_nack"].add(confirmations.nack)
     channel.confirm_select()
     producer = Producer(channel, exchange=exchange, serializer=serializer)
-    for kind, payload in events:
-        producer.publish(payload, routing_key=kind, headers=headers, delivery_mode=PERSISTENT)
+    producer.maybe_declare(exchange)  # once per connection, and never inside the block: it waits
+    with written_at_once(connection):
+        for kind, payload in events:
+            producer.publish(payload, routing_key=kind, headers=headers, delivery_mode=PERSISTENT)
     deadline = time.monotonic() + timeout
     while confirmations.pending:
         remaining = deadline - time.monotonic()

@@ -24,6 +24,34 @@ def test_events_arrive_in_order_as_nameko_events(amqp_uri):
     assert listener.nothing_more()
 
 
+def socket_writes(amqp_uri: str, events: list) -> int:
+    """How many writes to the socket publishing `events` takes (on a pooled connection)."""
+    exchange = get_event_exchange("confirm-test", {})
+    publish_events(amqp_uri, exchange, [("warm", {})], {}, "json")  # the connection is pooled
+    with get_connection(amqp_uri) as pooled:
+        transport = pooled.connection.transport
+        sendall, writes = transport._write, []
+
+        def counted(data: bytes) -> None:
+            writes.append(len(data))
+            sendall(data)
+
+        transport._write = counted
+    try:
+        publish_events(amqp_uri, exchange, events, {}, "json")
+    finally:
+        transport._write = sendall
+    return len(writes)
+
+
+def test_the_messages_of_a_batch_are_one_write(amqp_uri):
+    listener = Listener(amqp_uri, "confirm-test")
+    one = socket_writes(amqp_uri, [("a", {"n": 0})])
+    many = socket_writes(amqp_uri, [("a", {"n": n}) for n in range(30)])
+    assert many == one  # opening the channel, confirm mode, the messages, closing
+    assert len(listener.take(33)) == 33
+
+
 def test_a_pooled_connection_found_dead_is_replaced_and_the_events_sent_again(amqp_uri):
     listener = Listener(amqp_uri, "confirm-test")
     exchange = get_event_exchange("confirm-test", {})
