@@ -1,5 +1,6 @@
-"""Many domain events published as one: back to back on one channel in confirm mode, written to the
-socket at once, then one wait until the broker has confirmed them all.
+"""Many domain events published as one: back to back on one channel in confirm mode (kept with its
+pooled connection), written to the socket at once, then one wait until the broker has confirmed
+them all.
 
 nameko's event dispatcher waits for the broker's confirm of each message before it sends the next.
 A batch of progress reports announces an event per report, so its answer waited for as many broker
@@ -14,6 +15,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from kombu import Connection, Exchange, Producer
 from kombu.exceptions import OperationalError
@@ -34,11 +36,18 @@ class NotConfirmed(OperationalError):
 
 
 class Confirmations:
-    """The delivery tags 1…count of a fresh confirm-mode channel, until the broker acked each (an
-    ack with ``multiple`` confirms every tag up to its own)."""
+    """The delivery tags of a confirm-mode channel's messages until the broker acked each (an ack
+    with ``multiple`` confirms every tag up to its own). A channel numbers its messages from 1 on,
+    over every call that uses it."""
 
-    def __init__(self, count: int) -> None:
-        self.pending = set(range(1, count + 1))
+    def __init__(self) -> None:
+        self.sent = 0
+        self.pending: set[int] = set()
+
+    def expect(self, count: int) -> None:
+        """`count` more messages are on their way."""
+        self.pending.update(range(self.sent + 1, self.sent + count + 1))
+        self.sent += count
 
     def ack(self, tag: int, multiple: bool) -> None:
         if multiple:
@@ -48,6 +57,26 @@ class Confirmations:
 
     def nack(self, tag: int, multiple: bool) -> None:
         raise NotConfirmed(f"the broker refused event message {tag}")
+
+
+#: each pooled connection's confirm-mode channel, kept from one call to the next (a channel
+#: opened, put in confirm mode and closed per call were three round trips to the broker each)
+_confirm_channels: WeakKeyDictionary[Any, tuple[Any, Confirmations]] = WeakKeyDictionary()
+
+
+def confirm_channel(connection: Connection) -> tuple[Any, Confirmations]:
+    """The confirm-mode channel kept with `connection` (a new one when it has none open), and its
+    confirmations. A connection that fails is dropped from the pool, and its channel with it."""
+    kept = _confirm_channels.get(connection.connection)
+    if kept is not None and kept[0].is_open:
+        return kept
+    channel = connection.channel()
+    confirmations = Confirmations()
+    channel.events["basic_ack"].add(confirmations.ack)
+    channel.events["basic_nack"].add(confirmations.nack)
+    channel.confirm_select()
+    _confirm_channels[connection.connection] = (channel, confirmations)
+    return channel, confirmations
 
 
 @contextmanager
@@ -104,11 +133,8 @@ def _publish_confirmed(
     serializer: str,
     timeout: float,
 ) -> None:
-    channel = connection.channel()  # a channel of its own: its tags count from 1
-    confirmations = Confirmations(len(events))
-    channel.events["basic_ack"].add(confirmations.ack)
-    channel.events["basic_nack"].add(confirmations.nack)
-    channel.confirm_select()
+    channel, confirmations = confirm_channel(connection)
+    confirmations.expect(len(events))
     producer = Producer(channel, exchange=exchange, serializer=serializer)
     producer.maybe_declare(exchange)  # once per connection, and never inside the block: it waits
     with written_at_once(connection):
@@ -126,4 +152,3 @@ def _publish_confirmed(
                 f"the broker did not confirm {len(confirmations.pending)} event messages "
                 f"within {timeout:g} s"
             ) from None
-    channel.close()
