@@ -5,9 +5,11 @@ broker a round trip each time, so the reports a gateway process has waiting go t
 together: :class:`ProgressQueue` hands them to one :class:`~services.common.batching.Batcher`,
 whose flusher sends everything waiting (at most ``PLAYSTATE_PROGRESS_BATCH`` reports) as one
 ``playstate.playback_progress_batch``; while that call is under way the next reports gather (no
-timer: a lone report is sent at once). playstate answers once the reports are committed, with each
-report's outcome, so every request answers as a single call would have: 204, or its own error
-(`gateway/errors.py`). When the call itself fails (playstate does not answer in time, the broker is
+timer: a lone report is sent at once), and once ``GATEWAY_PROGRESS_GATHER`` of them wait they go in
+a call of their own (at most ``GATEWAY_PROGRESS_CALLS`` under way): playstate then writes one batch
+while the gateway answers and reads the next, instead of the two taking turns. playstate answers
+once the reports are committed, with each report's outcome, so every request answers as a single
+call would have: 204, or its own error (`gateway/errors.py`). When the call itself fails (playstate does not answer in time, the broker is
 down) every report of it gets that error: a 503.
 
 A worker per report would also cost the gateway a third of its time per report (spawning it,
@@ -77,7 +79,10 @@ class ProgressQueue(SharedExtension):
 
     def setup(self) -> None:
         self.batcher: Batcher[Waiting, SetlistError | None] = Batcher(
-            self._send, config.PLAYSTATE_PROGRESS_BATCH.value()
+            self._send,
+            config.PLAYSTATE_PROGRESS_BATCH.value(),
+            writers=config.GATEWAY_PROGRESS_CALLS.value(),
+            gather=config.GATEWAY_PROGRESS_GATHER.value(),
         )
 
     def report(

@@ -4,7 +4,10 @@ Each worker hands its item to :meth:`Batcher.submit` (or several at once to :met
 and waits (a green wait: other workers run). One green thread, the flusher, takes everything waiting
 (up to ``limit`` items) and writes it with ``write(items)``, which returns one result per item (in
 order). While that write is under way the next items gather, so the batches grow with the load by
-themselves, and a lone item is written at once (no timer). When the write succeeds every submitter
+themselves, and a lone item is written at once (no timer). With ``writers`` above one, a further
+flusher starts while writes are under way once ``gather`` items wait: a writer that must wait for
+another process (a gateway's batch calls to playstate) then hands on the next batch while the first
+is still out, instead of every client waiting for the same write in lockstep. When the write succeeds every submitter
 gets its item's result; when it raises, every submitter of that batch gets the same error (nothing
 of the batch was written), and the next batch is tried afresh.
 """
@@ -22,11 +25,19 @@ R = TypeVar("R")
 
 
 class Batcher(Generic[T, R]):
-    def __init__(self, write: Callable[[list[T]], Sequence[R]], limit: int) -> None:
+    def __init__(
+        self,
+        write: Callable[[list[T]], Sequence[R]],
+        limit: int,
+        writers: int = 1,
+        gather: int = 1,
+    ) -> None:
         self.write = write
         self.limit = max(1, limit)
+        self.writers = max(1, writers)
+        self.gather = max(1, gather)
         self.waiting: list[tuple[T, Event]] = []
-        self.flushing = False
+        self.flushing = 0  # flushers running
 
     def submit(self, item: T) -> R:
         """`item`'s result once its batch is written; raises what its batch's write raised."""
@@ -45,11 +56,14 @@ class Batcher(Generic[T, R]):
         return results
 
     def _enqueue(self, items: list[T]) -> list[Event]:
-        """Queue the items, starting the flusher unless it runs; what each submitter waits on."""
+        """Queue the items, starting a flusher when none runs (or another, when enough wait); what
+        each submitter waits on."""
         done = [Event() for _ in items]
         self.waiting.extend(zip(items, done, strict=True))
-        if items and not self.flushing:
-            self.flushing = True
+        if items and (
+            not self.flushing or (self.flushing < self.writers and len(self.waiting) >= self.gather)
+        ):
+            self.flushing += 1
             eventlet.spawn_n(self._flush)
         return done
 
@@ -70,4 +84,4 @@ class Batcher(Generic[T, R]):
                     for (_, done), result in zip(batch, results, strict=True):
                         done.send(result)
         finally:
-            self.flushing = False
+            self.flushing -= 1

@@ -167,6 +167,18 @@ PLAYSTATE_PROGRESS_BATCH = Setting(
     "at most this many progress reports sent in one call by a gateway, and written in one transaction by playstate",
     int,
 )
+GATEWAY_PROGRESS_CALLS = Setting(
+    "GATEWAY_PROGRESS_CALLS",
+    "2",
+    "progress batch calls a gateway process has under way at once (a further one goes only once `GATEWAY_PROGRESS_GATHER` reports wait)",
+    int,
+)
+GATEWAY_PROGRESS_GATHER = Setting(
+    "GATEWAY_PROGRESS_GATHER",
+    "16",
+    "progress reports that must wait before a gateway sends them while another batch call is under way",
+    int,
+)
 STOP_GRACE_SECONDS = Setting(
     "STOP_GRACE_SECONDS",
     "30",
@@ -299,6 +311,8 @@ SETTINGS: tuple[Setting[object], ...] = (
     GATEWAY_MAX_WORKERS,
     PLAYSTATE_MAX_WORKERS,
     PLAYSTATE_PROGRESS_BATCH,
+    GATEWAY_PROGRESS_CALLS,
+    GATEWAY_PROGRESS_GATHER,
     STOP_GRACE_SECONDS,
     METRICS_PORT,
     METRICS_HOST,

@@ -98,3 +98,51 @@ def test_a_result_that_is_an_error_is_returned_not_raised() -> None:
         lambda batch: [refused if item == 2 else None for item in batch], limit=10
     )
     assert (batcher.submit(1), batcher.submit(2)) == (None, refused)
+
+
+def let_run() -> None:
+    """Let the green threads that can run now (a submitter, then the flusher it starts) run."""
+    for _ in range(3):
+        eventlet.sleep(0)
+
+
+def test_a_second_writer_starts_only_once_enough_items_wait() -> None:
+    store = Store()
+    batcher: Batcher[int, str] = Batcher(store.write, limit=100, writers=2, gather=3)
+    under_way = []
+
+    def write(batch: list[int]) -> list[str]:
+        under_way.append(batch)
+        return store.write(batch)
+
+    batcher.write = write
+    first = eventlet.spawn(batcher.submit_all, [0])
+    let_run()  # the first write is under way
+    second = eventlet.spawn(batcher.submit_all, [1, 2])
+    let_run()
+    assert under_way == [[0]]  # two waiting: less than `gather`, they wait for the first write
+    third = eventlet.spawn(batcher.submit_all, [3])
+    let_run()
+    assert under_way == [[0], [1, 2, 3]]  # three waiting: written while the first still is
+    assert [first.wait(), second.wait(), third.wait()] == [
+        ["stored 0"],
+        ["stored 1", "stored 2"],
+        ["stored 3"],
+    ]
+
+
+def test_writers_never_exceed_their_number() -> None:
+    store = Store()
+    busy, most = [0], [0]
+
+    def write(batch: list[int]) -> list[str]:
+        busy[0] += 1
+        most[0] = max(most[0], busy[0])
+        try:
+            return store.write(batch)
+        finally:
+            busy[0] -= 1
+
+    outcome = submit_each(Batcher(write, limit=2, writers=2, gather=1), range(20))
+    assert outcome == {item: f"stored {item}" for item in range(20)}
+    assert most[0] == 2
