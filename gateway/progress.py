@@ -9,8 +9,8 @@ timer: a lone report is sent at once), and once ``GATEWAY_PROGRESS_GATHER`` of t
 a call of their own (at most ``GATEWAY_PROGRESS_CALLS`` under way): playstate then writes one batch
 while the gateway answers and reads the next, instead of the two taking turns. playstate answers
 once the reports are committed, with each report's outcome, so every request answers as a single
-call would have: 204, or its own error (`gateway/errors.py`). When the call itself fails (playstate does not answer in time, the broker is
-down) every report of it gets that error: a 503.
+call would have: 204, or its own error (`gateway/errors.py`). When the call itself fails (playstate
+does not answer in time, the broker is down) every report of it gets that error: a 503.
 
 A worker per report would also cost the gateway a third of its time per report (spawning it,
 injecting a dozen dependencies, their hooks). So a progress route (:class:`ProgressRoute`) runs its

@@ -7,9 +7,9 @@ order). While that write is under way the next items gather, so the batches grow
 themselves, and a lone item is written at once (no timer). With ``writers`` above one, a further
 flusher starts while writes are under way once ``gather`` items wait: a writer that must wait for
 another process (a gateway's batch calls to playstate) then hands on the next batch while the first
-is still out, instead of every client waiting for the same write in lockstep. When the write succeeds every submitter
-gets its item's result; when it raises, every submitter of that batch gets the same error (nothing
-of the batch was written), and the next batch is tried afresh.
+is still out, instead of every client waiting for the same write in lockstep. When the write
+succeeds every submitter gets its item's result; when it raises, every submitter of that batch gets
+the same error (nothing of the batch was written), and the next batch is tried afresh.
 """
 
 from __future__ import annotations

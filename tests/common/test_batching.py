@@ -11,15 +11,24 @@ from services.common.batching import Batcher
 
 class Store:
     def __init__(self, fail_on: int | None = None) -> None:
-        self.batches: list[list[int]] = []
+        self.batches: list[list[int]] = []  # written
+        self.started: list[list[int]] = []  # each write's batch, from when it began
+        self.under_way = 0
+        self.most_under_way = 0
         self.fail_on = fail_on
 
     def write(self, batch: list[int]) -> list[str]:
-        eventlet.sleep(0.01)  # the commit's round trip: others submit meanwhile
-        if self.fail_on in batch:
-            raise RuntimeError("database down")
-        self.batches.append(batch)
-        return [f"stored {item}" for item in batch]
+        self.started.append(batch)
+        self.under_way += 1
+        self.most_under_way = max(self.most_under_way, self.under_way)
+        try:
+            eventlet.sleep(0.01)  # the commit's round trip: others submit meanwhile
+            if self.fail_on in batch:
+                raise RuntimeError("database down")
+            self.batches.append(batch)
+            return [f"stored {item}" for item in batch]
+        finally:
+            self.under_way -= 1
 
 
 def submit_each(batcher: Batcher[int, str], items: range) -> dict[int, str]:
@@ -109,21 +118,14 @@ def let_run() -> None:
 def test_a_second_writer_starts_only_once_enough_items_wait() -> None:
     store = Store()
     batcher: Batcher[int, str] = Batcher(store.write, limit=100, writers=2, gather=3)
-    under_way = []
-
-    def write(batch: list[int]) -> list[str]:
-        under_way.append(batch)
-        return store.write(batch)
-
-    batcher.write = write
     first = eventlet.spawn(batcher.submit_all, [0])
     let_run()  # the first write is under way
     second = eventlet.spawn(batcher.submit_all, [1, 2])
     let_run()
-    assert under_way == [[0]]  # two waiting: less than `gather`, they wait for the first write
+    assert store.started == [[0]]  # two waiting: less than `gather`, they wait for the first write
     third = eventlet.spawn(batcher.submit_all, [3])
     let_run()
-    assert under_way == [[0], [1, 2, 3]]  # three waiting: written while the first still is
+    assert store.started == [[0], [1, 2, 3]]  # three waiting: written while the first still is
     assert [first.wait(), second.wait(), third.wait()] == [
         ["stored 0"],
         ["stored 1", "stored 2"],
@@ -133,16 +135,6 @@ def test_a_second_writer_starts_only_once_enough_items_wait() -> None:
 
 def test_writers_never_exceed_their_number() -> None:
     store = Store()
-    busy, most = [0], [0]
-
-    def write(batch: list[int]) -> list[str]:
-        busy[0] += 1
-        most[0] = max(most[0], busy[0])
-        try:
-            return store.write(batch)
-        finally:
-            busy[0] -= 1
-
-    outcome = submit_each(Batcher(write, limit=2, writers=2, gather=1), range(20))
+    outcome = submit_each(Batcher(store.write, limit=2, writers=2, gather=1), range(20))
     assert outcome == {item: f"stored {item}" for item in range(20)}
-    assert most[0] == 2
+    assert store.most_under_way == 2
