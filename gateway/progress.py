@@ -205,7 +205,7 @@ class ProgressRoute(Route):
         """The service instance a worker would have, with only the process-wide dependencies of
         a progress route: the cache alone as ``auth``, the queue as ``report_progress``."""
         service = self.container.service_cls()
-        service.auth = Authenticator(self.principals.cache, _needs_worker)
+        service.auth = Authenticator(self.principals.cache, _needs_worker, self.principals.known)
         service.report_progress = functools.partial(self.queue.report, context_data)
         return service
 
