@@ -3,7 +3,7 @@
 - matches Jellyfin routes case-insensitively (their paths are canonicalised to lower case),
 - answers unknown routes and methods with JSON instead of werkzeug's HTML,
 - turns results into JSON and every exception into its one response (`gateway/errors.py`),
-- keeps tokens out of the access log,
+- writes the access log (`gateway/access.py`: without tokens, progress reports at DEBUG),
 - gives every request a correlation id (``X-Request-Id``) that follows it through every service,
 - reads chunked bodies like any other, takes only ASCII ids that fit in 64 bits from a path, and
   disconnects a client that has not sent its whole request within ``READ_TIMEOUT_SECONDS``
@@ -13,11 +13,11 @@
 
 from __future__ import annotations
 
-import logging
 import re
 import socket
 import time
 import uuid
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import eventlet
@@ -30,9 +30,11 @@ from werkzeug.routing import Map
 from werkzeug.routing.converters import IntegerConverter
 from werkzeug.wrappers import Request, Response
 
+from gateway.access import QUIET, REQUEST_LINE, access_log, log_request
 from gateway.bodies import READ_DEADLINE
 from gateway.errors import error_response
 from gateway.health import gateway_down
+from gateway.request_head import BadHead, read_headers, read_request_line
 from gateway.responses import json_response, no_content
 from services.common import config
 from services.common.errors import BadRequest, ServiceUnavailable, SetlistError
@@ -54,23 +56,7 @@ LOGIN_GATE = Semaphore(config.GATEWAY_LOGINS_AT_ONCE.value())
 JELLYFIN_PREFIXES = frozenset(
     {"users", "sessions", "system", "useritems", "userplayeditems", "playingitems", "items"}
 )
-SECRET_QUERY = re.compile(r"((?:api_?key|token)=)[^&\s\"]+", re.IGNORECASE)
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-
-access_log = logging.getLogger("gateway.access")
-
-
-class RedactTokens(logging.Filter):
-    """Masks token-bearing query parameters in access-log lines."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = SECRET_QUERY.sub(r"\1***", str(record.msg))
-        if record.args:
-            record.args = tuple(SECRET_QUERY.sub(r"\1***", str(arg)) for arg in record.args)
-        return True
-
-
-access_log.addFilter(RedactTokens())
 
 
 def canonical_path(path: str) -> str:
@@ -87,6 +73,9 @@ def as_response(result: Any) -> Response:
         return no_content()
     return json_response(result)
 
+
+#: a WSGI application answering one request: a response, or a websocket session
+WsgiAnswer = Callable[[dict[str, Any], Any], Iterable[bytes]]
 
 SHUTTING_DOWN = "This gateway is shutting down; try again."
 
@@ -116,6 +105,7 @@ class DeadlineProtocol(HttpOnlyProtocol):
     route (`gateway.bodies`) against the same deadline, found in the WSGI environ."""
 
     deadline = 0.0
+    close_connection: bool | int  # eventlet's 1 and 0, http.server's True and False
 
     def _read_request_line(self) -> Any:
         self.deadline = time.monotonic() + READ_TIMEOUT
@@ -126,13 +116,36 @@ class DeadlineProtocol(HttpOnlyProtocol):
 
     def parse_request(self) -> bool:
         with eventlet.Timeout(max(0.0, self.deadline - time.monotonic()), False):
-            return bool(super().parse_request())
+            return self.read_head()
         self.close_connection = 1
         return False
+
+    def read_head(self) -> bool:
+        """What ``http.server``'s ``parse_request`` does, reading the head with
+        `gateway.request_head` (the 100-continue of ``Expect`` is eventlet's, when the body is
+        read)."""
+        self.command = None
+        self.request_version = self.default_request_version
+        self.close_connection = True
+        self.requestline = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
+        try:
+            line = read_request_line(self.raw_requestline)
+            self.headers = read_headers(self.rfile)
+        except BadHead as exc:
+            self.send_error(exc.status, str(exc))
+            return False
+        self.command, self.request_version = line.method, line.version
+        self.path = "/" + line.target.lstrip("/") if line.target.startswith("//") else line.target
+        connection = self.headers.get("Connection", "").lower()
+        self.close_connection = connection == "close" or (
+            line.number < (1, 1) and connection != "keep-alive"
+        )
+        return True
 
     def get_environ(self) -> dict[str, Any]:
         environ: dict[str, Any] = super().get_environ()
         environ[READ_DEADLINE] = self.deadline
+        environ[REQUEST_LINE] = self.requestline
         return environ
 
 
@@ -141,16 +154,27 @@ def has_nul(path: str, query: str) -> bool:
     return "\x00" in path or "\x00" in query or "%00" in query
 
 
-def liveness(environ: dict[str, Any], start_response: Any) -> Any:
-    """The process answers HTTP: all a liveness probe needs, and nothing it must not wait for."""
-    return json_response({"status": "ok"})(environ, start_response)
-
-
 class GatewayApp(WsgiApp):
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        started = time.perf_counter()
+        status = ""
+
+        def start(status_line: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            nonlocal status
+            status = status_line
+            return start_response(status_line, headers, exc_info)
+
+        body = self.answer(environ)(environ, start)
+        log_request(environ, status, body, started)
+        return body
+
+    def answer(self, environ: dict[str, Any]) -> WsgiAnswer:
+        """The request's answer, as a WSGI application (a response, or a websocket session)."""
         path = environ.get("PATH_INFO", "")
         if path.rstrip("/") == LIVENESS_PATH:
-            return liveness(environ, start_response)
+            return json_response(
+                {"status": "ok"}
+            )  # all a liveness probe needs: nothing to wait for
         if self.server.stopping:  # requests already running finish; new ones go elsewhere
             response = (
                 json_response(gateway_down(SHUTTING_DOWN)[1], 503)
@@ -158,32 +182,33 @@ class GatewayApp(WsgiApp):
                 else error_response(ServiceUnavailable(SHUTTING_DOWN))
             )
             response.headers["Connection"] = "close"
-            return response(environ, start_response)
+            return response
         if has_nul(path, environ.get("QUERY_STRING", "")):
-            return error_response(BadRequest("NUL characters are not allowed in the URL."))(
-                environ, start_response
-            )
+            return error_response(BadRequest("NUL characters are not allowed in the URL."))
         if environ.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked":
             environ["wsgi.input_terminated"] = True  # eventlet decodes and ends chunked input
         environ["PATH_INFO"] = canonical_path(path)
         if environ["PATH_INFO"].rstrip("/") == LOGIN_PATH:
             with LOGIN_GATE:
-                return self.dispatch(environ, start_response)
-        return self.dispatch(environ, start_response)
+                return self.dispatch(environ)
+        return self.dispatch(environ)
 
-    def dispatch(self, environ: dict[str, Any], start_response: Any) -> Any:
+    def dispatch(self, environ: dict[str, Any]) -> WsgiAnswer:
         request = GatewayRequest(environ, shallow=True)
         adapter = self.url_map.bind_to_environ(environ)
+        answer: WsgiAnswer
         try:
             provider, values = adapter.match()
+            if provider.quiet:
+                environ[QUIET] = True
             request.path_values = values
-            response = provider.handle_request(request)
+            answer = provider.handle_request(request)
         except HTTPException as exc:
             if exc.code in (301, 302, 307, 308):  # werkzeug's trailing-slash redirects
-                response = exc.get_response(environ)
+                answer = exc.get_response(environ)
             else:
-                response = error_response(exc)
-        return response(environ, start_response)
+                answer = error_response(exc)
+        return answer
 
 
 def correlation_id(request: Request) -> str:
@@ -233,7 +258,8 @@ class GatewayServer(WebServer):
         # no Nagle wait between an answer's head and body: accepted sockets inherit the option
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         server = super().get_wsgi_server(sock, wsgi_app, **kwargs)
-        server.log = access_log
+        server.log = access_log  # eventlet's own lines (tracebacks, resets) go there too
+        server.log_output = False  # the application writes the access lines (`log_request`)
         return server
 
 
@@ -241,6 +267,8 @@ class Route(HttpRequestHandler):
     """``@route("GET", "/users/me")``: a handler returns a Response, JSON-able data, or None (204)."""
 
     server = GatewayServer()
+    #: the route's answered requests are logged at DEBUG (`gateway/access.py`)
+    quiet = False
 
     def __init__(self, method: str, url: str, **kwargs: Any) -> None:
         kwargs.setdefault("expected_exceptions", SetlistError)

@@ -151,6 +151,7 @@ class ProgressRoute(Route):
 
     queue = ProgressQueue()
     principals = Principals()
+    quiet = True  # a report every few seconds per client: its access line is DEBUG
 
     def setup(self) -> None:
         super().setup()
