@@ -1,9 +1,10 @@
-"""Case-insensitive Jellyfin paths and the routes' signature check."""
+"""Case-insensitive Jellyfin paths, the routes' signature check, the server's environ."""
 
+import eventlet
 import pytest
 from nameko.exceptions import IncorrectSignature
 
-from gateway.http import Route, canonical_path
+from gateway.http import PlainHttpServer, Route, canonical_path
 
 
 def test_jellyfin_paths_are_lower_cased_and_others_kept():
@@ -43,3 +44,14 @@ def test_path_values_the_handler_does_not_take_are_refused() -> None:
     with pytest.raises(IncorrectSignature):
         route.check_signature(("request",), {"slug": "1"})
     assert route.fitting == set()
+
+
+def test_the_servers_part_of_the_environ_is_made_once_and_copied_per_request():
+    listener = eventlet.listen(("127.0.0.1", 0))
+    try:
+        server = PlainHttpServer(listener, listener.getsockname(), app=None, log_output=False)
+        first, second = server.get_environ(), server.get_environ()
+    finally:
+        listener.close()
+    assert first == second and first is not second
+    assert (first["wsgi.url_scheme"], first["wsgi.version"]) == ("http", (1, 0))
