@@ -13,10 +13,11 @@
 
 from __future__ import annotations
 
+import itertools
+import os
 import re
 import socket
 import time
-import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -212,10 +213,16 @@ class GatewayApp(WsgiApp):
         return answer
 
 
+#: new request ids: 32 hex digits, a random half per process and a count (a uuid4 per request,
+#: a system call and an object, was ~1 % of the gateway's CPU per progress report)
+_ID_PREFIX = os.urandom(8).hex()
+_ids = itertools.count()
+
+
 def correlation_id(request: Request) -> str:
     """The client's ``X-Request-Id`` when it is a sane token, else a new id."""
     given = request.headers.get("X-Request-Id", "")
-    return given if REQUEST_ID.match(given) else uuid.uuid4().hex
+    return given if REQUEST_ID.match(given) else f"{_ID_PREFIX}{next(_ids):016x}"
 
 
 class GatewayServer(WebServer):

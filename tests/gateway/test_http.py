@@ -1,10 +1,14 @@
-"""Case-insensitive Jellyfin paths, the routes' signature check, the server's environ."""
+"""Case-insensitive Jellyfin paths, the routes' signature check, the server's environ, request ids."""
+
+import re
 
 import eventlet
 import pytest
 from nameko.exceptions import IncorrectSignature
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
 
-from gateway.http import PlainHttpServer, Route, canonical_path
+from gateway.http import PlainHttpServer, Route, canonical_path, correlation_id
 
 
 def test_jellyfin_paths_are_lower_cased_and_others_kept():
@@ -55,3 +59,13 @@ def test_the_servers_part_of_the_environ_is_made_once_and_copied_per_request():
         listener.close()
     assert first == second and first is not second
     assert (first["wsgi.url_scheme"], first["wsgi.version"]) == ("http", (1, 0))
+
+
+def test_a_request_keeps_a_sane_request_id_and_gets_a_new_one_otherwise():
+    def request_id(given: str | None) -> str:
+        headers = [] if given is None else [("X-Request-Id", given)]
+        return correlation_id(Request(EnvironBuilder(headers=headers).get_environ()))
+
+    new = {request_id(None), request_id(None), request_id("bad id!")}
+    assert len(new) == 3 and all(re.fullmatch("[0-9a-f]{32}", one) for one in new)
+    assert request_id("client-7.a_b") == "client-7.a_b"
