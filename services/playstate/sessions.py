@@ -13,9 +13,10 @@ from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, func, select, tuple_, update
+from sqlalchemy import ColumnElement, Table, delete, func, select, tuple_, update
 from sqlalchemy.orm import Session
 
+from services.common import json_rows
 from services.common.database import rowcount
 from services.common.principal import Principal
 from services.playstate import progress_plan
@@ -114,21 +115,22 @@ def record_progress(session: Session, rows: list[dict[str, Any]]) -> None:
     where the row has none. The rows go in key order, so that two batches lock shared rows in the
     same order (no deadlock between playstate processes)."""
     rows = sorted(rows, key=lambda row: tuple(row[column.name] for column in KEY))
-    session.execute(_progress_upsert(dialect_insert(session)), rows)
+    json_rows.execute(session, _progress_upsert(dialect_insert(session)), rows)
 
 
 @functools.cache
 def _progress_upsert(insert: Any) -> Any:
     """The batch upsert, built once per dialect (executed with many rows: one cached statement,
-    sent as one multi-row INSERT).
+    sent as one INSERT with the rows as JSON on PostgreSQL, `json_rows`).
 
-    It returns the ids it wrote, which nobody reads: SQLAlchemy sends an ``ON CONFLICT DO UPDATE``
-    without ``RETURNING`` one row at a time (one round trip each, 32 for a batch of 32 sessions;
-    SQLAlchemy issue #13130), and as one multi-row INSERT with it. One statement may not touch a
+    It returns the ids it wrote, which nobody reads: with the rows as parameter sets (SQLite),
+    SQLAlchemy sends an ``ON CONFLICT DO UPDATE`` without ``RETURNING`` one row at a time (one call
+    each, 32 for a batch of 32 sessions; SQLAlchemy issue #13130), and as one multi-row INSERT with
+    it. One statement may not touch a
     row twice, which holds: a batch has one row per session (`progress_plan`)."""
-    statement = insert(TABLE)
+    statement = json_rows.rows_insert(insert, TABLE)
     new = statement.excluded
-    updated = {
+    updated: dict[str, ColumnElement[Any]] = {
         column.name: new[column.name]
         for column in COLUMNS
         if column.name not in KEY_NAMES | {"id", "started_us"}

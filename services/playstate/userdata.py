@@ -13,18 +13,19 @@ import functools
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, case, func, literal, select
+from sqlalchemy import ColumnElement, Table, case, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from services.common import json_rows
 from services.common.database import UTCDateTime
 from services.playstate.models import UserItemData
 from services.playstate.progress_plan import PositionWrite
 from services.playstate.rules import Item, Outcome, played_percentage
 
-TABLE = UserItemData.__table__
+TABLE = cast(Table, UserItemData.__table__)
 COLUMNS = TABLE.c
 
 
@@ -196,15 +197,15 @@ def apply_positions(session: Session, positions: Collection[PositionWrite]) -> l
         )
         for write in sorted(positions, key=lambda write: (write.user_id, write.item_id))
     ]
-    changed = session.execute(_positions_upsert(dialect_insert(session)), rows)
+    changed = json_rows.execute(session, _positions_upsert(dialect_insert(session)), rows)
     return [UserData.from_row(row) for row in changed]
 
 
 @functools.cache
 def _positions_upsert(insert: Any) -> Any:
     """The batch upsert, built once per dialect (executed with many rows: one cached statement,
-    sent as one multi-row INSERT)."""
-    statement = insert(TABLE)
+    sent as one INSERT with the rows as JSON on PostgreSQL, `json_rows`)."""
+    statement = json_rows.rows_insert(insert, TABLE)
     new = statement.excluded
     return statement.on_conflict_do_update(
         index_elements=[COLUMNS.user_id, COLUMNS.item_id],

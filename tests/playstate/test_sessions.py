@@ -11,6 +11,8 @@ from services.playstate.transitions import PlayState
 from tests.support.statements import rows_in, statements_sent
 
 USER, ITEM, OTHER_ITEM = "1" * 32, "2" * 32, "3" * 32
+ODD = 'O\'Brien "x" \\ é 🎵'
+LATE = 2**63 - 1  # the latest report time a BIGINT holds
 
 
 @pytest.fixture
@@ -81,12 +83,36 @@ def test_a_batch_writes_each_of_its_sessions_in_one_upsert(db):
     batch = [progress_row(9, 9, position=3), progress_row(9, 9, device="phone", position=4)]
     with statements_sent(db) as sent:
         sessions.record_progress(db, batch)
-    [statement] = sent  # one round trip, not the DB-API's one per session
-    assert rows_in(statement) == 2
+    [upsert] = sent  # one round trip, not the DB-API's one per session
+    assert rows_in(upsert) == 2
     assert sorted((row.device_key, row.position_ticks, row.started_us) for row in rows(db)) == [
         ("phone", 4, 9),
         ("tv", 3, 1),
     ]
+
+
+def test_a_batch_keeps_its_values_as_they_were_and_each_row_applies_only_where_newer(db):
+    start(db, ODD, device=ODD, position=5, reported_us=LATE - 2)
+    start(db, "t", position=6, reported_us=LATE - 2)
+    text = {"media_source_id": ODD, "live_stream_id": ODD}
+    sessions.record_progress(
+        db,
+        [
+            progress_row(9, LATE, ODD, psid=ODD, is_paused=True, volume_level=None, **text),
+            progress_row(9, LATE - 3, psid="t", position=7),  # older than stored: dropped
+            progress_row(9, LATE, "phone", position=LATE, can_seek=True, volume_level=0),
+        ],
+    )
+    fields = "device_key play_session_id position_ticks is_paused can_seek volume_level"
+    found = {
+        row.device_key: tuple(getattr(row, name) for name in [*fields.split(), *text])
+        for row in rows(db)
+    }
+    assert found == {
+        ODD: (ODD, ODD, 5, True, False, None, ODD, ODD),  # no position: the stored one stays
+        "tv": ("tv", "t", 6, False, False, None, None, None),
+        "phone": ("phone", "s", LATE, False, True, 0, None, None),
+    }
 
 
 def test_sessions_are_per_device_and_play_session(db):

@@ -88,6 +88,19 @@ def test_a_batch_of_positions_is_one_upsert_of_the_newer_ones(db):
     assert userdata.get(db, USER, ITEM).playback_position_ticks == 5
 
 
+def test_a_batch_of_positions_keeps_bigints_and_leaves_the_rest_null(db):
+    late, other = 2**63 - 1, "3" * 32
+    progress(db, 5, late - 1, played=True)
+    changed = userdata.apply_positions(
+        db,
+        [PositionWrite(USER, ITEM, late, False, late), PositionWrite(USER, other, 0, False, late)],
+    )
+    assert sorted(changed, key=lambda data: data.item_id) == [
+        UserData(USER, ITEM, played=True, playback_position_ticks=late),  # played stays
+        UserData(USER, other),
+    ]
+
+
 def test_other_writes_move_the_report_time_forward(db):
     progress(db, 9_000_000_000, 500)
     userdata.mark_unplayed(db, USER, ITEM, 400)  # applies, keeps the newer report time
