@@ -1,14 +1,25 @@
-"""Case-insensitive Jellyfin paths, the routes' signature check, the server's environ, request ids."""
+"""Case-insensitive Jellyfin paths, matching routes, the routes' signature check, the server's
+environ, request ids."""
 
 import re
 
 import eventlet
 import pytest
 from nameko.exceptions import IncorrectSignature
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.routing import Map, RequestRedirect, Rule
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
-from gateway.http import PlainHttpServer, Route, canonical_path, correlation_id
+from gateway.http import (
+    MATCHED_PATH_MAX,
+    GatewayApp,
+    Int64Converter,
+    PlainHttpServer,
+    Route,
+    canonical_path,
+    correlation_id,
+)
 
 
 def test_jellyfin_paths_are_lower_cased_and_others_kept():
@@ -69,3 +80,51 @@ def test_a_request_keeps_a_sane_request_id_and_gets_a_new_one_otherwise():
     new = {request_id(None), request_id(None), request_id("bad id!")}
     assert len(new) == 3 and all(re.fullmatch("[0-9a-f]{32}", one) for one in new)
     assert request_id("client-7.a_b") == "client-7.a_b"
+
+
+class Routes:
+    """What a GatewayApp reads of its web server: the url map (endpoints stand for providers)."""
+
+    def make_url_map(self) -> Map:
+        return Map(
+            [
+                Rule("/users/<user_id>", methods=["GET"], endpoint="user"),
+                Rule("/events/", methods=["GET"], endpoint="events"),
+                Rule("/ws/<int:room>", methods=["GET"], endpoint="room", websocket=True),
+            ],
+            converters={"int": Int64Converter},
+        )
+
+
+def environ(path: str, method: str = "GET", **headers: str) -> dict:
+    return EnvironBuilder(path=path, method=method, headers=list(headers.items())).get_environ()
+
+
+def test_a_route_is_matched_once_per_method_and_path():
+    app = GatewayApp(Routes())
+    first = app.match(environ("/users/Ada%20L"))
+    first[1]["user_id"] = "changed by a handler"
+    assert app.match(environ("/users/Ada%20L")) == ("user", {"user_id": "Ada L"})
+    assert app.matches.cache_info().hits == 1
+    long_id = "x" * MATCHED_PATH_MAX
+    assert app.match(environ(f"/users/{long_id}")) == ("user", {"user_id": long_id})
+    assert app.matches.cache_info().currsize == 1  # a long path is matched, not remembered
+
+
+def test_what_does_not_match_is_404_405_or_the_redirect_to_the_slashed_path():
+    app = GatewayApp(Routes())
+    with pytest.raises(NotFound):
+        app.match(environ("/nowhere"))
+    with pytest.raises(MethodNotAllowed):
+        app.match(environ("/users/ada", "POST"))
+    with pytest.raises(RequestRedirect) as redirect:
+        app.match(environ("/events", HOST="setlist.example:8000"))
+    assert redirect.value.new_url == "http://setlist.example:8000/events/"
+
+
+def test_a_websocket_route_matches_only_an_upgrade():
+    app = GatewayApp(Routes())
+    upgrade = {"Connection": "keep-alive, Upgrade", "Upgrade": "websocket"}
+    assert app.match(environ("/ws/7", **upgrade)) == ("room", {"room": 7})
+    with pytest.raises(HTTPException):
+        app.match(environ("/ws/7"))
