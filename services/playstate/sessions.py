@@ -13,7 +13,7 @@ from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, delete, func, select, tuple_, update
+from sqlalchemy import ColumnElement, Table, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from services.common import json_rows
@@ -68,21 +68,28 @@ def current_item(session: Session, user_id: str, device: str, play_session_id: s
 def stored(session: Session, keys: Collection[SessionKey]) -> dict[SessionKey, StoredSession]:
     """The stored sessions of `keys` (active or not), as a batch of progress reports needs them."""
     rows = session.execute(
-        select(
-            COLUMNS.user_id,
-            COLUMNS.device_key,
-            COLUMNS.play_session_id,
-            COLUMNS.item_id,
-            COLUMNS.position_ticks,
-            COLUMNS.is_paused,
-            COLUMNS.last_report_us,
-            COLUMNS.active,
-        ).where(tuple_(COLUMNS.user_id, COLUMNS.device_key, COLUMNS.play_session_id).in_(keys))
+        _stored_select(session.get_bind().dialect.name),
+        json_rows.keys_parameter(session, KEY, keys),
     )
     return {
         (user, device, play_session): StoredSession(PlayState(*state), active)
         for user, device, play_session, *state, active in rows
     }
+
+
+@functools.cache
+def _stored_select(dialect: str) -> Any:
+    """`stored`'s query, built once per dialect (the keys are one parameter, `json_rows`)."""
+    return select(
+        COLUMNS.user_id,
+        COLUMNS.device_key,
+        COLUMNS.play_session_id,
+        COLUMNS.item_id,
+        COLUMNS.position_ticks,
+        COLUMNS.is_paused,
+        COLUMNS.last_report_us,
+        COLUMNS.active,
+    ).where(json_rows.rows_in(dialect, KEY))
 
 
 def start(

@@ -1,7 +1,7 @@
 """A batch of rows through `json_rows`: as they were, and on PostgreSQL as one parameter."""
 
 import pytest
-from sqlalchemy import BigInteger, Boolean, Column, Integer, MetaData, String, Table
+from sqlalchemy import BigInteger, Boolean, Column, Integer, MetaData, String, Table, select
 
 from services.common import json_rows
 from services.playstate.userdata import dialect_insert
@@ -44,3 +44,22 @@ def test_rows_come_back_as_they_were_in_one_statement(db):
     assert sorted(map(tuple, written), key=repr) == sorted(
         (tuple(row.values()) for row in rows), key=repr
     )
+
+
+def test_rows_are_found_by_a_batch_of_keys_in_one_parameter(db):
+    rows = [
+        {"number": 2**63 - 1, "flag": True, "text": ODD},
+        {"number": 1, "flag": False, "text": ODD},
+        {"number": 1, "flag": False, "text": "other"},
+    ]
+    json_rows.execute(db, json_rows.rows_insert(dialect_insert(db), TABLE), rows)
+    dialect = db.get_bind().dialect.name
+    key = [TABLE.c.number, TABLE.c.text]
+    statement = select(TABLE.c.number, TABLE.c.text).where(json_rows.rows_in(dialect, key))
+    keys = {(2**63 - 1, ODD), (1, ODD), (2, ODD)}
+    with statements_sent(db) as sent:
+        found = db.execute(statement, json_rows.keys_parameter(db, key, keys)).all()
+    assert sorted(map(tuple, found)) == [(1, ODD), (2**63 - 1, ODD)]
+    if dialect == "postgresql":
+        [query] = sent
+        assert list(query.parameters) == [json_rows.ROWS]
