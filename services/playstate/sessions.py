@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import operator
 from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
@@ -121,7 +122,7 @@ def record_progress(session: Session, rows: list[dict[str, Any]]) -> None:
     session is updated only where the row is newer than it, keeps its start, and keeps its position
     where the row has none. The rows go in key order, so that two batches lock shared rows in the
     same order (no deadlock between playstate processes)."""
-    rows = sorted(rows, key=lambda row: tuple(row[column.name] for column in KEY))
+    rows = sorted(rows, key=operator.itemgetter(*(column.name for column in KEY)))
     json_rows.execute(session, _progress_upsert(dialect_insert(session)), rows)
 
 
