@@ -66,7 +66,7 @@ def keys_parameter(
 ) -> dict[str, Any]:
     """The parameters of a `rows_in` statement for `keys` (tuples of the columns' values)."""
     if session.get_bind().dialect.name == "postgresql":
-        names = [each.name for each in columns]
+        names = [str(each.name) for each in columns]  # orjson takes no str subclass as a key
         return {ROWS: _encode([dict(zip(names, key, strict=True)) for key in keys])}
     return {ROWS: list(keys)}
 
