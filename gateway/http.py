@@ -132,16 +132,17 @@ class DeadlineProtocol(HttpOnlyProtocol):
         `gateway.request_head` (the 100-continue of ``Expect`` is eventlet's, when the body is
         read)."""
         self.command = None
-        self.request_version = self.default_request_version
+        # not http.server's HTTP/0.9, whose answers have no status line: none is served here
+        self.request_version = "HTTP/1.0"
         self.close_connection = True
         self.requestline = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
         try:
             line = read_request_line(self.raw_requestline)
+            self.command, self.request_version = line.method, line.version
             self.headers = read_headers(self.rfile)
         except BadHead as exc:
             self.send_error(exc.status, str(exc))
             return False
-        self.command, self.request_version = line.method, line.version
         self.path = "/" + line.target.lstrip("/") if line.target.startswith("//") else line.target
         connection = self.headers.get("Connection", "").lower()
         self.close_connection = connection == "close" or (

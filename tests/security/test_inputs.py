@@ -1,5 +1,5 @@
-"""Hostile input on every kind of route: each is a 400, 404 or 413 (API.md §1 "Limits"), never a
-500, and a chunked body is read like any other."""
+"""Hostile input on every kind of route: each is a 400, 404 or 413 (API.md §1 "Limits"), a broken
+request head a 400, 431 or 505, never a 500; and a chunked body is read like any other."""
 
 from __future__ import annotations
 
@@ -225,3 +225,38 @@ def test_a_client_that_never_finishes_its_request_is_disconnected(world):
                 closed = True
                 break
         assert closed
+
+
+def raw_exchange(world: World, head: bytes) -> bytes:
+    """What the gateway answers to `head`, sent as is on a connection of its own."""
+    address = urlparse(world.url)
+    with socket.create_connection((address.hostname, address.port), timeout=10) as sock:
+        sock.sendall(head)
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            received = sock.recv(65536)
+            if not received:
+                break
+            answer += received
+    return answer
+
+
+@pytest.mark.parametrize(
+    ("head", "status"),
+    [
+        (b"GET /health HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n", b"400"),
+        (b"GET /health HTTP/1.1\r\nHost: x\r\nX-Folded: a\r\n b\r\n\r\n", b"400"),
+        (b"GET /health HTTP/1.1\r\nHost: x\r\nBad Name: x\r\n\r\n", b"400"),
+        (b"GET /health HTTP/1.1\r\n" + b"X-Many: 1\r\n" * 101 + b"\r\n", b"431"),
+        (b"GET /health HTTP/2.0\r\nHost: x\r\n\r\n", b"505"),
+        (b"GET /health HTTPS/1.1\r\nHost: x\r\n\r\n", b"400"),
+        (b"GET /health HTTP/1.1\r\nHost: x\r\nX-Long: " + b"a" * 9000 + b"\r\n\r\n", b"400"),
+    ],
+)
+def test_a_request_head_that_is_not_http_1_is_refused(world, head, status):
+    assert raw_exchange(world, head).split(b" ", 2)[1] == status
+
+
+def test_a_request_head_of_fields_is_read(world):
+    answer = raw_exchange(world, b"GET /health/live HTTP/1.1\r\nHost: x\r\nX-A:1\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 200 ")
