@@ -2,7 +2,7 @@
 
 A line reads ``127.0.0.1 "POST /Sessions/Playing/Progress HTTP/1.1" 204 0 0.000412``: the client,
 the request line as sent (token-bearing query parameters masked), the status, the body's length in
-bytes, and the seconds the gateway took to have the answer ready (its writing to the socket not
+bytes (its Content-Length; ``-`` without one), and the seconds the gateway took to have the answer ready (its writing to the socket not
 included). The record's own time stamp says when.
 
 Lines are INFO, except the answered reports of a route that marks its requests ``quiet`` (the
@@ -47,13 +47,15 @@ def level(environ: dict[str, Any], status: str) -> int:
     return logging.DEBUG if environ.get(QUIET) and status.startswith("2") else logging.INFO
 
 
-def log_request(environ: dict[str, Any], status: str, body: Any, started: float) -> None:
-    """The request's access line; `status` is the WSGI status line (empty when the application
-    answered none, as a websocket taken over may not), `body` the application's iterable."""
+def log_request(
+    environ: dict[str, Any], status: str, headers: list[tuple[str, str]], started: float
+) -> None:
+    """The request's access line; `status` and `headers` are what the application answered with
+    (none, when a websocket taken over answered on its own)."""
     line_level = level(environ, status)
     if not access_log.isEnabledFor(line_level):
         return
-    length = sum(map(len, body)) if isinstance(body, list) else "-"
+    length = next((value for name, value in headers if name.lower() == "content-length"), "-")
     client = environ.get("REMOTE_ADDR", "-")
     request_line = environ.get(REQUEST_LINE, "")
     code = status.partition(" ")[0] or "-"

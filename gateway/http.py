@@ -178,15 +178,15 @@ class GatewayApp(WsgiApp):
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         started = time.perf_counter()
-        status = ""
+        status, headers = "", []
 
-        def start(status_line: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            nonlocal status
-            status = status_line
-            return start_response(status_line, headers, exc_info)
+        def start(status_line: str, response_headers: list[Any], exc_info: Any = None) -> Any:
+            nonlocal status, headers
+            status, headers = status_line, response_headers
+            return start_response(status_line, response_headers, exc_info)
 
         body = self.answer(environ)(environ, start)
-        log_request(environ, status, body, started)
+        log_request(environ, status, headers, started)
         return body
 
     def answer(self, environ: dict[str, Any]) -> WsgiAnswer:
