@@ -1,9 +1,9 @@
 """The gateway's access log: one line per request, without tokens.
 
-A line reads ``127.0.0.1 "POST /Sessions/Playing/Progress HTTP/1.1" 204 0 0.000412``: the client,
+A line reads ``127.0.0.1 "POST /Sessions/Playing/Progress HTTP/1.1" 204 - 0.000412``: the client,
 the request line as sent (token-bearing query parameters masked), the status, the body's length in
-bytes (its Content-Length; ``-`` without one), and the seconds the gateway took to have the answer ready (its writing to the socket not
-included). The record's own time stamp says when.
+bytes (its Content-Length; ``-`` without one), and the seconds the gateway took to have the answer
+ready (its writing to the socket not included). The record's own time stamp says when.
 
 Lines are INFO, except the answered reports of a route that marks its requests ``quiet`` (the
 progress reports: each client sends one every few seconds, so they would be most of the log and

@@ -137,7 +137,7 @@ class DeadlineProtocol(HttpOnlyProtocol):
         self.close_connection = True
         self.requestline = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
         try:
-            line = read_request_line(self.raw_requestline)
+            line = read_request_line(self.requestline)
             self.command, self.request_version = line.method, line.version
             self.headers = read_headers(self.rfile)
         except BadHead as exc:

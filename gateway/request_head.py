@@ -40,9 +40,8 @@ class Lines(Protocol):
     def readline(self, size: int = -1, /) -> bytes: ...
 
 
-def read_request_line(raw: bytes) -> RequestLine:
-    """A request line (with its line ending) read."""
-    line = str(raw, "iso-8859-1").rstrip("\r\n")
+def read_request_line(line: str) -> RequestLine:
+    """A request line (decoded as ISO-8859-1, without its line ending) read."""
     words = line.split()
     if len(words) != 3:
         raise BadHead(400, f"Bad request syntax ({line!r})")

@@ -62,10 +62,11 @@ def rows_in(dialect: str, columns: Sequence[Column[Any]]) -> ColumnElement[bool]
 
 
 def keys_parameter(
-    session: Session, columns: Sequence[Column[Any]], keys: Collection[tuple[Any, ...]]
+    dialect: str, columns: Sequence[Column[Any]], keys: Collection[tuple[Any, ...]]
 ) -> dict[str, Any]:
-    """The parameters of a `rows_in` statement for `keys` (tuples of the columns' values)."""
-    if session.get_bind().dialect.name == "postgresql":
+    """The parameters of `dialect`'s `rows_in` statement for `keys` (tuples of the columns'
+    values)."""
+    if dialect == "postgresql":
         names = [str(each.name) for each in columns]  # orjson takes no str subclass as a key
         return {ROWS: _encode([dict(zip(names, key, strict=True)) for key in keys])}
     return {ROWS: list(keys)}
@@ -84,8 +85,7 @@ def _recordset(columns: Sequence[Column[Any]]) -> Any:
 
 def execute(session: Session, statement: Executable, rows: list[dict[str, Any]]) -> Result[Any]:
     """Run a `rows_insert` statement (or one built on it) with `rows`, whose values are str, int,
-    bool or None: as one JSON text on PostgreSQL (non-ASCII left as it is, so that it reaches the
-    server as any string parameter does), else as the list itself."""
+    bool or None: as one JSON text on PostgreSQL, else as the list itself."""
     if session.get_bind().dialect.name == "postgresql":
         return session.execute(statement, {ROWS: _encode(rows)})
     return session.execute(statement, rows)

@@ -68,10 +68,8 @@ def current_item(session: Session, user_id: str, device: str, play_session_id: s
 
 def stored(session: Session, keys: Collection[SessionKey]) -> dict[SessionKey, StoredSession]:
     """The stored sessions of `keys` (active or not), as a batch of progress reports needs them."""
-    rows = session.execute(
-        _stored_select(session.get_bind().dialect.name),
-        json_rows.keys_parameter(session, KEY, keys),
-    )
+    dialect = session.get_bind().dialect.name
+    rows = session.execute(_stored_select(dialect), json_rows.keys_parameter(dialect, KEY, keys))
     return {
         (user, device, play_session): StoredSession(PlayState(*state), active)
         for user, device, play_session, *state, active in rows
@@ -134,8 +132,8 @@ def _progress_upsert(insert: Any) -> Any:
     It returns the ids it wrote, which nobody reads: with the rows as parameter sets (SQLite),
     SQLAlchemy sends an ``ON CONFLICT DO UPDATE`` without ``RETURNING`` one row at a time (one call
     each, 32 for a batch of 32 sessions; SQLAlchemy issue #13130), and as one multi-row INSERT with
-    it. One statement may not touch a
-    row twice, which holds: a batch has one row per session (`progress_plan`)."""
+    it. One statement may not touch a row twice, which holds: a batch has one row per session
+    (`progress_plan`)."""
     statement = json_rows.rows_insert(insert, TABLE)
     new = statement.excluded
     updated: dict[str, ColumnElement[Any]] = {

@@ -58,7 +58,7 @@ def test_rows_are_found_by_a_batch_of_keys_in_one_parameter(db):
     statement = select(TABLE.c.number, TABLE.c.text).where(json_rows.rows_in(dialect, key))
     keys = {(2**63 - 1, ODD), (1, ODD), (2, ODD)}
     with statements_sent(db) as sent:
-        found = db.execute(statement, json_rows.keys_parameter(db, key, keys)).all()
+        found = db.execute(statement, json_rows.keys_parameter(dialect, key, keys)).all()
     assert sorted(map(tuple, found)) == [(1, ODD), (2**63 - 1, ODD)]
     if dialect == "postgresql":
         [query] = sent

@@ -8,18 +8,18 @@ from gateway.request_head import MAX_HEADERS, BadHead, read_headers, read_reques
 
 
 def test_a_request_line_gives_method_target_and_version():
-    line = read_request_line(b"POST /Sessions/Playing/Progress HTTP/1.1\r\n")
+    line = read_request_line("POST /Sessions/Playing/Progress HTTP/1.1")
     assert line == ("POST", "/Sessions/Playing/Progress", "HTTP/1.1", (1, 1))
 
 
 @pytest.mark.parametrize(
     ("raw", "status"),
     [
-        (b"GET /\r\n", 400),
-        (b"GET / HTTP/1.1 extra\r\n", 400),
-        (b"GET / HTTPS/1.1\r\n", 400),
-        (b"GET / HTTP/1.x\r\n", 400),
-        (b"GET / HTTP/2.0\r\n", 505),
+        ("GET /", 400),
+        ("GET / HTTP/1.1 extra", 400),
+        ("GET / HTTPS/1.1", 400),
+        ("GET / HTTP/1.x", 400),
+        ("GET / HTTP/2.0", 505),
     ],
 )
 def test_a_request_line_that_is_not_http_1_is_refused(raw, status):
