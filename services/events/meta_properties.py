@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from services.common.errors import NotFound, ValidationFailed, field_error
@@ -20,14 +20,16 @@ def property_view(prop: MetaProperty) -> dict[str, Any]:
     return {"id": prop.id, "name": prop.name, "default": prop.default}
 
 
+#: built once (see services/events/store.py's _FIND_EVENT): every read of an event asks for these
+_OF_ORGANIZER = (
+    select(MetaProperty)
+    .where(MetaProperty.organizer == bindparam("organizer"))
+    .order_by(MetaProperty.name)
+)
+
+
 def of_organizer(session: Session, organizer: str) -> list[MetaProperty]:
-    return list(
-        session.scalars(
-            select(MetaProperty)
-            .where(MetaProperty.organizer == organizer)
-            .order_by(MetaProperty.name)
-        )
-    )
+    return list(session.scalars(_OF_ORGANIZER, {"organizer": organizer}))
 
 
 def find_property(session: Session, organizer: str, property_id: int) -> MetaProperty:

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import func, select
 
 from services.common.errors import PermissionDenied, ValidationFailed
@@ -52,6 +53,26 @@ def test_find_event_is_permission_denied_for_unknown_slugs(session):
     for organizer, slug in (("org-s", "nope"), ("org-x", "conf")):
         with pytest.raises(PermissionDenied):
             store.find_event(session, organizer, slug)
+
+
+@pytest.mark.parametrize("for_update", [False, True])
+def test_find_event_reads_what_its_view_shows_in_one_statement(session, for_update):
+    for name in ("Format", "Room"):
+        meta_properties.create_property(session, "org-s", {"name": name, "default": ""})
+    body = {**BASE, "slug": "conf", "meta_data": {"Format": "Talk", "Room": "A"}}
+    playlist_id = store.create_event(session, "org-s", body, None).playlist.id
+    session.flush()
+    session.expunge_all()
+    statements = []
+    sqlalchemy_event.listen(
+        session.connection(), "before_cursor_execute", lambda *args: statements.append(args[2])
+    )
+    event = store.find_event(session, "org-s", "conf", for_update)
+    assert (event.playlist.id, meta_properties.own_values(event)) == (
+        playlist_id,
+        {"Format": "Talk", "Room": "A"},
+    )
+    assert len(statements) == 1
 
 
 def test_update_bumps_the_revision_and_keeps_what_it_does_not_name(session):
