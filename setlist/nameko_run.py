@@ -24,6 +24,7 @@ import nameko.cli.run  # noqa: E402
 from nameko.cli.main import main  # noqa: E402
 from nameko.runners import ServiceRunner  # noqa: E402
 
+from services.common import amqp_pools  # noqa: E402
 from setlist.limits import raise_open_files  # noqa: E402
 
 log = logging.getLogger("setlist.shutdown")
@@ -58,6 +59,7 @@ class AnnouncingServiceRunner(ServiceRunner):
 
 
 nameko.cli.run.ServiceRunner = AnnouncingServiceRunner  # the class nameko's `run` instantiates
+amqp_pools.install()  # publishers find their pool without a new kombu Connection per message
 
 if __name__ == "__main__":
     raise_open_files()

@@ -19,8 +19,9 @@ from weakref import WeakKeyDictionary
 
 from kombu import Connection, Exchange, Producer
 from kombu.exceptions import OperationalError
-from nameko.amqp.publish import get_connection
 from nameko.constants import PERSISTENT
+
+from services.common.amqp_pools import get_connection
 
 #: seconds the broker has to confirm a batch's messages
 CONFIRM_TIMEOUT = 10.0
