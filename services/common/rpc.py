@@ -23,13 +23,17 @@ domain events to :func:`services.common.database.after_commit`.
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import kombu.serialization
 import nameko.rpc
 from nameko.amqp.publish import Publisher
 from nameko.constants import NON_PERSISTENT
+from nameko.exceptions import IncorrectSignature, UnserializableValueError, serialize
 from nameko.extensions import DependencyProvider
 from nameko.rpc import Rpc as NamekoRpc
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -58,8 +62,40 @@ class TransientPublisher(Publisher):
     use_confirms = False
 
 
-# nameko's Responder (which RpcConsumer makes for every reply) publishes with this class
-nameko.rpc.Responder.publisher_cls = TransientPublisher
+class Responder(nameko.rpc.Responder):
+    """nameko's reply, published by :class:`TransientPublisher` and encoded once: nameko's encodes
+    the result to find out whether it can, then the whole reply again to send it."""
+
+    publisher_cls = TransientPublisher
+
+    def send_response(self, result: Any, exc_info: Any) -> tuple[Any, Any]:
+        error = None if exc_info is None else serialize(exc_info[1])
+        content_type = self.message.properties["content_type"]
+        serializer = kombu.serialization.registry.type_to_name[content_type]
+        try:
+            _, encoding, body = kombu.serialization.dumps(
+                {"result": result, "error": error}, serializer
+            )
+        except Exception:  # as nameko: the caller is told, and the worker's error is logged
+            exc_info = sys.exc_info()
+            result, error = None, serialize(UnserializableValueError(result))
+            _, encoding, body = kombu.serialization.dumps(
+                {"result": None, "error": error}, serializer
+            )
+        publisher = self.publisher_cls(self.amqp_uri, ssl=self.ssl, login_method=self.login_method)
+        publisher.publish(
+            body,
+            content_type=content_type,
+            content_encoding=encoding,
+            exchange=self.exchange,
+            routing_key=self.message.properties["reply_to"],
+            correlation_id=self.message.properties.get("correlation_id"),
+        )
+        return result, exc_info
+
+
+# the class nameko's RpcConsumer makes for every reply
+nameko.rpc.Responder = Responder
 
 
 class Rpc(NamekoRpc):
@@ -72,6 +108,19 @@ class Rpc(NamekoRpc):
         if call_id:
             data[CALL_ID] = call_id
         return data
+
+    @functools.cached_property
+    def signature(self) -> inspect.Signature:
+        """The service method's own signature (the decorator's wrapper names it as __wrapped__)."""
+        return inspect.signature(getattr(self.container.service_cls, self.method_name))
+
+    def check_signature(self, args: Any, kwargs: Any) -> None:
+        """nameko's check that the call fits the method, with its signature read once (nameko
+        inspects the method on every call: ~2 % of a service's CPU per call)."""
+        try:
+            self.signature.bind(None, *args, **kwargs)
+        except TypeError as exc:
+            raise IncorrectSignature(str(exc)) from None
 
 
 class RpcCallId(DependencyProvider):

@@ -89,3 +89,54 @@ def test_the_workers_session_is_rolled_back_before_the_error_is_raised(engine):
     with engine.begin() as other:  # timeout 0: a held lock would fail at once
         other.execute(text("INSERT INTO rows VALUES (8)"))
     assert rows(engine) == [8]
+
+
+class Replier:
+    """A service answering over a real RabbitMQ, for the reply's way back."""
+
+    name = "replier"
+
+    @rpc
+    def echo(self, value, times=1):
+        return [value] * times
+
+    @rpc
+    def unencodable(self):
+        return object()
+
+
+@pytest.fixture(scope="module")
+def replier(amqp_uri):
+    from nameko.containers import ServiceContainer
+    from nameko.standalone.rpc import ClusterRpcProxy
+
+    config = {"AMQP_URI": amqp_uri}
+    container = ServiceContainer(Replier, config)
+    container.start()
+    try:
+        with ClusterRpcProxy(config, timeout=10) as cluster:
+            yield cluster.replier
+    finally:
+        container.stop()
+
+
+def test_a_reply_comes_back_encoded_once_and_whole(replier):
+    assert replier.echo("é", times=3) == ["é", "é", "é"]
+    assert replier.echo(value={"nested": [1, None]}) == [{"nested": [1, None]}]
+
+
+def test_a_result_that_cannot_be_encoded_is_the_callers_error(replier):
+    from nameko.exceptions import RemoteError
+
+    with pytest.raises(RemoteError) as raised:
+        replier.unencodable()
+    assert raised.value.exc_type == "UnserializableValueError"
+    assert replier.echo(1) == [1]  # the service goes on answering
+
+
+def test_a_call_that_does_not_fit_the_method_is_refused_before_it_runs(replier):
+    from nameko.exceptions import IncorrectSignature
+
+    for args, kwargs in (((), {}), ((1, 2, 3), {}), ((1,), {"colour": "red"})):
+        with pytest.raises(IncorrectSignature):
+            replier.echo(*args, **kwargs)
