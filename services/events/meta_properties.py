@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import bindparam, select
@@ -110,10 +111,11 @@ def delete_property(session: Session, prop: MetaProperty) -> None:
     session.flush()
 
 
-def meta_data(event: Event, properties: list[MetaProperty]) -> dict[str, str]:
-    """The event's value of every property of its organizer, the default where it set none."""
+def meta_data(own: dict[str, str], properties: Iterable[Any]) -> dict[str, str]:
+    """An event's value of every property of its organizer (`properties`: objects or rows with a
+    ``name`` and a ``default``): its `own` (:func:`own_values`), the default where it set none."""
     data = {prop.name: prop.default for prop in properties}
-    data.update({value.property.name: value.value for value in event.meta_values})
+    data.update(own)
     return dict(sorted(data.items()))
 
 

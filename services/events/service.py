@@ -9,7 +9,7 @@ from __future__ import annotations
 from nameko.events import BROADCAST, event_handler
 
 from services.common.base import ServiceBase
-from services.common.database import Database
+from services.common.database import Database, reading
 from services.common.errors import PermissionDenied
 from services.common.principal import Principal
 from services.common.rpc import rpc
@@ -21,6 +21,7 @@ from services.events import (
     meta_properties,
     permissions,
     playlists,
+    reads,
     rooms,
     store,
     tracks,
@@ -81,10 +82,11 @@ class EventsService(ServiceBase):
 
     @rpc
     def get_event(self, principal: dict, organizer: str, slug: str) -> dict:
-        event = self.accounts.event_to_change(
-            self.db, Principal.from_dict(principal), organizer, slug
+        self.accounts.require(
+            Principal.from_dict(principal), organizer, "can_change_event_settings", slug
         )
-        return announcements.view(self.db, event)
+        with reading(self.db) as connection:
+            return reads.event(connection, organizer, slug)
 
     @rpc(once=True)
     def create_event(self, principal: dict, organizer: str, body: dict) -> dict:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.events.meta_properties import meta_data
+from sqlalchemy import Row
+
+from services.events.meta_properties import meta_data, own_values
 from services.events.models import Event, MetaProperty, Playlist
 from services.events.tracks import track_view
 from services.events.values import DEFAULT_LOCALE, iso
@@ -12,6 +14,14 @@ from services.events.values import DEFAULT_LOCALE, iso
 
 def event_view(event: Event, properties: list[MetaProperty]) -> dict[str, Any]:
     """pretix's event representation (the seed's field order), plus ``id`` and ``playlist``."""
+    return fields_view(event, event.playlist.id, meta_data(own_values(event), properties))
+
+
+def fields_view(
+    event: Event | Row[*tuple[Any, ...]], playlist: int, meta: dict[str, str]
+) -> dict[str, Any]:
+    """:func:`event_view` of an event's columns (an ``Event`` or a row of the events table), its
+    playlist's id and its meta data."""
     return {
         "id": event.id,
         "name": event.name,
@@ -29,11 +39,11 @@ def event_view(event: Event, properties: list[MetaProperty]) -> dict[str, Any]:
         "geo_lat": event.geo_lat,
         "geo_lon": event.geo_lon,
         "has_subevents": event.has_subevents,
-        "meta_data": meta_data(event, properties),
+        "meta_data": meta,
         "seating_plan": event.seating_plan,
         "seat_category_mapping": event.seat_category_mapping,
         "plugins": list(event.plugins),
-        "playlist": event.playlist.id,
+        "playlist": playlist,
     }
 
 

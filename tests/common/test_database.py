@@ -92,3 +92,41 @@ def test_sqlite_workers_that_read_then_write_take_turns(tmp_path):
     with engine.connect() as connection:
         assert connection.execute(text("SELECT value FROM counter")).scalar_one() == 5
     engine.dispose()
+
+
+def test_a_sqlite_read_waits_for_no_writer_and_sees_one_snapshot(tmp_path):
+    """A connection of `reading` neither waits for the process's writer nor holds the write lock,
+    and reads what was committed when its first statement ran."""
+    import eventlet
+    from sqlalchemy import text
+    from sqlalchemy.orm import Session
+
+    from services.common.database import make_engine, reading
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'reads.db'}")
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE counter (value INTEGER)"))
+        connection.execute(text("INSERT INTO counter VALUES (0)"))
+    writer = Session(engine)
+    writer.execute(text("UPDATE counter SET value = 1"))  # the turn and the write lock, held
+    seen = []
+
+    def read() -> None:
+        with Session(engine) as session, reading(session) as connection:
+            seen.append(connection.execute(text("SELECT value FROM counter")).scalar_one())
+            eventlet.sleep(0.05)  # the writer commits meanwhile
+            seen.append(connection.execute(text("SELECT value FROM counter")).scalar_one())
+
+    reader = eventlet.spawn(read)
+    eventlet.sleep(0.01)
+    assert seen == [0]  # read while the writer holds its transaction
+    writer.commit()
+    reader.wait()
+    assert seen == [0, 0]  # one snapshot for the whole read
+    with Session(engine) as later:  # a write after the read still takes its turn and commits
+        later.execute(text("UPDATE counter SET value = 2"))
+        later.commit()
+    with Session(engine) as session, reading(session) as connection:
+        assert connection.execute(text("SELECT value FROM counter")).scalar_one() == 2
+    writer.close()
+    engine.dispose()

@@ -1,0 +1,54 @@
+"""services/events/reads.py: an event as the REST API shows it, read straight from rows (the
+test database, rolled back after each test)."""
+
+import pytest
+from sqlalchemy import event as sqlalchemy_event
+
+from services.common.errors import PermissionDenied
+from services.events import announcements, meta_properties, reads, store
+
+BASE = {"name": {"en": "Conf", "de": "Konf"}, "date_from": "2030-01-01T10:00:00Z"}
+
+
+@pytest.fixture
+def session(session_for):
+    return session_for("events")
+
+
+def statements_of(session) -> list[str]:
+    statements: list[str] = []
+    sqlalchemy_event.listen(
+        session.connection(), "before_cursor_execute", lambda *args: statements.append(args[2])
+    )
+    return statements
+
+
+@pytest.mark.parametrize(
+    "own",
+    [{}, {"Format": "Seminar"}, {"Format": "Seminar", "Room": "A", "Track": "ü"}],
+)
+def test_an_event_reads_as_the_orm_shows_it_in_two_statements(session, own):
+    for name, default in (("Format", "Talk"), ("Room", ""), ("Track", "main")):
+        meta_properties.create_property(session, "org-r", {"name": name, "default": default})
+    meta_properties.create_property(session, "org-other", {"name": "Elsewhere"})
+    body = {
+        **BASE,
+        "slug": "conf",
+        "is_public": False,
+        "plugins": ["pretix.plugins.banktransfer"],
+        "geo_lat": 52.5,
+        "meta_data": own,
+    }
+    shown = announcements.view(session, store.create_event(session, "org-r", body, 4))
+    session.flush()
+    statements = statements_of(session)
+    assert reads.event(session.connection(), "org-r", "conf") == shown
+    assert len(statements) == 2
+
+
+def test_an_unknown_event_is_permission_denied_as_pretix_says(session):
+    store.create_event(session, "org-r", {**BASE, "slug": "conf"}, None)
+    session.flush()
+    for organizer, slug in (("org-r", "nope"), ("org-x", "conf"), ("org-r", "CONF")):
+        with pytest.raises(PermissionDenied):
+            reads.event(session.connection(), organizer, slug)
