@@ -7,7 +7,7 @@ parameter instead of being ignored.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Select, and_, exists, false, not_, or_, se
 
 from services.common.errors import ValidationFailed, field_error
 from services.events import values
-from services.events.models import Event, MetaProperty, MetaValue
+from services.events.models import Event, MetaValue
 from services.events.values import Invalid
 
 FLAGS = ("is_public", "live", "has_subevents", "testmode", "is_future", "is_past")
@@ -87,7 +87,7 @@ def _single_and(condition: ColumnElement[bool], wanted: bool) -> ColumnElement[b
     return or_(Event.has_subevents.is_(True), not_(condition))
 
 
-def _attr(name: str, wanted: str, properties: dict[str, MetaProperty]) -> ColumnElement[bool]:
+def _attr(name: str, wanted: str, properties: dict[str, Any]) -> ColumnElement[bool]:
     """The event's value of property `name`, its organizer's default counting, equals `wanted`
     (empty: no value)."""
     prop = properties.get(name)
@@ -101,8 +101,10 @@ def _attr(name: str, wanted: str, properties: dict[str, MetaProperty]) -> Column
 
 
 def apply(
-    query: Select[Any], filters: EventFilters, properties: list[MetaProperty], now: datetime
+    query: Select[Any], filters: EventFilters, properties: Iterable[Any], now: datetime
 ) -> Select[Any]:
+    """`query` (a select from the events table) narrowed by `filters` and in their order; the
+    organizer's `properties` are objects or rows with an ``id``, a ``name`` and a ``default``."""
     conditions: list[ColumnElement[bool]] = []
     for name in ("is_public", "live", "has_subevents", "testmode"):
         if name in filters.flags:

@@ -28,7 +28,6 @@ from services.events import (
 )
 from services.events.access import AccountsAccess
 from services.events.announcements import Announcements
-from services.events.views import event_view
 
 
 class EventsService(ServiceBase):
@@ -74,11 +73,9 @@ class EventsService(ServiceBase):
         caller = Principal.from_dict(principal)
         slugs = permissions.listable_slugs(self.accounts.permissions(caller, organizer))
         event_filters = filters.parse_filters(args)
-        properties = meta_properties.of_organizer(self.db, organizer)
-        count, page = store.list_events(
-            self.db, organizer, slugs, event_filters, properties, offset, limit
-        )
-        return {"count": count, "results": [event_view(event, properties) for event in page]}
+        with reading(self.db) as connection:
+            count, page = reads.page(connection, organizer, slugs, event_filters, offset, limit)
+        return {"count": count, "results": page}
 
     @rpc
     def get_event(self, principal: dict, organizer: str, slug: str) -> dict:

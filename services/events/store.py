@@ -6,11 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 
-from services.common.database import utcnow
 from services.common.errors import NotFound, PermissionDenied
-from services.events import filters, meta_properties, playlists
+from services.events import meta_properties, playlists
 from services.events.models import Event, MetaProperty, Playlist
 from services.events.validation import Rules, event_changes
 
@@ -173,23 +172,3 @@ def bump(event: Event) -> int:
     """Count one more change of the event, its playlist or its access list."""
     event.revision += 1
     return event.revision
-
-
-def list_events(
-    session: Session,
-    organizer: str,
-    slugs: set[str] | None,
-    event_filters: filters.EventFilters,
-    properties: list[MetaProperty],
-    offset: int,
-    limit: int,
-) -> tuple[int, list[Event]]:
-    """(count, one page) of the organizer's events, limited to `slugs` unless None."""
-    query = select(Event).where(Event.organizer == organizer)
-    if slugs is not None:
-        query = query.where(Event.slug.in_(sorted(slugs)))
-    query = filters.apply(query, event_filters, properties, utcnow())
-    count = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    # what the view reads of each event, in two queries instead of two per event
-    page = query.options(selectinload(Event.meta_values), selectinload(Event.playlist))
-    return count or 0, list(session.scalars(page.offset(offset).limit(limit)))

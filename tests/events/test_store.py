@@ -7,7 +7,7 @@ from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import func, select
 
 from services.common.errors import PermissionDenied, ValidationFailed
-from services.events import filters, meta_properties, playlists, store, tracks
+from services.events import meta_properties, playlists, store, tracks
 from services.events.models import Event, EventAccess, MetaValue, Playlist, PlaylistEntry
 
 BASE = {"name": "Conf", "date_from": "2030-01-01T10:00:00Z"}
@@ -160,16 +160,6 @@ def test_a_live_event_is_not_deleted(session):
     store.update_event(session, event, {"live": True}, partial=True)
     with pytest.raises(PermissionDenied, match="live"):
         store.delete_event(session, event)
-
-
-def test_list_counts_all_and_returns_one_page_limited_to_slugs(session):
-    for number in range(5):
-        store.create_event(session, "org-l", {**BASE, "slug": f"e{number}"}, None)
-    everything = filters.parse_filters({})
-    total, page = store.list_events(session, "org-l", None, everything, [], 1, 2)
-    assert (total, [e.slug for e in page]) == (5, ["e1", "e2"])
-    total, page = store.list_events(session, "org-l", {"e4", "e0", "x"}, everything, [], 0, 50)
-    assert (total, [e.slug for e in page]) == (2, ["e0", "e4"])
 
 
 def test_datetimes_come_back_in_utc(session):
