@@ -9,7 +9,8 @@ per RPC reply (py-spy, bench/RESULTS.md). Here that connection, which is never c
 use, so its pools behave as before (and are still emptied after a fork).
 
 :func:`install` puts these in place of nameko's (whose ``Publisher.publish`` calls
-``get_producer`` by its module's global name); each process's services import this module.
+``get_producer`` by its module's global name); every process's runner (setlist/nameko_run.py)
+calls it before its services start.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ def property_view(prop: MetaProperty) -> dict[str, Any]:
     return {"id": prop.id, "name": prop.name, "default": prop.default}
 
 
-#: built once (see services/events/store.py's _FIND_EVENT): every read of an event asks for these
+#: built once, as services/events/store.py's _FIND_EVENT: every write's answer shows these
 _OF_ORGANIZER = (
     select(MetaProperty)
     .where(MetaProperty.organizer == bindparam("organizer"))

@@ -16,8 +16,8 @@ from services.events.validation import Rules, event_changes
 #: what clone copies from its source unless the body sets it
 CLONED = ("is_public", "testmode", "plugins")
 #: what an event's view reads beside its row (its playlist's id, its meta values), joined to it in
-#: the one query that finds it: one round trip instead of three (the lazy loads cost a third of
-#: the events service's CPU per retrieve, bench/RESULTS.md)
+#: the one query that finds it for a write, whose answer is that view: one round trip instead of
+#: three (the lazy loads had cost a third of the events service's CPU per retrieve)
 SHOWN_WITH_EVENT = (joinedload(Event.playlist, innerjoin=True), joinedload(Event.meta_values))
 #: built once: a statement made per call is built and keyed for SQLAlchemy's cache every time
 _FIND_EVENT = (
