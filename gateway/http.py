@@ -192,10 +192,8 @@ class GatewayApp(WsgiApp):
     def answer(self, environ: dict[str, Any]) -> WsgiAnswer:
         """The request's answer, as a WSGI application (a response, or a websocket session)."""
         path = environ.get("PATH_INFO", "")
-        if path.rstrip("/") == LIVENESS_PATH:
-            return json_response(
-                {"status": "ok"}
-            )  # all a liveness probe needs: nothing to wait for
+        if path.rstrip("/") == LIVENESS_PATH:  # all a liveness probe needs: nothing to wait for
+            return json_response({"status": "ok"})
         if self.server.stopping:  # requests already running finish; new ones go elsewhere
             response = (
                 json_response(gateway_down(SHUTTING_DOWN)[1], 503)

@@ -24,23 +24,19 @@ from services.events.meta_properties import meta_data
 from services.events.models import Event, MetaProperty, MetaValue, Playlist
 from services.events.views import fields_view
 
+#: an event's columns and its playlist's id: each event on a page, and what a retrieve begins with
+_LISTED = select(*Event.__table__.columns, Playlist.id.label("playlist_id")).join(
+    Playlist, Playlist.event_id == Event.id
+)
+#: a retrieve: the event with its own meta values, one row per value (one row without any)
 _EVENT = (
-    select(
-        *Event.__table__.columns,
-        Playlist.id.label("playlist_id"),
-        MetaProperty.name.label("meta_name"),
-        MetaValue.value.label("meta_value"),
-    )
-    .join(Playlist, Playlist.event_id == Event.id)
+    _LISTED.add_columns(MetaProperty.name.label("meta_name"), MetaValue.value.label("meta_value"))
     .outerjoin(MetaValue, MetaValue.event_id == Event.id)
     .outerjoin(MetaProperty, MetaProperty.id == MetaValue.property_id)
     .where(Event.organizer == bindparam("organizer"), Event.slug == bindparam("slug"))
 )
 _PROPERTIES = select(MetaProperty.id, MetaProperty.name, MetaProperty.default).where(
     MetaProperty.organizer == bindparam("organizer")
-)
-_LISTED = select(*Event.__table__.columns, Playlist.id.label("playlist_id")).join(
-    Playlist, Playlist.event_id == Event.id
 )
 _OWN_VALUES = (
     select(MetaValue.event_id, MetaProperty.name, MetaValue.value)

@@ -2,10 +2,10 @@
 test database, rolled back after each test)."""
 
 import pytest
-from sqlalchemy import event as sqlalchemy_event
 
 from services.common.errors import PermissionDenied
 from services.events import announcements, filters, meta_properties, reads, store
+from tests.support.statements import statements_sent
 
 BASE = {"name": {"en": "Conf", "de": "Konf"}, "date_from": "2030-01-01T10:00:00Z"}
 
@@ -13,14 +13,6 @@ BASE = {"name": {"en": "Conf", "de": "Konf"}, "date_from": "2030-01-01T10:00:00Z
 @pytest.fixture
 def session(session_for):
     return session_for("events")
-
-
-def statements_of(session) -> list[str]:
-    statements: list[str] = []
-    sqlalchemy_event.listen(
-        session.connection(), "before_cursor_execute", lambda *args: statements.append(args[2])
-    )
-    return statements
 
 
 @pytest.mark.parametrize(
@@ -41,9 +33,9 @@ def test_an_event_reads_as_the_orm_shows_it_in_two_statements(session, own):
     }
     shown = announcements.view(session, store.create_event(session, "org-r", body, 4))
     session.flush()
-    statements = statements_of(session)
-    assert reads.event(session.connection(), "org-r", "conf") == shown
-    assert len(statements) == 2
+    with statements_sent(session) as sent:
+        assert reads.event(session.connection(), "org-r", "conf") == shown
+    assert len(sent) == 2
 
 
 def test_an_unknown_event_is_permission_denied_as_pretix_says(session):
@@ -78,10 +70,10 @@ def test_a_page_shows_each_event_as_the_orm_does_in_four_statements(session):
         for n, m in enumerate(own)
     ]
     session.flush()
-    statements = statements_of(session)
     everything = filters.parse_filters({})
-    assert reads.page(session.connection(), "org-l", None, everything, 0, 50) == (4, shown)
-    assert len(statements) == 4  # properties, count, page, own values
+    with statements_sent(session) as sent:
+        assert reads.page(session.connection(), "org-l", None, everything, 0, 50) == (4, shown)
+    assert len(sent) == 4  # properties, count, page, own values
     by_attribute = filters.parse_filters({"attr[Format]": "Talk", "ordering": "-slug"})
     total, page = reads.page(session.connection(), "org-l", None, by_attribute, 0, 50)
     assert (total, page) == (2, [shown[2], shown[0]])

@@ -3,12 +3,12 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import func, select
 
 from services.common.errors import PermissionDenied, ValidationFailed
 from services.events import meta_properties, playlists, store, tracks
 from services.events.models import Event, EventAccess, MetaValue, Playlist, PlaylistEntry
+from tests.support.statements import statements_sent
 
 BASE = {"name": "Conf", "date_from": "2030-01-01T10:00:00Z"}
 
@@ -63,16 +63,13 @@ def test_find_event_reads_what_its_view_shows_in_one_statement(session, for_upda
     playlist_id = store.create_event(session, "org-s", body, None).playlist.id
     session.flush()
     session.expunge_all()
-    statements = []
-    sqlalchemy_event.listen(
-        session.connection(), "before_cursor_execute", lambda *args: statements.append(args[2])
-    )
-    event = store.find_event(session, "org-s", "conf", for_update)
-    assert (event.playlist.id, meta_properties.own_values(event)) == (
-        playlist_id,
-        {"Format": "Talk", "Room": "A"},
-    )
-    assert len(statements) == 1
+    with statements_sent(session) as sent:
+        event = store.find_event(session, "org-s", "conf", for_update)
+        assert (event.playlist.id, meta_properties.own_values(event)) == (
+            playlist_id,
+            {"Format": "Talk", "Room": "A"},
+        )
+    assert len(sent) == 1
 
 
 def test_update_bumps_the_revision_and_keeps_what_it_does_not_name(session):
