@@ -217,7 +217,7 @@ class GatewayApp(WsgiApp):
         answer: WsgiAnswer
         try:
             provider, values = self.match(environ)
-            if provider.quiet:
+            if getattr(provider, "quiet", False):  # a Route's; the room handshake's are not
                 environ[QUIET] = True
             request.path_values = values
             answer = provider.handle_request(request)

@@ -49,7 +49,6 @@ class RoomJoinEntrypoint(Entrypoint):
 
     server = GatewayServer()
     hub = RoomHub()
-    quiet = False  # its handshakes' access lines are INFO (`gateway/access.py`)
 
     def __init__(self, url: str, **kwargs: Any) -> None:
         kwargs.setdefault("expected_exceptions", errors.SetlistError)
