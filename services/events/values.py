@@ -51,6 +51,7 @@ LOCALES = frozenset(
     ]
 )
 DATETIME_FORMATS = "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]"
+DATETIME_OUT_OF_RANGE = "Datetime value out of range."
 TRUE_VALUES = frozenset({True, "true", "True", "TRUE", "1", "yes", "on"})
 FALSE_VALUES = frozenset({False, "false", "False", "FALSE", "0", "no", "off"})
 
@@ -107,14 +108,21 @@ def multilingual(value: Any, max_length: int | None = None) -> dict[str, str]:
 
 def moment(value: Any) -> datetime:
     """An ISO 8601 datetime as Django reads it (a date alone is its midnight); one without an
-    offset is taken as UTC, pretix's default time zone."""
+    offset is taken as UTC, pretix's default time zone. One that is not a moment in UTC's years
+    1 to 9999 (``0001-01-01T00:00+01:00``) is out of range, as Django REST framework says."""
     if isinstance(value, str):
         try:
             parsed = datetime.fromisoformat(value)
         except ValueError:
             pass
         else:
-            return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
+            if parsed.tzinfo is None:
+                return parsed.replace(tzinfo=UTC)
+            try:
+                parsed.astimezone(UTC)
+            except OverflowError:
+                raise Invalid(DATETIME_OUT_OF_RANGE) from None
+            return parsed
     raise Invalid(
         f"Datetime has wrong format. Use one of these formats instead: {DATETIME_FORMATS}."
     )

@@ -109,8 +109,11 @@ def parse_date(value: str | None, name: str = "datePlayed") -> datetime | None:
     except ValueError:
         raise _invalid(value, name) from None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+        return parsed.replace(tzinfo=UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00:00+01:00 is before UTC's year 1
+        raise _invalid(value, name) from None
 
 
 @dataclass(frozen=True)

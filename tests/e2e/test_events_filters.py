@@ -102,6 +102,7 @@ def test_meta_data_shows_defaults(admin, events):
         ("?is_future=x", "is_future"),
         ("?is_past=", "is_past"),
         ("?ends_after=soon", "ends_after"),
+        ("?ends_after=0001-01-01T00:00:01%2B01:00", "ends_after"),  # before UTC's year 1
         ("?ordering=foo", "ordering"),
         ("?ordering=-name", "ordering"),
         ("?testmode=on", "testmode"),

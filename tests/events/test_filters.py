@@ -57,6 +57,7 @@ def test_parameters_are_read():
         ({"is_future": "x"}, "is_future"),
         ({"is_past": "-"}, "is_past"),
         ({"ends_after": "soon"}, "ends_after"),
+        ({"ends_after": "0001-01-01T00:00:01+01:00"}, "ends_after"),  # before UTC's year 1
         ({"ordering": "name"}, "ordering"),
         ({"ordering": ""}, "ordering"),
         ({"ordering": "slug,-foo"}, "ordering"),

@@ -132,6 +132,10 @@ def test_a_valid_body_gives_only_the_fields_it_names():
         ),
         ({"name": None}, {"name": ["This field may not be null."]}),
         ({"is_public": "perhaps"}, {"is_public": ["Must be a valid boolean."]}),
+        (
+            {"date_from": "0001-01-01T00:00:00+01:00"},
+            {"date_from": ["Datetime value out of range."]},
+        ),
     ],
 )
 def test_create_rules(changes, body):

@@ -92,6 +92,19 @@ def test_moment_keeps_the_offset_it_was_given():
     assert values.moment("2030-01-01T12:00:00+02:00").utcoffset() == timedelta(hours=2)
 
 
+@pytest.mark.parametrize("raw", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"])
+def test_moment_out_of_utcs_years_is_out_of_range(raw):
+    with pytest.raises(Invalid) as caught:
+        values.moment(raw)
+    assert str(caught.value) == "Datetime value out of range."
+
+
+def test_moment_at_the_edges_of_utcs_years():
+    assert values.moment("0001-01-01T00:00:00Z") == datetime(1, 1, 1, tzinfo=UTC)
+    assert values.moment("0001-01-01T01:00:00+01:00") == datetime(1, 1, 1, tzinfo=UTC)
+    assert values.moment("9999-12-31T23:59:59") == datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+
+
 @pytest.mark.parametrize("raw", ["yesterday", "2030-13-01T00:00:00Z", 5, None, ""])
 def test_moment_refused(raw):
     with pytest.raises(Invalid) as caught:

@@ -122,7 +122,16 @@ def test_dates(text, expected):
     assert parse_date(text) == expected
 
 
-@pytest.mark.parametrize("text", ["soon", "2024-02-30T00:00:00", "202405011000"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "soon",
+        "2024-02-30T00:00:00",
+        "202405011000",
+        "0001-01-01T00:00:00+01:00",  # before UTC's year 1
+        "9999-12-31T23:59:59-01:00",  # after UTC's year 9999
+    ],
+)
 def test_bad_dates(text):
     with pytest.raises(BadRequest, match="datePlayed"):
         parse_date(text)
