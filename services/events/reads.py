@@ -72,11 +72,11 @@ def page(
 ) -> tuple[int, list[dict[str, Any]]]:
     """(count, one page) of the organizer's events as the REST API shows them, limited to `slugs`
     unless None."""
-    organizers = properties(connection, organizer)
+    organizer_properties = properties(connection, organizer)
     query = _LISTED.where(Event.organizer == organizer)
     if slugs is not None:
         query = query.where(Event.slug.in_(sorted(slugs)))
-    query = filters.apply(query, event_filters, organizers, utcnow())
+    query = filters.apply(query, event_filters, organizer_properties, utcnow())
     count = connection.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     rows = connection.execute(query.offset(offset).limit(limit)).all()
     own: dict[int, dict[str, str]] = defaultdict(dict)
@@ -85,5 +85,6 @@ def page(
         for event_id, name, value in connection.execute(_OWN_VALUES, {"events": ids}):
             own[event_id][name] = value
     return count or 0, [
-        fields_view(row, row.playlist_id, meta_data(own[row.id], organizers)) for row in rows
+        fields_view(row, row.playlist_id, meta_data(own[row.id], organizer_properties))
+        for row in rows
     ]
